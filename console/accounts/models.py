@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.db import models
+
+from console.accounts.roles import Capability
+
+
+class AuditEvent(models.Model):
+    """Who did or viewed what, when and from where. Written by services, never edited."""
+
+    class Action(models.TextChoices):
+        VIEWED_CUSTOMER = "viewed_customer", "Viewed customer"
+        RECORDED_INTERACTION = "recorded_interaction", "Recorded interaction"
+        OPENED_RETURN = "opened_return", "Opened return"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["customer", "-created_at"])]
+        # The capabilities that the role groups are made of (see roles.py).
+        permissions = [(c.codename, c.label) for c in Capability]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"

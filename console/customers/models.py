@@ -1,0 +1,100 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from console.customers.identifiers import format_phone
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", "Nederlands"
+    ENGLISH = "en", "English"
+
+
+class Customer(models.Model):
+    customer_number = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.DUTCH)
+    customer_since = models.DateField(default=timezone.localdate)
+    marketing_consent = models.BooleanField(default=False)
+    id_document_type = models.CharField(max_length=30, blank=True)
+    id_document_last4 = models.CharField(max_length=4, blank=True)
+    id_document_expires_on = models.DateField(null=True, blank=True)
+    # The highest timeline seq handed out; raised under the row lock (timeline.services).
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.customer_number})"
+
+    def get_absolute_url(self):
+        return reverse("customers:picture", args=[self.pk])
+
+
+class Identifier(models.Model):
+    """Something a source system knows the customer by, stored normalised."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Phone"
+        HANDLE = "handle", "Social handle"
+        SOURCE_ID = "source_id", "Source system id"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The social network for a handle, the source system for a source id; empty otherwise.
+    namespace = models.CharField(max_length=40, blank=True)
+    value = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind", "namespace", "value"], name="identifier_unique_per_customer"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "value"], name="identifier_lookup")]
+
+    def __str__(self):
+        return self.display
+
+    @property
+    def display(self):
+        if self.kind == self.Kind.PHONE:
+            return format_phone(self.value)
+        if self.kind == self.Kind.HANDLE:
+            return f"@{self.value} ({self.namespace})"
+        if self.kind == self.Kind.SOURCE_ID:
+            return f"{self.namespace}: {self.value}"
+        return self.value
+
+
+class Address(models.Model):
+    class Status(models.TextChoices):
+        OK = "ok", "Deliverable"
+        UNDELIVERABLE = "undeliverable", "Undeliverable"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    street = models.CharField(max_length=200)
+    postal_code = models.CharField(max_length=10)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=2, default="NL")
+    is_primary = models.BooleanField(default=True)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.OK)
+    # Why the status is what it is, in words ("Letter INV-2026-881 returned: addressee unknown").
+    status_evidence = models.CharField(max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self):
+        return self.one_line
+
+    @property
+    def one_line(self):
+        return f"{self.street}, {self.postal_code} {self.city}"

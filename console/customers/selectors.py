@@ -1,0 +1,177 @@
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from console.accounts.roles import Capability
+from console.customers.identifiers import (
+    InvalidIdentifier,
+    normalise_email,
+    normalise_handle,
+    normalise_phone,
+)
+from console.customers.models import Customer, Identifier
+
+
+def customer_for_user(user, customer_id: int) -> Customer:
+    """The customer, if this user may see customers at all; 403 otherwise, 404 if unknown.
+
+    Every view and (later) API call and websocket subscription that concerns one customer
+    goes through here, so the check lives in one place.
+    """
+    if not user.is_authenticated or not user.has_perm(Capability.VIEW_CUSTOMERS):
+        raise PermissionDenied("Your role does not allow viewing customers.")
+    return get_object_or_404(Customer, pk=customer_id)
+
+
+def _identifier_matches(query: str) -> Q | None:
+    """Exact matches on what the query can be read as: e-mail, phone number or handle."""
+    conditions = Q()
+    matched = False
+    readings = (
+        (Identifier.Kind.EMAIL, normalise_email),
+        (Identifier.Kind.PHONE, normalise_phone),
+        (Identifier.Kind.HANDLE, normalise_handle),
+    )
+    for kind, normalise in readings:
+        try:
+            value = normalise(query)
+        except InvalidIdentifier:
+            continue
+        conditions |= Q(kind=kind, value=value)
+        matched = True
+    if "@" in query[1:]:
+        # Part of an e-mail address, typed so far: a prefix match as the agent types.
+        conditions |= Q(kind=Identifier.Kind.EMAIL, value__startswith=query.casefold())
+        matched = True
+    return conditions if matched else None
+
+
+def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
+    """Find customers by name, customer number, e-mail, phone, handle, order or invoice number.
+
+    Exact identifier matches come first, then name matches. Each branch is one indexed
+    query (trigram index on the name on PostgreSQL), so it stays fast at a million rows.
+    """
+    from console.commerce.models import Invoice, Order
+
+    q = " ".join(query.split())
+    if len(q) < 2:
+        return []
+    ranked: list[int] = []
+
+    def take(ids):
+        for pk in ids:
+            if pk not in ranked:
+                ranked.append(pk)
+
+    upper = q.upper()
+    take(Customer.objects.filter(customer_number=upper).values_list("id", flat=True))
+    take(Order.objects.filter(order_number=upper).values_list("customer_id", flat=True)[:limit])
+    take(Invoice.objects.filter(invoice_number=upper).values_list("customer_id", flat=True)[:limit])
+    identifier_q = _identifier_matches(q)
+    if identifier_q is not None:
+        take(Identifier.objects.filter(identifier_q).values_list("customer_id", flat=True)[:limit])
+    if len(ranked) < limit and any(ch.isalpha() for ch in q):
+        take(Customer.objects.filter(name__icontains=q).values_list("id", flat=True)[: limit - len(ranked)])
+    if len(ranked) < limit and upper[:2] == "C-":
+        take(Customer.objects.filter(customer_number__startswith=upper).values_list("id", flat=True)[:limit])
+    ranked = ranked[:limit]
+    customers = Customer.objects.filter(pk__in=ranked).prefetch_related(
+        Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID)),
+        "addresses",
+        "flags",
+    )
+    by_id = {c.pk: c for c in customers}
+    return [by_id[pk] for pk in ranked if pk in by_id]
+
+
+@dataclass
+class InvoiceSummary:
+    open_total: Decimal = Decimal("0")
+    overdue_total: Decimal = Decimal("0")
+    open_count: int = 0
+    overdue_count: int = 0
+    invoices: list = field(default_factory=list)
+
+
+def invoice_summary(*, customer_id: int, with_list: bool) -> InvoiceSummary:
+    """The open balance for everyone; the invoice list only for roles that may see it."""
+    from console.commerce.models import Invoice
+
+    today = timezone.localdate()
+    totals = Invoice.objects.filter(customer_id=customer_id, paid_amount__lt=F("amount")).aggregate(
+        open_total=Sum(F("amount") - F("paid_amount")),
+        open_count=Count("id"),
+        overdue_total=Sum(F("amount") - F("paid_amount"), filter=Q(due_on__lt=today)),
+        overdue_count=Count("id", filter=Q(due_on__lt=today)),
+    )
+    summary = InvoiceSummary(
+        open_total=totals["open_total"] or Decimal("0"), overdue_total=totals["overdue_total"] or Decimal("0"),
+        open_count=totals["open_count"], overdue_count=totals["overdue_count"],
+    )
+    if with_list:
+        summary.invoices = list(Invoice.objects.filter(customer_id=customer_id).order_by("-issued_on", "-id")[:20])
+    return summary
+
+
+FLAG_ORDER = ["credit", "loyalty", "data_quality", "id_document"]
+
+
+@dataclass
+class CustomerPicture:
+    customer: Customer
+    identifiers: list
+    addresses: list
+    flags: list
+    orders: list
+    lines_with_open_return: set
+    open_returns: list
+    cases: list
+    wishlist_items: list
+    invoices: InvoiceSummary
+    show_invoice_list: bool
+
+
+def customer_picture(*, customer: Customer, user) -> CustomerPicture:
+    """Everything the customer picture shows but the timeline, in a fixed number of queries."""
+    from console.cases.models import Case
+    from console.commerce.models import Order, Return, ReturnLine, WishListItem
+
+    show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
+    flags = sorted(customer.flags.all(), key=lambda f: FLAG_ORDER.index(f.kind))
+    open_returns = list(
+        Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)
+        .select_related("order")
+        .prefetch_related("lines__order_line")
+    )
+    return CustomerPicture(
+        customer=customer,
+        identifiers=list(customer.identifiers.all()),
+        addresses=list(customer.addresses.all()),
+        flags=flags,
+        orders=list(Order.objects.filter(customer=customer).prefetch_related("lines").order_by("-placed_at")[:10]),
+        lines_with_open_return=set(
+            ReturnLine.objects.filter(
+                return_request__customer=customer, return_request__status__in=Return.OPEN_STATUSES
+            ).values_list("order_line_id", flat=True)
+        ),
+        open_returns=open_returns,
+        cases=list(
+            Case.objects.filter(customer=customer)
+            .select_related("owner")
+            .order_by(
+                # open cases first, soonest due first; then the most recent closed ones
+                models.Case(models.When(status__in=Case.OPEN_STATUSES, then=0), default=1),
+                F("due_at").asc(nulls_last=True),
+                "-created_at",
+            )[:10]
+        ),
+        wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
+        invoices=invoice_summary(customer_id=customer.pk, with_list=show_invoice_list),
+        show_invoice_list=show_invoice_list,
+    )

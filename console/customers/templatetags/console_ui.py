@@ -1,0 +1,39 @@
+"""Small presentation helpers shared by the console's templates."""
+
+from decimal import Decimal
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+# Which icon of static/console/icons.svg stands for which channel.
+CHANNEL_ICONS = {
+    "twitter": "at", "facebook": "at", "instagram": "at", "whatsapp": "chat", "email": "mail",
+    "chat": "chat", "chatbot": "bot", "sms": "sms", "phone": "phone", "store": "store",
+    "post": "post", "web": "web", "system": "system",
+}
+
+
+@register.filter
+def euro(amount) -> str:
+    """EUR 1,240.00 — the way the flags and the stories write amounts."""
+    if amount is None:
+        return ""
+    return f"EUR {Decimal(amount):,.2f}"
+
+
+@register.simple_tag
+def icon(name: str, label: str = ""):
+    """An icon from the sprite; decorative unless a label is given."""
+    href = f"{static('console/icons.svg')}#{name}"
+    if label:
+        return format_html('<svg class="icon icon-{}" role="img" aria-label="{}"><use href="{}"></use></svg>',
+                           name, label, href)
+    return format_html('<svg class="icon icon-{}" aria-hidden="true"><use href="{}"></use></svg>', name, href)
+
+
+@register.simple_tag
+def channel_icon(channel: str, label: str = ""):
+    return icon(CHANNEL_ICONS.get(channel, "system"), label)

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    TWITTER = "twitter", "Twitter"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    EMAIL = "email", "E-mail"
+    CHAT = "chat", "Chat"
+    CHATBOT = "chatbot", "Chatbot"
+    SMS = "sms", "SMS"
+    PHONE = "phone", "Phone"
+    STORE = "store", "Store"
+    POST = "post", "Post"
+    WEB = "web", "Web"
+    SYSTEM = "system", "System"
+
+
+class TimelineEntry(models.Model):
+    """One thing that happened with a customer, on any channel.
+
+    Written only by ``timeline.services.timeline_entry_record``, which hands out ``seq``.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        INTERACTION = "interaction", "Interaction"
+        CALL = "call", "Call"
+        STORE_VISIT = "store_visit", "Store visit"
+        ORDER = "order", "Order"
+        INVOICE = "invoice", "Invoice"
+        PAYMENT = "payment", "Payment"
+        RETURN = "return", "Return"
+        MAIL_RETURNED = "mail_returned", "Returned mail"
+        IDENTITY = "identity", "ID check"
+        WISHLIST = "wishlist", "Wish list"
+        CASE = "case", "Case"
+        WEB_VISIT = "web_visit", "Web visit"
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound"
+        OUTBOUND = "outbound", "Outbound"
+        INTERNAL = "internal", "Internal"
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="timeline")
+    # Per customer, 1, 2, 3, ... in commit order, without gaps.
+    seq = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INBOUND)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=500)
+    body = models.TextField(blank=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The source system that reported it ("webshop", "postroom"), when not an agent.
+    actor_source = models.CharField(max_length=40, blank=True)
+    order = models.ForeignKey("commerce.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    invoice = models.ForeignKey("commerce.Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    return_request = models.ForeignKey(
+        "commerce.Return", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["customer", "-seq"]
+        verbose_name_plural = "timeline entries"
+        constraints = [models.UniqueConstraint(fields=["customer", "seq"], name="timeline_seq_unique")]
+        indexes = [models.Index(fields=["customer", "channel", "-seq"], name="timeline_by_channel")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_channel_display()}: {self.summary}"
+
+    @property
+    def actor_display(self):
+        if self.actor_user_id:
+            return self.actor_user.get_full_name() or self.actor_user.get_username()
+        return self.actor_source

@@ -1,0 +1,51 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from console.timeline.models import Channel, TimelineEntry
+
+
+@dataclass
+class TimelinePage:
+    entries: list[TimelineEntry]
+    # The seq to ask for older entries with, or None when this page reaches the start.
+    older_than: int | None
+    channel: str
+
+
+# Entries that carry invoice numbers and amounts; roles without invoice access see them
+# without those details (store staff see the open balance only).
+MONEY_KINDS = (TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT)
+
+
+def timeline_page(*, customer_id: int, before_seq: int | None = None, channel: str = "",
+                  limit: int | None = None, hide_invoice_details: bool = False) -> TimelinePage:
+    """Newest first, keyset-paginated on seq: the cost is the same for 10 or 100,000 entries."""
+    limit = limit or settings.TIMELINE_PAGE_SIZE
+    qs = TimelineEntry.objects.filter(customer_id=customer_id)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    rows = list(qs.select_related("actor_user").order_by("-seq")[: limit + 1])
+    entries = rows[:limit]
+    if hide_invoice_details:
+        for entry in entries:
+            if entry.kind in MONEY_KINDS:
+                entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
+                entry.body = ""
+    older_than = entries[-1].seq if len(rows) > limit else None
+    return TimelinePage(entries=entries, older_than=older_than, channel=channel)
+
+
+def channel_filter(value: str | None) -> str:
+    """A channel name from a query string, or "" (all channels) for anything else."""
+    return value if value in Channel.values else ""
+
+
+def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: int | None = None) -> TimelinePage:
+    """The timeline page as this user may see it; every view renders the timeline through here."""
+    from console.accounts.roles import Capability
+
+    return timeline_page(customer_id=customer_id, channel=channel, before_seq=before_seq,
+                         hide_invoice_details=not user.has_perm(Capability.VIEW_INVOICES))

@@ -1,0 +1,83 @@
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from console.accounts.roles import Capability, require
+from console.customers.models import Customer
+from console.timeline.models import Channel, TimelineEntry
+
+
+def timeline_entry_record(
+    *,
+    customer_id: int,
+    kind: str,
+    channel: str,
+    summary: str,
+    direction: str = TimelineEntry.Direction.INBOUND,
+    body: str = "",
+    occurred_at: datetime | None = None,
+    actor_user=None,
+    actor_source: str = "",
+    raw: dict | None = None,
+    **links,
+) -> TimelineEntry:
+    """Write one timeline entry with the customer's next ``seq``.
+
+    The seq comes from an UPDATE of the customer row, which holds that row's lock until
+    the transaction ends. A second writer for the same customer waits for the first to
+    commit (or roll back) before it takes its number, so seqs are handed out in commit
+    order and a rolled-back writer leaves no gap. A reader that has seen seq N can never
+    later find an N-1 it missed.
+
+    This is the only place that creates timeline entries; callers wrap it in the same
+    transaction as the record it describes (an order, a return, a note).
+    """
+    with transaction.atomic():
+        Customer.objects.filter(pk=customer_id).update(last_seq=F("last_seq") + 1)
+        seq = Customer.objects.filter(pk=customer_id).values_list("last_seq", flat=True).get()
+        return TimelineEntry.objects.create(
+            customer_id=customer_id,
+            seq=seq,
+            kind=kind,
+            channel=channel,
+            direction=direction,
+            summary=summary[:500],
+            body=body,
+            occurred_at=occurred_at or timezone.now(),
+            actor_user=actor_user,
+            actor_source=actor_source,
+            raw=raw or {},
+            **links,
+        )
+
+
+# What an agent may record by hand from the customer picture, and how it is filed.
+AGENT_RECORD_KINDS = {
+    "note": (TimelineEntry.Kind.NOTE, TimelineEntry.Direction.INTERNAL),
+    "call": (TimelineEntry.Kind.CALL, TimelineEntry.Direction.INBOUND),
+    "store_visit": (TimelineEntry.Kind.STORE_VISIT, TimelineEntry.Direction.INBOUND),
+    "interaction": (TimelineEntry.Kind.INTERACTION, TimelineEntry.Direction.INBOUND),
+}
+
+
+def interaction_record(
+    *, user, customer_id: int, record_kind: str, channel: str, summary: str, body: str = ""
+) -> TimelineEntry:
+    """An agent records a note, a call summary or a store visit on the timeline."""
+    require(user, Capability.RECORD_INTERACTIONS)
+    kind, direction = AGENT_RECORD_KINDS[record_kind]
+    if record_kind == "call":
+        channel = Channel.PHONE
+    elif record_kind == "store_visit":
+        channel = Channel.STORE
+    return timeline_entry_record(
+        customer_id=customer_id,
+        kind=kind,
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        body=body,
+        actor_user=user,
+    )

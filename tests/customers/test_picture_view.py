@@ -1,0 +1,119 @@
+import pytest
+from django.urls import reverse
+
+from console.accounts.models import AuditEvent
+from console.timeline.services import timeline_entry_record
+from tests.conftest import ROLES
+from tests.factories import CustomerFactory, add_entries, add_invoice, add_order
+
+pytestmark = pytest.mark.django_db
+
+
+def url(customer, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("customers:picture", args=[customer.pk]) + (f"?{query}" if query else "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_sees_the_customer_picture(client_as, customer, role):
+    add_invoice(customer, number="INV-1", amount="740.00", days_overdue=47)
+    response = client_as(role).get(customer.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Jeroen de Vries" in page and "C-200001" in page
+    assert "06 12345678" in page and "j.devries@example.nl" in page
+    assert "1 invoice overdue, EUR 740 open, oldest 47 days" in page
+
+
+def test_it_requires_a_login(client, customer):
+    response = client.get(customer.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_gets_403_not_a_page(client_as, customer):
+    response = client_as(None).get(customer.get_absolute_url())
+    assert response.status_code == 403
+    assert b"Jeroen" not in response.content
+
+
+def test_an_unknown_customer_is_404(client_as):
+    assert client_as("phone").get("/customers/999999/").status_code == 404
+
+
+def test_store_staff_see_the_open_balance_but_not_the_invoice_list(client_as, customer):
+    add_invoice(customer, number="INV-2026-881", amount="740.00", days_overdue=47)
+    add_invoice(customer, number="INV-2026-882", amount="500.00", days_overdue=20)
+    store_page = client_as("store").get(customer.get_absolute_url()).content.decode()
+    assert "Open balance <b>EUR 1,240.00</b>" in store_page
+    assert "INV-2026-881" not in store_page
+    phone_page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    assert "Open balance <b>EUR 1,240.00</b>" in phone_page
+    assert "INV-2026-881" in phone_page and "INV-2026-882" in phone_page
+
+
+def test_the_page_shows_orders_with_line_delivery_status(client_as, customer):
+    add_order(customer, number="WS-77", lines=[
+        {"sku": "VH-01", "description": "Vogelhuisje Eiken", "unit_price": "39.95", "status": "wrong_item"},
+        {"sku": "ZD-02", "description": "Zaaddoos", "unit_price": "9.95", "status": "delivered"},
+    ])
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    assert "WS-77" in page
+    assert "Wrong item delivered" in page and "Delivered" in page
+
+
+def test_viewing_a_customer_is_audited(client_as, customer):
+    client = client_as("webcare")
+    client.get(customer.get_absolute_url())
+    event = AuditEvent.objects.get(customer=customer)
+    assert (event.actor, event.action) == (client.user, "viewed_customer")
+
+
+def test_the_page_costs_the_same_queries_with_10_or_2000_entries(client_as, django_assert_max_num_queries):
+    small, large = CustomerFactory(), CustomerFactory()
+    add_entries(small, 10)
+    add_entries(large, 2000)
+    client = client_as("phone")
+    client.get(small.get_absolute_url())  # warm the session and permission caches alike
+    counts = {}
+    for label, c in (("small", small), ("large", large)):
+        with django_assert_max_num_queries(20) as captured:
+            response = client.get(c.get_absolute_url())
+        assert response.status_code == 200
+        counts[label] = len(captured)
+    assert counts["small"] == counts["large"]
+
+
+def test_the_newest_entries_come_first_and_older_ones_load_by_keyset(client_as, customer, settings):
+    settings.TIMELINE_PAGE_SIZE = 5
+    add_entries(customer, 12, summary="Bericht")
+    client = client_as("webcare")
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert page.index("Bericht 12") < page.index("Bericht 8")
+    assert "Bericht 7" not in page
+    assert "before=8" in page
+    older = client.get(reverse("customers:timeline", args=[customer.pk]) + "?before=8",
+                       headers={"HX-Request": "true"}).content.decode()
+    assert "Bericht 7" in older and "Bericht 3" in older and "Bericht 8" not in older
+    assert "before=3" in older
+    oldest = client.get(reverse("customers:timeline", args=[customer.pk]) + "?before=3",
+                        headers={"HX-Request": "true"}).content.decode()
+    assert "Bericht 2" in oldest and "Bericht 1" in oldest and "Older" not in oldest
+
+
+def test_the_channel_filter_shows_one_channel(client_as, customer):
+    add_entries(customer, 2, channel="twitter", summary="Tweet")
+    add_entries(customer, 2, channel="phone", summary="Gesprek")
+    page = client_as("webcare").get(
+        reverse("customers:timeline", args=[customer.pk]) + "?channel=twitter", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Tweet 1" in page and "Gesprek" not in page
+
+
+def test_customer_text_is_rendered_as_text_never_as_html(client_as, customer):
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="twitter", summary=evil, body=evil)
+    page = client_as("webcare").get(customer.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page

@@ -1,0 +1,57 @@
+import pytest
+
+from console.customers.selectors import customer_search
+from console.customers.services import identifier_add
+from tests.factories import CustomerFactory, add_invoice, add_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def others(db):
+    return [CustomerFactory(name=f"Andere Klant {n}") for n in range(3)]
+
+
+def numbers(results):
+    return [c.customer_number for c in results]
+
+
+@pytest.mark.parametrize("typed", ["06-12345678", "+31 6 1234 5678", "0031612345678", "06 12 34 56 78"])
+def test_it_finds_a_customer_by_phone_typed_any_way(customer, others, typed):
+    assert numbers(customer_search(query=typed)) == ["C-200001"]
+
+
+@pytest.mark.parametrize("typed", ["j.devries@example.nl", "J.DEVRIES@EXAMPLE.NL", "  j.devries@example.nl "])
+def test_it_finds_a_customer_by_email_whatever_the_case(customer, others, typed):
+    assert numbers(customer_search(query=typed)) == ["C-200001"]
+
+
+def test_it_finds_a_customer_while_the_email_is_still_being_typed(customer, others):
+    assert numbers(customer_search(query="j.devries@exa")) == ["C-200001"]
+
+
+@pytest.mark.parametrize("typed", ["C-200001", "c-200001"])
+def test_it_finds_a_customer_by_number(customer, others, typed):
+    assert numbers(customer_search(query=typed)) == ["C-200001"]
+
+
+def test_it_finds_customers_by_part_of_the_name(customer, others):
+    assert numbers(customer_search(query="vries")) == ["C-200001"]
+    assert len(customer_search(query="andere klant")) == 3
+
+
+def test_it_finds_a_customer_by_social_handle(customer, others):
+    identifier_add(customer_id=customer.pk, kind="handle", value="@JeroenDV", namespace="twitter")
+    assert numbers(customer_search(query="@jeroendv")) == ["C-200001"]
+
+
+def test_it_finds_a_customer_by_order_number_and_invoice_number(customer, others):
+    add_order(customer, number="WS-2026-0042")
+    add_invoice(customer, number="INV-2026-881", amount="120.00")
+    assert numbers(customer_search(query="WS-2026-0042")) == ["C-200001"]
+    assert numbers(customer_search(query="inv-2026-881")) == ["C-200001"]
+
+
+def test_it_finds_nothing_for_one_letter_or_an_unknown_name(customer):
+    assert customer_search(query="j") == []
+    assert customer_search(query="Zwaluwstaart") == []
