@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
+from console.accounts.roles import role_groups_ensure
 from tests.factories import CustomerFactory, UserFactory
 
 ROLES = ["webcare", "phone", "store", "manager", "admin"]
@@ -7,6 +10,9 @@ ROLES = ["webcare", "phone", "store", "manager", "admin"]
 
 @pytest.fixture
 def make_user(db):
+    # Transactional tests flush the database, groups included; put the roles back.
+    role_groups_ensure(group_model=Group, permission_model=Permission, content_type_model=ContentType)
+
     def make(role=None, **kwargs):
         return UserFactory(role=role, **kwargs)
 

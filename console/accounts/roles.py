@@ -70,3 +70,19 @@ def agent_channel(user) -> str:
     if "webcare" in names:
         return "chat"
     return "phone"
+
+
+def role_groups_ensure(*, group_model, permission_model, content_type_model) -> None:
+    """Create the role groups with their permissions; running it again changes nothing.
+
+    Takes the model classes so the data migration can pass its historical models, and a
+    test database that was flushed can pass the real ones.
+    """
+    content_type, _ = content_type_model.objects.get_or_create(app_label="accounts", model="auditevent")
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        for capability in capabilities:
+            permission, _ = permission_model.objects.get_or_create(
+                content_type=content_type, codename=capability.codename, defaults={"name": capability.label}
+            )
+            group.permissions.add(permission)

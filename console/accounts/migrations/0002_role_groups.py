@@ -2,23 +2,17 @@
 
 from django.db import migrations
 
-from console.accounts.roles import ROLE_CAPABILITIES
+from console.accounts.roles import ROLE_CAPABILITIES, role_groups_ensure
 
 
 def create_role_groups(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    # Permissions are normally created after all migrations; make them now so the groups
-    # can hold them. post_migrate finds them present and leaves them alone.
-    content_type, _ = ContentType.objects.get_or_create(app_label="accounts", model="auditevent")
-    for role, capabilities in ROLE_CAPABILITIES.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        for capability in capabilities:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type, codename=capability.codename, defaults={"name": capability.label}
-            )
-            group.permissions.add(permission)
+    # Permissions are normally created after all migrations; they are made here so the
+    # groups can hold them, and post_migrate then finds them present.
+    role_groups_ensure(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+        content_type_model=apps.get_model("contenttypes", "ContentType"),
+    )
 
 
 def remove_role_groups(apps, schema_editor):

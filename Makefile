@@ -1,0 +1,54 @@
+# Klantbeeld: `make run` serves the console with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate seed serve bench lint format clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## run: install, migrate, seed demo data and serve the console on http://$(HOST):$(PORT)
+run: seed
+	@echo ""
+	@echo "Klantbeeld is starting on http://$(HOST):$(PORT)/ (embedded mode; Ctrl-C stops it)"
+	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+test: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+## bench: the benchmarks in bench/ (set DATABASE_URL to a PostgreSQL database)
+bench: install-dev
+	$(PY) bench/customer_page.py
+	$(PY) bench/search.py
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
