@@ -38,7 +38,7 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-## bench: the benchmarks in bench/ (set DATABASE_URL to a PostgreSQL database)
+## bench: the benchmarks in bench/ (PostgreSQL: BENCH_DATABASE_URL, default the local server)
 bench: install-dev
 	$(PY) bench/customer_page.py
 	$(PY) bench/search.py
