@@ -96,6 +96,9 @@ class Invoice(models.Model):
     def status(self) -> str:
         return self.status_on(timezone.localdate())
 
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
     def days_overdue(self, today: date) -> int:
         return max((today - self.due_on).days, 0) if self.open_amount else 0
 

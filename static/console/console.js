@@ -6,8 +6,10 @@
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
-    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     var box = document.querySelector("[data-shortcut='/']");
+    // Already in the (empty) search box, e.g. on the search page: do not type the slash.
+    if (target === box && box.value === "") { event.preventDefault(); return; }
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     if (box) {
       event.preventDefault();
       box.focus();

@@ -117,3 +117,19 @@ def test_customer_text_is_rendered_as_text_never_as_html(client_as, customer):
     assert "<script>alert(1)</script>" not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_each_invoice_shows_whether_it_is_open_overdue_or_paid(client_as, customer):
+    from django.utils import timezone
+
+    from console.commerce.services import payment_receive
+
+    add_invoice(customer, number="INV-OPEN", amount="10.00", due_in=10)
+    add_invoice(customer, number="INV-LATE", amount="20.00", days_overdue=3)
+    paid = add_invoice(customer, number="INV-PAID", amount="30.00", due_in=5)
+    payment_receive(invoice_id=paid.pk, amount=paid.amount, received_on=timezone.localdate())
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    for number, label in (("INV-OPEN", "Open"), ("INV-LATE", "Overdue"), ("INV-PAID", "Paid")):
+        row = page[page.index(f"<td>{number}</td>"):]
+        row = row[: row.index("</tr>")]
+        assert f">{label}</span>" in row, row
