@@ -33,6 +33,8 @@ def database(name: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # DEBUG is off, as in production: static URLs come from the collected manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def seed_bulk(**options) -> None:

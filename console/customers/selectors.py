@@ -14,7 +14,8 @@ from console.customers.identifiers import (
     normalise_handle,
     normalise_phone,
 )
-from console.customers.models import Customer, Identifier
+from console.customers.models import Address, Customer, Identifier
+from console.flags.models import Flag
 
 
 def customer_for_user(user, customer_id: int) -> Customer:
@@ -51,6 +52,11 @@ def _identifier_matches(query: str) -> Q | None:
     return conditions if matched else None
 
 
+def _looks_like_a_name(query: str) -> bool:
+    """Names have letters and no digits or @; skip the name scan for numbers and e-mails."""
+    return any(ch.isalpha() for ch in query) and not any(ch.isdigit() or ch == "@" for ch in query)
+
+
 def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     """Find customers by name, customer number, e-mail, phone, handle, order or invoice number.
 
@@ -69,22 +75,25 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
             if pk not in ranked:
                 ranked.append(pk)
 
+    # Every id query has .order_by() cleared: the models' default ordering would make the
+    # database sort all matches (tens of thousands for a common name) before the LIMIT.
     upper = q.upper()
-    take(Customer.objects.filter(customer_number=upper).values_list("id", flat=True))
-    take(Order.objects.filter(order_number=upper).values_list("customer_id", flat=True)[:limit])
-    take(Invoice.objects.filter(invoice_number=upper).values_list("customer_id", flat=True)[:limit])
+    take(Customer.objects.filter(customer_number=upper).order_by().values_list("id", flat=True))
+    take(Order.objects.filter(order_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
+    take(Invoice.objects.filter(invoice_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     identifier_q = _identifier_matches(q)
     if identifier_q is not None:
-        take(Identifier.objects.filter(identifier_q).values_list("customer_id", flat=True)[:limit])
-    if len(ranked) < limit and any(ch.isalpha() for ch in q):
-        take(Customer.objects.filter(name__icontains=q).values_list("id", flat=True)[: limit - len(ranked)])
+        take(Identifier.objects.filter(identifier_q).order_by().values_list("customer_id", flat=True)[:limit])
+    if len(ranked) < limit and _looks_like_a_name(q):
+        take(Customer.objects.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
     if len(ranked) < limit and upper[:2] == "C-":
-        take(Customer.objects.filter(customer_number__startswith=upper).values_list("id", flat=True)[:limit])
+        take(Customer.objects.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
     ranked = ranked[:limit]
     customers = Customer.objects.filter(pk__in=ranked).prefetch_related(
-        Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID)),
-        "addresses",
-        "flags",
+        # Sorted in Python: ordering in SQL makes the planner walk the (kind, value) index.
+        Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID).order_by()),
+        Prefetch("addresses", queryset=Address.objects.order_by()),
+        Prefetch("flags", queryset=Flag.objects.order_by()),
     )
     by_id = {c.pk: c for c in customers}
     return [by_id[pk] for pk in ranked if pk in by_id]
