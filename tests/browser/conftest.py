@@ -6,12 +6,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-# Playwright's sync API keeps an event loop on the test thread; the test's own database
-# calls (setting up data) are still plain synchronous code, so Django may allow them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
@@ -19,6 +16,10 @@ def browser():
         pytest.skip(f"no Chromium at {CHROMIUM}: browser tests skipped (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop on the test thread; the test's own database
+    # calls (setting up data) are still plain synchronous code, so Django may allow them
+    # while this module's browser is open, and only then.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -27,6 +28,7 @@ def browser():
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
