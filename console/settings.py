@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "console.commerce",
     "console.cases",
     "console.flags",
+    "console.ingest",
     "console.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

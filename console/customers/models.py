@@ -19,9 +19,17 @@ class Customer(models.Model):
     id_document_type = models.CharField(max_length=30, blank=True)
     id_document_last4 = models.CharField(max_length=4, blank=True)
     id_document_expires_on = models.DateField(null=True, blank=True)
+    # The last check of the document (by the courier, in the store): valid, expired, mismatch.
+    id_document_check = models.CharField(max_length=10, blank=True)
+    id_document_checked_at = models.DateTimeField(null=True, blank=True)
     # The highest timeline seq handed out; raised under the row lock (timeline.services).
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when this record was merged into another; its number keeps resolving to that one.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from", editable=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
