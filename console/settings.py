@@ -202,3 +202,39 @@ TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=30)
 # First flag rules (a later issue makes them editable by an admin).
 CREDIT_HOLD_DAYS_OVERDUE = env.int("CREDIT_HOLD_DAYS_OVERDUE", default=30)
 CREDIT_HOLD_AMOUNT_OPEN = env.int("CREDIT_HOLD_AMOUNT_OPEN", default=500)
+
+# The shared cache: Redis in the full stack (the API rate limit counts there, across
+# processes), process memory in the embedded mode.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The event API (docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["console.ingest.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["console.ingest.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "console.ingest.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Klantbeeld event API",
+    "DESCRIPTION": "How source systems feed the customer picture, and read it back. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Events per second per token before 429 (0: no limit).
+API_RATE_LIMIT_PER_SECOND = env.int("API_RATE_LIMIT_PER_SECOND", default=2000)
+# A batch carries up to 500 events; its body may be this large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_BATCH_MAX_BYTES", default=16 * 1024 * 1024)
+# Credit check: order amounts above these need a manager's approval.
+CREDIT_CHECK_WATCH_LIMIT = env.int("CREDIT_CHECK_WATCH_LIMIT", default=500)
+CREDIT_CHECK_OK_LIMIT = env.int("CREDIT_CHECK_OK_LIMIT", default=5000)

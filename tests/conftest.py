@@ -36,3 +36,48 @@ def client_as(client, make_user):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_runs_tasks_in_process():
+    """Tasks run in the test's own process, so a test sees their effect at once.
+
+    The broker path itself is tested with a real worker on Redis in tests/flags/test_tasks.py.
+    """
+    from console.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def issue_token(db):
+    from console.ingest.models import ApiToken
+
+    def issue(source="webshop", scopes=("events:write", "customers:read")):
+        return ApiToken.issue(source=source, scopes=list(scopes))[1]
+
+    return issue
+
+
+@pytest.fixture
+def api(client, issue_token, django_capture_on_commit_callbacks):
+    """Post events and read the API as a source system; follow-up tasks run on commit."""
+
+    class Api:
+        token = issue_token()
+
+        def post(self, body, *, token=None, path="/api/v1/events", content_type="application/json", raw=None):
+            import json
+
+            data = raw if raw is not None else json.dumps(body)
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(path, data=data, content_type=content_type,
+                                   headers={"Authorization": f"Bearer {token or self.token}"})
+
+        def get(self, path, *, token=None, **params):
+            return client.get(path, params, headers={"Authorization": f"Bearer {token or self.token}"})
+
+    return Api()

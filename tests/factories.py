@@ -10,6 +10,7 @@ from faker import Faker
 
 from console.commerce.services import invoice_issue, order_place
 from console.customers.services import customer_create
+from console.flags.services import flags_recompute
 from console.timeline.services import timeline_entry_record
 
 fake = Faker("nl_NL")
@@ -59,11 +60,16 @@ def add_entries(customer, count, *, channel="email", summary="Vraag over bestell
 
 def add_order(customer, *, number="WS-1", lines=None, **kwargs):
     lines = lines or [{"sku": "VH-01", "description": "Vogelhuisje Eiken", "quantity": 1, "unit_price": "39.95"}]
-    return order_place(customer_id=customer.pk, order_number=number, lines=lines, **kwargs)
+    order = order_place(customer_id=customer.pk, order_number=number, lines=lines, **kwargs)
+    # The service starts the recomputation on commit; a test's transaction never commits.
+    flags_recompute(customer_id=customer.pk)
+    return order
 
 
 def add_invoice(customer, *, number, amount, days_overdue=None, due_in=None):
     today = timezone.localdate()
     due_on = today - timedelta(days=days_overdue) if days_overdue is not None else today + timedelta(days=due_in or 14)
-    return invoice_issue(customer_id=customer.pk, invoice_number=number, amount=Decimal(amount),
-                         issued_on=due_on - timedelta(days=14), due_on=due_on)
+    invoice = invoice_issue(customer_id=customer.pk, invoice_number=number, amount=Decimal(amount),
+                            issued_on=due_on - timedelta(days=14), due_on=due_on)
+    flags_recompute(customer_id=customer.pk)
+    return invoice

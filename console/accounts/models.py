@@ -11,6 +11,7 @@ class AuditEvent(models.Model):
         VIEWED_CUSTOMER = "viewed_customer", "Viewed customer"
         RECORDED_INTERACTION = "recorded_interaction", "Recorded interaction"
         OPENED_RETURN = "opened_return", "Opened return"
+        MERGED_CUSTOMERS = "merged_customers", "Merged customers"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from console.accounts.admin_mixins import ReadOnlyAdmin
 from console.commerce.models import Invoice, Order, OrderLine, Payment, Return, ReturnLine, WishList, WishListItem
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = OrderLine
     extra = 0
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["order_number", "customer", "status", "total", "currency", "placed_at"]
     list_filter = ["status"]
     search_fields = ["order_number", "customer__customer_number"]
@@ -17,27 +18,27 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline]
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyAdmin, admin.TabularInline):
     model = Payment
     extra = 0
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["invoice_number", "customer", "amount", "paid_amount", "issued_on", "due_on"]
     search_fields = ["invoice_number", "customer__customer_number"]
     raw_id_fields = ["customer", "order"]
     inlines = [PaymentInline]
 
 
-class ReturnLineInline(admin.TabularInline):
+class ReturnLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = ReturnLine
     extra = 0
     raw_id_fields = ["order_line"]
 
 
 @admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin):
+class ReturnAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["return_number", "customer", "order", "reason", "status", "opened_at"]
     list_filter = ["status", "reason"]
     search_fields = ["return_number", "customer__customer_number", "order__order_number"]
@@ -45,13 +46,13 @@ class ReturnAdmin(admin.ModelAdmin):
     inlines = [ReturnLineInline]
 
 
-class WishListItemInline(admin.TabularInline):
+class WishListItemInline(ReadOnlyAdmin, admin.TabularInline):
     model = WishListItem
     extra = 0
 
 
 @admin.register(WishList)
-class WishListAdmin(admin.ModelAdmin):
+class WishListAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["customer", "updated_at"]
     raw_id_fields = ["customer"]
     inlines = [WishListItemInline]

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
+from console.accounts.services import audit_event_record
 from console.commerce.models import (
     Invoice,
     Order,
@@ -17,7 +19,7 @@ from console.commerce.models import (
     WishList,
     WishListItem,
 )
-from console.flags.services import flags_recompute
+from console.flags.tasks import flags_recompute_on_commit
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -30,10 +32,14 @@ def _euro(amount: Decimal) -> str:
 def order_place(
     *, customer_id: int, order_number: str, lines: list[dict], currency: str = "EUR",
     status: str = Order.Status.PLACED, placed_at: datetime | None = None, source: str = "webshop",
-    channel: str = Channel.WEB,
+    channel: str = Channel.WEB, total: Decimal | None = None,
 ) -> Order:
-    """Record an order with its lines. Each line: sku, description, quantity, unit_price[, status]."""
-    total = sum((Decimal(line["unit_price"]) * line.get("quantity", 1) for line in lines), Decimal("0"))
+    """Record an order with its lines. Each line: sku, description, quantity, unit_price[, status].
+
+    The total is the sum of the lines unless the web shop reports its own (discounts, shipping).
+    """
+    if total is None:
+        total = sum((Decimal(line["unit_price"]) * line.get("quantity", 1) for line in lines), Decimal("0"))
     order = Order.objects.create(
         customer_id=customer_id, order_number=order_number, status=status, total=total,
         currency=currency, placed_at=placed_at or timezone.now(), source=source,
@@ -51,7 +57,7 @@ def order_place(
         summary=f"Order {order_number} placed: {len(lines)} item(s), {_euro(total)}",
         occurred_at=order.placed_at, actor_source=source, order=order,
     )
-    flags_recompute(customer_id=customer_id)
+    flags_recompute_on_commit(customer_id=customer_id)
     return order
 
 
@@ -71,7 +77,7 @@ def invoice_issue(
         occurred_at=timezone.make_aware(datetime.combine(issued_on, datetime.min.time().replace(hour=9))),
         actor_source=source, invoice=invoice,
     )
-    flags_recompute(customer_id=customer_id)
+    flags_recompute_on_commit(customer_id=customer_id)
     return invoice
 
 
@@ -89,7 +95,7 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
         summary=summary, actor_source=source, invoice=invoice,
         occurred_at=timezone.make_aware(datetime.combine(received_on, datetime.min.time().replace(hour=12))),
     )
-    flags_recompute(customer_id=invoice.customer_id)
+    flags_recompute_on_commit(customer_id=invoice.customer_id)
     return payment
 
 
@@ -97,9 +103,12 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
 def return_open(*, user, customer_id: int, order_line_id: int, reason: str, quantity: int = 1) -> Return:
     """An agent opens a return for one order line (a wrong item, a damaged one...)."""
     require(user, Capability.RECORD_INTERACTIONS)
-    line = OrderLine.objects.select_related("order").get(pk=order_line_id)
+    # Locked so that a double click cannot open two returns for one line.
+    line = OrderLine.objects.select_for_update().select_related("order").get(pk=order_line_id)
     if line.order.customer_id != customer_id:
         raise PermissionDenied("That order line belongs to another customer.")
+    if line.order.status == Order.Status.CANCELLED:
+        raise ValidationError(f"Order {line.order.order_number} was cancelled; there is nothing to return.")
     if reason not in Return.Reason.values:
         raise ValidationError(f"Unknown return reason '{reason}'.")
     if ReturnLine.objects.filter(order_line=line, return_request__status__in=Return.OPEN_STATUSES).exists():
@@ -116,6 +125,8 @@ def return_open(*, user, customer_id: int, order_line_id: int, reason: str, quan
                 f"(order {line.order.order_number}): {ret.get_reason_display().lower()}",
         actor_user=user, order=line.order, return_request=ret,
     )
+    audit_event_record(actor=user, action=AuditEvent.Action.OPENED_RETURN, customer=line.order.customer,
+                       detail=ret.return_number)
     return ret
 
 
@@ -137,3 +148,91 @@ def wishlist_update(*, customer_id: int, items: list[dict], source: str = "websh
         occurred_at=wishlist.updated_at, actor_source=source,
     )
     return wishlist
+
+
+class CommerceError(ValueError):
+    """An event refers to a record that does not fit (an unknown order, another customer's invoice)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _line_changes(order: Order, lines: list[dict]) -> list[str]:
+    """Apply line updates by SKU (adding lines the order did not have); describe what changed."""
+    existing = {line.sku: line for line in order.lines.all()}
+    changes, next_number = [], max((line.line_number for line in existing.values()), default=0) + 1
+    for data in lines:
+        line = existing.get(data["sku"])
+        status = data.get("status", OrderLine.DeliveryStatus.PENDING)
+        if line is None:
+            OrderLine.objects.create(order=order, line_number=next_number, sku=data["sku"], status=status,
+                                     description=data["description"], quantity=data["quantity"],
+                                     unit_price=data["unit_price"])
+            next_number += 1
+            changes.append(f"{data['description']} added")
+        elif "status" in data and line.status != status:
+            line.status = status
+            line.save(update_fields=["status"])
+            changes.append(f"{line.description}: {line.get_status_display().lower()}")
+    return changes
+
+
+@transaction.atomic
+def order_record(*, customer_id: int, order_number: str, status: str, lines: list[dict], total: Decimal,
+                 currency: str, occurred_at: datetime, source: str) -> Order:
+    """An order as the web shop reports it: placed the first time, updated after that."""
+    order = Order.objects.select_for_update().filter(order_number=order_number).first()
+    if order is None:
+        return order_place(customer_id=customer_id, order_number=order_number, lines=lines, currency=currency,
+                           status=status, placed_at=occurred_at, source=source, total=total)
+    if order.customer_id != customer_id:
+        raise CommerceError("data.order_number", f"Order {order_number} belongs to another customer.")
+    changes = _line_changes(order, lines)
+    status_changed = order.status != status
+    order.status, order.total = status, total
+    order.save(update_fields=["status", "total"])
+    summary = f"Order {order_number}: {order.get_status_display().lower()}" if status_changed else \
+        f"Order {order_number} updated"
+    if changes:
+        summary += " — " + "; ".join(changes)
+    timeline_entry_record(
+        customer_id=customer_id, kind=TimelineEntry.Kind.ORDER, channel=Channel.WEB, summary=summary,
+        occurred_at=occurred_at, actor_source=source, order=order,
+    )
+    flags_recompute_on_commit(customer_id=customer_id)
+    return order
+
+
+@transaction.atomic
+def return_record(*, customer_id: int, return_number: str, order_number: str, lines: list[dict], reason: str,
+                  status: str, occurred_at: datetime, source: str) -> Return:
+    """A return as the web shop or warehouse reports it, linked to the order's lines by SKU."""
+    order = Order.objects.filter(order_number=order_number, customer_id=customer_id).first()
+    if order is None:
+        raise CommerceError("data.order_number", f"This customer has no order {order_number}.")
+    by_sku = {line.sku: line for line in order.lines.all()}
+    unknown = [data["sku"] for data in lines if data["sku"] not in by_sku]
+    if unknown:
+        raise CommerceError("data.lines", f"Order {order_number} has no line with SKU {', '.join(unknown)}.")
+    ret, created = Return.objects.select_for_update().get_or_create(
+        return_number=return_number,
+        defaults={"customer_id": customer_id, "order": order, "reason": reason, "status": status,
+                  "opened_at": occurred_at},
+    )
+    if ret.customer_id != customer_id:
+        raise CommerceError("data.return_number", f"Return {return_number} belongs to another customer.")
+    if created:
+        ReturnLine.objects.bulk_create(
+            ReturnLine(return_request=ret, order_line=by_sku[d["sku"]], quantity=d["quantity"]) for d in lines
+        )
+        summary = f"Return {return_number} opened for order {order_number}: {ret.get_reason_display().lower()}"
+    else:
+        ret.status = status
+        ret.save(update_fields=["status"])
+        summary = f"Return {return_number}: {ret.get_status_display().lower()}"
+    timeline_entry_record(
+        customer_id=customer_id, kind=TimelineEntry.Kind.RETURN, channel=Channel.WEB, summary=summary,
+        occurred_at=occurred_at, actor_source=source, order=order, return_request=ret,
+    )
+    return ret

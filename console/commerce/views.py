@@ -14,7 +14,7 @@ from console.timeline.selectors import timeline_for_user
 @require_POST
 def open_return(request, customer_id, line_id):
     """Second click of "return this line": the reason button posts here."""
-    customer = customer_for_user(request.user, customer_id)
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
     require(request.user, Capability.RECORD_INTERACTIONS)
     error = ""
     try:

@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from console.accounts.admin_mixins import ReadOnlyAdmin
 from console.customers.models import Address, Customer, Identifier
 
 
-class IdentifierInline(admin.TabularInline):
+class IdentifierInline(ReadOnlyAdmin, admin.TabularInline):
+    # Identifiers are stored normalised by customers.services; the admin only shows them.
     model = Identifier
     extra = 0
 

@@ -37,6 +37,15 @@ class Customer(models.Model):
     def __str__(self):
         return f"{self.name} ({self.customer_number})"
 
+    def save(self, *args, **kwargs):
+        # last_seq belongs to timeline.services, which raises it under the row lock; a full
+        # save (the admin, a form) must not write back the value it read earlier.
+        if self.pk is not None and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name != "last_seq"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("customers:picture", args=[self.pk])
 

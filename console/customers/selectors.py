@@ -18,15 +18,19 @@ from console.customers.models import Address, Customer, Identifier
 from console.flags.models import Flag
 
 
-def customer_for_user(user, customer_id: int) -> Customer:
+def customer_for_user(user, customer_id: int, *, follow_merge: bool = False) -> Customer:
     """The customer, if this user may see customers at all; 403 otherwise, 404 if unknown.
 
-    Every view and (later) API call and websocket subscription that concerns one customer
-    goes through here, so the check lives in one place.
+    Every view and API call that concerns one customer goes through here, so the check lives
+    in one place. With ``follow_merge`` a merged-away record answers for the record it was
+    merged into, so a note typed on a page opened before a merge lands on the survivor.
     """
     if not user.is_authenticated or not user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied("Your role does not allow viewing customers.")
-    return get_object_or_404(Customer, pk=customer_id)
+    customer = get_object_or_404(Customer, pk=customer_id)
+    while follow_merge and customer.merged_into_id:
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    return customer
 
 
 def _identifier_matches(query: str) -> Q | None:
@@ -69,6 +73,7 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     if len(q) < 2:
         return []
     ranked: list[int] = []
+    current = Customer.objects.filter(merged_into__isnull=True)
 
     def take(ids):
         for pk in ids:
@@ -78,25 +83,28 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     # Every id query has .order_by() cleared: the models' default ordering would make the
     # database sort all matches (tens of thousands for a common name) before the LIMIT.
     upper = q.upper()
-    take(Customer.objects.filter(customer_number=upper).order_by().values_list("id", flat=True))
+    # A merged-away record's number leads to the record it was merged into.
+    take(survivor or pk for pk, survivor in
+         Customer.objects.filter(customer_number=upper).order_by().values_list("id", "merged_into_id"))
     take(Order.objects.filter(order_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     take(Invoice.objects.filter(invoice_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     identifier_q = _identifier_matches(q)
     if identifier_q is not None:
         take(Identifier.objects.filter(identifier_q).order_by().values_list("customer_id", flat=True)[:limit])
     if len(ranked) < limit and _looks_like_a_name(q):
-        take(Customer.objects.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
+        take(current.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
     if len(ranked) < limit and upper[:2] == "C-":
-        take(Customer.objects.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
-    ranked = ranked[:limit]
-    customers = Customer.objects.filter(pk__in=ranked).prefetch_related(
+        take(current.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
+    # Orders, invoices and identifiers move on a merge, but one written to the old record
+    # afterwards would still point there: merged-away records are never shown.
+    customers = current.filter(pk__in=ranked).prefetch_related(
         # Sorted in Python: ordering in SQL makes the planner walk the (kind, value) index.
         Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID).order_by()),
         Prefetch("addresses", queryset=Address.objects.order_by()),
         Prefetch("flags", queryset=Flag.objects.order_by()),
     )
     by_id = {c.pk: c for c in customers}
-    return [by_id[pk] for pk in ranked if pk in by_id]
+    return [by_id[pk] for pk in ranked if pk in by_id][:limit]
 
 
 @dataclass

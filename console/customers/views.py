@@ -1,10 +1,20 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from console.accounts.models import AuditEvent
-from console.accounts.roles import Capability, agent_channel
+from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
+from console.customers.merge import (
+    customer_merge,
+    default_survivor,
+    merge_candidates_find,
+    merge_preview,
+    merged_notice,
+    merged_records,
+)
+from console.customers.models import Customer
 from console.customers.selectors import customer_for_user, customer_picture, customer_search
 from console.timeline.forms import InteractionForm
 from console.timeline.models import Channel
@@ -30,12 +40,70 @@ def picture_context(request, customer, *, form=None) -> dict:
         "timeline": timeline_for_user(user=request.user, customer_id=customer.pk, channel=channel),
         "channels": Channel.choices,
         "form": form or InteractionForm(initial={"channel": agent_channel(request.user)}),
+        "merged_from": merged_records(customer=customer),
     }
 
 
 @require_GET
 def picture(request, customer_id):
     customer = customer_for_user(request.user, customer_id)
+    if customer.merged_into_id:
+        return _to_survivor(request, customer)
     audit_event_record(actor=request.user, action=AuditEvent.Action.VIEWED_CUSTOMER, customer=customer,
                        request=request)
     return render(request, "customers/picture.html", picture_context(request, customer))
+
+
+def _to_survivor(request, customer):
+    """A merged-away record has nothing left to show: send the agent on to the one it became."""
+    messages.info(request, merged_notice(customer))
+    return redirect(customer.merged_into)
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request, customer_id):
+    """Compare this record with another one side by side, choose which to keep, merge."""
+    customer = customer_for_user(request.user, customer_id)
+    require(request.user, Capability.RECORD_INTERACTIONS)
+    if customer.merged_into_id:
+        return _to_survivor(request, customer)
+    if request.method == "POST":
+        return _merge_confirmed(request, customer)
+    text = request.GET.get("other", "")[:200]
+    found = merge_candidates_find(customer=customer, text=text)
+    if found.other is None:
+        return _merge_page(request, customer, text=text, choices=found.choices, error=found.error)
+    return _merge_page(request, customer, text=text, other=found.other)
+
+
+def _merge_confirmed(request, customer):
+    try:
+        other = Customer.objects.get(pk=int(request.POST.get("other", "")))
+        survivor_id = int(request.POST.get("survivor", ""))
+    except (ValueError, Customer.DoesNotExist):
+        return _merge_page(request, customer, error="The other record could not be found. Enter its number again.",
+                           status=422)
+    if survivor_id not in (customer.pk, other.pk):
+        return _merge_page(request, customer, other=other, error="Choose which of the two records to keep.",
+                           status=422)
+    merged_id = other.pk if survivor_id == customer.pk else customer.pk
+    try:
+        survivor = customer_merge(user=request.user, survivor_id=survivor_id, merged_id=merged_id)
+    except ValidationError as exc:
+        return _merge_page(request, customer, text=other.customer_number, error=" ".join(exc.messages),
+                           status=422)
+    merged = customer if merged_id == customer.pk else other
+    messages.success(request, f"{merged.customer_number} ({merged.name}) was merged into this record.")
+    return redirect(survivor)
+
+
+def _merge_page(request, customer, *, text="", other=None, choices=(), error="", status=200):
+    context = {"customer": customer, "other_text": text, "choices": choices, "error": error, "other": other}
+    if other is not None:
+        context["survivor"] = default_survivor(customer, other)
+        # Each side shows what it would hand over if the other one is kept.
+        context["sides"] = [
+            {"record": record, "moves": merge_preview(survivor=counterpart, merged=record)}
+            for record, counterpart in ((customer, other), (other, customer))
+        ]
+    return render(request, "customers/merge.html", context, status=status)

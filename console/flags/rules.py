@@ -31,8 +31,7 @@ def _plural(n: int, word: str) -> str:
 def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int = 30,
                    hold_amount: Decimal = Decimal("500")) -> Verdict:
     """OK when nothing is overdue; watch when anything is; hold when the oldest overdue
-    invoice is more than ``hold_days`` late, or more than ``hold_amount`` is open while
-    something is overdue."""
+    invoice is more than ``hold_days`` late, or more than ``hold_amount`` is overdue."""
     open_total = sum((i.open_amount for i in invoices), Decimal("0"))
     overdue = [i for i in invoices if i.due_on < today]
     if not overdue:
@@ -42,7 +41,8 @@ def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int =
     oldest = max((today - i.due_on).days for i in overdue)
     reason = (f"{_plural(len(overdue), 'invoice')} overdue, {_euro(open_total)} open, "
               f"oldest {_plural(oldest, 'day')}")
-    if oldest > hold_days or open_total > hold_amount:
+    overdue_total = sum((i.open_amount for i in overdue), Decimal("0"))
+    if oldest > hold_days or overdue_total > hold_amount:
         return Verdict("hold", reason)
     return Verdict("watch", reason)
 
@@ -58,7 +58,10 @@ def loyalty_verdict(*, spend_12_months: Decimal, customer_since: date, today: da
     return Verdict("none", why)
 
 
-def id_document_verdict(*, expires_on: date | None, document_type: str, today: date) -> Verdict:
+def id_document_verdict(*, expires_on: date | None, document_type: str, today: date,
+                        check_result: str = "") -> Verdict:
+    if check_result == "mismatch":
+        return Verdict("mismatch", f"{document_type or 'ID document'} did not match at the last check")
     if expires_on is None:
         return Verdict("missing", "No ID document on file")
     label = document_type or "ID document"

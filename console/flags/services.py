@@ -16,7 +16,9 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
 
     now = timezone.now()
     today = timezone.localdate()
-    customer = Customer.objects.only("customer_since", "id_document_type", "id_document_expires_on").get(
+    customer = Customer.objects.only(
+        "customer_since", "id_document_type", "id_document_expires_on", "id_document_check"
+    ).get(
         pk=customer_id
     )
     open_invoices = [
@@ -40,7 +42,8 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
         ),
         Flag.Kind.DATA_QUALITY: rules.data_quality_verdict(undeliverable=undeliverable),
         Flag.Kind.ID_DOCUMENT: rules.id_document_verdict(
-            expires_on=customer.id_document_expires_on, document_type=customer.id_document_type, today=today
+            expires_on=customer.id_document_expires_on, document_type=customer.id_document_type, today=today,
+            check_result=customer.id_document_check,
         ),
     }
     return [

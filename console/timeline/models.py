@@ -38,6 +38,8 @@ class TimelineEntry(models.Model):
         WISHLIST = "wishlist", "Wish list"
         CASE = "case", "Case"
         WEB_VISIT = "web_visit", "Web visit"
+        MERGE = "merge", "Records merged"
+        ADDRESS = "address", "Address"
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", "Inbound"

@@ -13,8 +13,8 @@ class TimelinePage:
     channel: str
 
 
-# Entries that carry invoice numbers and amounts; roles without invoice access see them
-# without those details (store staff see the open balance only).
+# Entries that carry invoice numbers and amounts (and any entry linked to an invoice);
+# roles without invoice access see them without those details (store: open balance only).
 MONEY_KINDS = (TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT)
 
 
@@ -31,7 +31,7 @@ def timeline_page(*, customer_id: int, before_seq: int | None = None, channel: s
     entries = rows[:limit]
     if hide_invoice_details:
         for entry in entries:
-            if entry.kind in MONEY_KINDS:
+            if entry.kind in MONEY_KINDS or entry.invoice_id:
                 entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
                 entry.body = ""
     older_than = entries[-1].seq if len(rows) > limit else None

@@ -1,10 +1,13 @@
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
+from console.accounts.services import audit_event_record
 from console.customers.models import Customer
 from console.timeline.models import Channel, TimelineEntry
 
@@ -21,7 +24,10 @@ def timeline_entry_record(
     actor_user=None,
     actor_source: str = "",
     raw: dict | None = None,
-    **links,
+    order=None,
+    invoice=None,
+    return_request=None,
+    case=None,
 ) -> TimelineEntry:
     """Write one timeline entry with the customer's next ``seq``.
 
@@ -49,7 +55,10 @@ def timeline_entry_record(
             actor_user=actor_user,
             actor_source=actor_source,
             raw=raw or {},
-            **links,
+            order=order,
+            invoice=invoice,
+            return_request=return_request,
+            case=case,
         )
 
 
@@ -67,17 +76,23 @@ def interaction_record(
 ) -> TimelineEntry:
     """An agent records a note, a call summary or a store visit on the timeline."""
     require(user, Capability.RECORD_INTERACTIONS)
+    if channel not in Channel.values or channel == Channel.SYSTEM:
+        raise ValidationError(f"'{channel}' is not a channel an agent records on.")
     kind, direction = AGENT_RECORD_KINDS[record_kind]
     if record_kind == "call":
         channel = Channel.PHONE
     elif record_kind == "store_visit":
         channel = Channel.STORE
-    return timeline_entry_record(
-        customer_id=customer_id,
-        kind=kind,
-        channel=channel,
-        direction=direction,
-        summary=summary,
-        body=body,
-        actor_user=user,
-    )
+    with transaction.atomic():
+        entry = timeline_entry_record(
+            customer_id=customer_id,
+            kind=kind,
+            channel=channel,
+            direction=direction,
+            summary=summary,
+            body=body,
+            actor_user=user,
+        )
+        audit_event_record(actor=user, action=AuditEvent.Action.RECORDED_INTERACTION, customer=entry.customer,
+                           detail=f"{entry.get_kind_display()} #{entry.seq}")
+    return entry

@@ -20,7 +20,7 @@ def _before_from(request) -> int | None:
 @require_GET
 def timeline(request, customer_id):
     """The timeline panel (a channel filter) or, with ``before``, the next older entries."""
-    customer = customer_for_user(request.user, customer_id)
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
     before = _before_from(request)
     page = timeline_for_user(user=request.user, customer_id=customer.pk,
                              channel=channel_filter(request.GET.get("channel")), before_seq=before)
@@ -32,7 +32,7 @@ def timeline(request, customer_id):
 @require_POST
 def record(request, customer_id):
     """An agent records a note, call summary or store visit; the timeline shows it on top."""
-    customer = customer_for_user(request.user, customer_id)
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
     require(request.user, Capability.RECORD_INTERACTIONS)
     form = InteractionForm(request.POST)
     if form.is_valid():

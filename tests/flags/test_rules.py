@@ -43,8 +43,13 @@ def test_hold_starts_after_thirty_days_overdue(days, level):
 
 
 @pytest.mark.parametrize(("amount", "level"), [("500.00", "watch"), ("500.01", "hold")])
-def test_hold_starts_above_eur_500_open_with_something_overdue(amount, level):
+def test_hold_starts_above_eur_500_overdue(amount, level):
     assert credit_verdict([inv(amount, 3)], today=TODAY).level == level
+
+
+def test_invoices_not_yet_due_do_not_count_towards_hold():
+    v = credit_verdict([inv("10", 3), inv("600", -5)], today=TODAY)
+    assert (v.level, v.reason) == ("watch", "1 invoice overdue, EUR 610 open, oldest 3 days")
 
 
 def test_more_than_500_open_but_nothing_overdue_is_ok():

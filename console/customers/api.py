@@ -1,0 +1,178 @@
+"""The reading side of the API: search, profile, timeline cursor and credit check."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from console.customers.models import Address, Customer, Identifier
+from console.customers.resolution import _survivor
+from console.customers.selectors import customer_search
+from console.flags.models import Flag
+from console.ingest.api import READ_ERRORS
+from console.ingest.auth import rate_limit_check
+from console.ingest.models import Scope
+from console.ingest.schemas import CURRENCIES
+from console.timeline.models import TimelineEntry
+
+
+class IdentifierOut(serializers.ModelSerializer):
+    class Meta:
+        model = Identifier
+        fields = ["kind", "namespace", "value"]
+
+
+class AddressOut(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["street", "postal_code", "city", "country", "is_primary", "status", "status_evidence",
+                  "status_changed_at"]
+
+
+class FlagOut(serializers.ModelSerializer):
+    class Meta:
+        model = Flag
+        fields = ["kind", "level", "reason", "computed_at"]
+
+
+class CustomerBrief(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "customer_number", "name"]
+
+
+class CustomerOut(serializers.ModelSerializer):
+    identifiers = IdentifierOut(many=True)
+    addresses = AddressOut(many=True)
+    flags = FlagOut(many=True)
+    merged_numbers = serializers.SerializerMethodField(help_text="Numbers of records merged into this one.")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "customer_number", "name", "language", "customer_since", "marketing_consent",
+                  "id_document_type", "id_document_last4", "id_document_expires_on", "id_document_check",
+                  "identifiers", "addresses", "flags", "merged_numbers", "last_seq"]
+
+    def get_merged_numbers(self, customer) -> list[str]:
+        return [c.customer_number for c in customer.merged_from.all()]
+
+
+class EntryOut(serializers.ModelSerializer):
+    order_number = serializers.CharField(source="order.order_number", default=None)
+    invoice_number = serializers.CharField(source="invoice.invoice_number", default=None)
+    actor = serializers.CharField(source="actor_display")
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "seq", "kind", "channel", "direction", "occurred_at", "recorded_at", "summary", "body",
+                  "actor", "order_number", "invoice_number"]
+
+
+class UnknownParameter(exceptions.ValidationError):
+    status_code = 422
+
+
+class _ReadEndpoint(APIView):
+    required_scope = Scope.CUSTOMERS_READ
+    # The query parameters this endpoint reads; a typo (?query= for ?q=) is an error, not ignored.
+    parameters: tuple = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        rate_limit_check(request.auth)
+        unknown = sorted(set(request.query_params) - set(self.parameters))
+        if unknown:
+            known = ", ".join(self.parameters) or "none"
+            raise UnknownParameter({name[:40]: [f"Unknown query parameter (this endpoint takes: {known})."]
+                                    for name in unknown[:5]})
+
+    def customer(self, pk) -> Customer:
+        return _survivor(get_object_or_404(Customer, pk=pk))
+
+
+class CustomerSearchView(_ReadEndpoint):
+    parameters = ("q",)
+
+    @extend_schema(operation_id="customers_search", summary="Search customers",
+                   parameters=[OpenApiParameter("q", str, required=True, description=(
+                       "Name, customer number, e-mail, phone, handle, order number or invoice number."))],
+                   responses={200: CustomerBrief(many=True), **READ_ERRORS})
+    def get(self, request):
+        if "q" not in request.query_params:
+            return Response({"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}, status=422)
+        query = request.query_params["q"][:200]
+        return Response(CustomerBrief(customer_search(query=query), many=True).data)
+
+
+class CustomerDetailView(_ReadEndpoint):
+    @extend_schema(operation_id="customers_retrieve", summary="A customer's profile, flags and addresses",
+                   responses={200: CustomerOut, **READ_ERRORS})
+    def get(self, request, pk: int):
+        customer = self.customer(pk)
+        customer = Customer.objects.prefetch_related("identifiers", "addresses", "flags", "merged_from").get(
+            pk=customer.pk)
+        return Response(CustomerOut(customer).data)
+
+
+class TimelineView(_ReadEndpoint):
+    parameters = ("after", "limit")
+
+    @extend_schema(
+        operation_id="customers_timeline", summary="Timeline entries after a sequence number, oldest first",
+        parameters=[OpenApiParameter("after", int, description="Return entries with seq greater than this (0)."),
+                    OpenApiParameter("limit", int, description="At most this many (100, at most 1000).")],
+        responses={200: serializers.ListSerializer(child=EntryOut()), **READ_ERRORS},
+    )
+    def get(self, request, pk: int):
+        customer = self.customer(pk)
+        after, limit = _int(request, "after", 0, 0, 2**62), _int(request, "limit", 100, 1, 1000)
+        entries = (TimelineEntry.objects.filter(customer=customer, seq__gt=after)
+                   .select_related("order", "invoice", "actor_user").order_by("seq")[:limit])
+        return Response(EntryOut(entries, many=True).data)
+
+
+class CreditCheckOut(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["allowed", "needs_approval", "refused"])
+    reasons = serializers.ListField(child=serializers.CharField())
+    credit_level = serializers.CharField()
+
+
+class CreditCheckView(_ReadEndpoint):
+    parameters = ("amount", "currency")
+
+    @extend_schema(
+        operation_id="customers_credit_check", summary="May this customer place an order of this amount?",
+        parameters=[OpenApiParameter("amount", {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
+                                     required=True, description="The order amount, e.g. 900.00"),
+                    OpenApiParameter("currency", {"type": "string", "enum": ["EUR"]},
+                                     description="EUR (the default) is the only currency checked.")],
+        responses={200: CreditCheckOut, **READ_ERRORS},
+    )
+    def get(self, request, pk: int):
+        from console.flags.selectors import credit_check
+
+        customer = self.customer(pk)
+        try:
+            amount = Decimal(request.query_params.get("amount", ""))
+        except InvalidOperation:
+            return Response({"errors": {"amount": ["Give the order amount, e.g. amount=900.00."]}}, status=422)
+        currency = request.query_params.get("currency", "EUR").upper()
+        if not amount.is_finite() or amount < 0 or amount > Decimal("1e10"):
+            return Response({"errors": {"amount": ["Give a positive order amount."]}}, status=422)
+        if currency != "EUR":
+            known = "a currency we do not check" if currency in CURRENCIES else "not a currency code"
+            return Response({"errors": {"currency": [f"{currency} is {known}; send EUR amounts."]}}, status=422)
+        return Response(credit_check(customer=customer, amount=amount,
+                                     watch_limit=Decimal(settings.CREDIT_CHECK_WATCH_LIMIT),
+                                     ok_limit=Decimal(settings.CREDIT_CHECK_OK_LIMIT)))
+
+
+def _int(request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(request.query_params.get(name, default)), low), high)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,168 @@
+"""Taking in one event: parse, check, deduplicate, resolve the customer, dispatch — or say why not.
+
+Every outcome is an ``Answer`` (status and JSON body) so the single and the batch endpoint
+answer alike. Nothing is stored unless the whole event is applied: the idempotency record,
+the owning app's record and the timeline entry commit together or not at all.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
+from console.ingest.handlers import HANDLERS, EventRejected
+from console.ingest.models import ApiToken, InboundEvent, Scope
+from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors
+from console.timeline.models import TimelineEntry
+
+MAX_EVENT_BYTES = 64 * 1024
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+
+    @classmethod
+    def error(cls, status: int, field: str, message: str, **extra) -> "Answer":
+        return cls(status, {"errors": {field: [message]}, **extra})
+
+
+def event_parse(raw: bytes) -> dict | Answer:
+    """Bytes to a JSON object, or the 400/413/422 that says what is wrong with them."""
+    if len(raw) > MAX_EVENT_BYTES:
+        return Answer.error(413, "body", f"An event may be at most {MAX_EVENT_BYTES // 1024} KiB; "
+                                         f"this one is {len(raw) // 1024} KiB.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Answer.error(400, "body", f"The body is not valid UTF-8 (byte {exc.start}).")
+    return json_object(text)
+
+
+def json_object(text: str) -> dict | Answer:
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return Answer.error(400, "body", f"The body is not valid JSON: {exc}.")
+    if not isinstance(payload, dict):
+        return Answer.error(400, "body", "The body must be a JSON object.")
+    return payload
+
+
+def _nul_paths(value, path="") -> list[str]:
+    """Where the payload has a NUL character: no text column can hold one, and no sender means one."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_paths(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def _body_hash(payload: dict) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(existing: InboundEvent, body_hash: str) -> Answer:
+    if existing.body_hash == body_hash:
+        return Answer(200, existing.response)
+    return Answer.error(409, "id", f"Event id '{existing.event_id}' was already used by {existing.source} for a "
+                                   "different event. Send a new id for a new event.")
+
+
+def event_check(*, token: ApiToken, payload: dict) -> dict | Answer:
+    """The validated event, or the 403/422 answer."""
+    event_type = payload.get("type")
+    if isinstance(event_type, str) and event_type in EVENT_TYPES and not token.allows(f"events:{event_type}"):
+        return Answer.error(403, "type", f"This token may not send {event_type} events "
+                                         f"(it has: {', '.join(token.scopes) or 'no scopes'}).")
+    if isinstance(event_type, str) and event_type not in EVENT_TYPES:
+        return Answer.error(422, "type", f"Unknown event type '{event_type[:60]}'. Known types: "
+                                         f"{', '.join(sorted(EVENT_TYPES))}.")
+    nul = _nul_paths(payload)
+    if nul:
+        return Answer(422, {"errors": {path: ["Contains a NUL character (\\u0000)."] for path in nul}})
+    serializer = EventSerializer(data=payload)
+    if not serializer.is_valid():
+        return Answer(422, {"errors": flatten_errors(serializer.errors)})
+    return serializer.validated_data
+
+
+def event_ingest(*, token: ApiToken, payload: dict) -> Answer:
+    """Apply one parsed event for this token's source system."""
+    checked = event_check(token=token, payload=payload)
+    if isinstance(checked, Answer):
+        return checked
+    source, body_hash = token.source, _body_hash(payload)
+    existing = InboundEvent.objects.filter(source=source, event_id=checked["id"]).first()
+    if existing is not None:
+        return _replay(existing, body_hash)
+    try:
+        with transaction.atomic():
+            return _apply(token=token, event=checked, payload=payload, body_hash=body_hash)
+    except IntegrityError:
+        # Another request with the same (source, id) committed first; we waited for it on the
+        # unique index, so its record is there to compare with.
+        existing = InboundEvent.objects.filter(source=source, event_id=checked["id"]).first()
+        if existing is None:
+            # Another event created the same order, invoice or customer at the same moment.
+            return Answer.error(409, "body", "A concurrent event changed the same record; send this event again.")
+        return _replay(existing, body_hash)
+    except _Rejected as rejected:
+        return rejected.answer
+
+
+class _Rejected(Exception):
+    """Raised inside the transaction so that everything written so far is rolled back."""
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+
+
+def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> Answer:
+    inbound = InboundEvent.objects.create(source=token.source, event_id=event["id"], type=event["type"],
+                                          body_hash=body_hash, body=payload, token=token)
+    ref = CustomerRef.from_event(event["customer"], source=token.source)
+    try:
+        customer, created = customer_resolve(ref=ref, source=token.source,
+                                             may_create=token.allows(Scope.CUSTOMERS_CREATE))
+    except IdentityConflict as exc:
+        raise _Rejected(Answer.error(409, "customer", str(exc), candidates=[
+            {"id": c.pk, "customer_number": c.customer_number, "name": c.name} for c in exc.candidates
+        ])) from exc
+    except ResolutionError as exc:
+        raise _Rejected(Answer.error(422, "customer", str(exc))) from exc
+    try:
+        HANDLERS[event["type"]](customer=customer, data=event["data"], occurred_at=event["occurred_at"],
+                                source=token.source, raw=payload)
+    except EventRejected as exc:
+        raise _Rejected(Answer.error(422, exc.field, str(exc))) from exc
+    # The handler's entry is the customer's newest: we still hold the customer row's lock.
+    entry = TimelineEntry.objects.filter(customer=customer).order_by("-seq").only("id", "seq").first()
+    response = {
+        "event": {"id": event["id"], "type": event["type"], "source": token.source},
+        "customer": {"id": customer.pk, "customer_number": customer.customer_number, "created": created},
+        "timeline_entry": {"id": entry.pk, "seq": entry.seq},
+    }
+    inbound.customer, inbound.response = customer, response
+    inbound.save(update_fields=["customer", "response"])
+    return Answer(201, response)
+
+
+def token_authenticate(header: str) -> ApiToken | None:
+    """The active token named by an ``Authorization: Bearer`` header, or None."""
+    scheme, _, plain = (header or "").partition(" ")
+    if scheme.lower() != "bearer" or not plain.strip():
+        return None
+    token = ApiToken.objects.filter(token_hash=ApiToken.hash(plain.strip()), revoked_at__isnull=True).first()
+    if token is not None and (token.last_used_at is None or
+                              (timezone.now() - token.last_used_at).total_seconds() > 60):
+        # Written at most once a minute: a write per request would cost more than the event.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
