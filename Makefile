@@ -29,7 +29,7 @@ seed: migrate
 ## run: install, migrate, seed demo data and serve the console on http://$(HOST):$(PORT)
 run: seed
 	@echo ""
-	@echo "Klantbeeld is starting on http://$(HOST):$(PORT)/ (embedded mode; Ctrl-C stops it)"
+	@echo "Klantbeeld is starting on http://$(HOST):$(PORT)/ ($(if $(and $(DATABASE_URL),$(REDIS_URL)),full stack: PostgreSQL and Redis,embedded mode: SQLite and in-memory live updates); Ctrl-C stops it)"
 	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)

@@ -19,13 +19,10 @@ from console.commerce.models import (
     WishList,
     WishListItem,
 )
+from console.commerce.money import euro
 from console.flags.tasks import flags_recompute_on_commit
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
-
-
-def _euro(amount: Decimal) -> str:
-    return f"EUR {amount:,.2f}"
 
 
 @transaction.atomic
@@ -54,7 +51,7 @@ def order_place(
     )
     timeline_entry_record(
         customer_id=customer_id, kind=TimelineEntry.Kind.ORDER, channel=channel,
-        summary=f"Order {order_number} placed: {len(lines)} item(s), {_euro(total)}",
+        summary=f"Order {order_number} placed: {len(lines)} item(s), {euro(total)}",
         occurred_at=order.placed_at, actor_source=source, order=order,
     )
     flags_recompute_on_commit(customer_id=customer_id)
@@ -73,7 +70,7 @@ def invoice_issue(
     timeline_entry_record(
         customer_id=customer_id, kind=TimelineEntry.Kind.INVOICE, channel=Channel.EMAIL,
         direction=TimelineEntry.Direction.OUTBOUND,
-        summary=f"Invoice {invoice_number} issued: {_euro(amount)}, due {due_on:%d-%m-%Y}",
+        summary=f"Invoice {invoice_number} issued: {euro(amount)}, due {due_on:%d-%m-%Y}",
         occurred_at=timezone.make_aware(datetime.combine(issued_on, datetime.min.time().replace(hour=9))),
         actor_source=source, invoice=invoice,
     )
@@ -88,8 +85,8 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
     invoice.paid_amount += amount
     invoice.save(update_fields=["paid_amount"])
     left = invoice.open_amount
-    summary = f"Payment of {_euro(amount)} received for invoice {invoice.invoice_number}"
-    summary += f" ({_euro(left)} still open)" if left else " (paid in full)"
+    summary = f"Payment of {euro(amount)} received for invoice {invoice.invoice_number}"
+    summary += f" ({euro(left)} still open)" if left else " (paid in full)"
     timeline_entry_record(
         customer_id=invoice.customer_id, kind=TimelineEntry.Kind.PAYMENT, channel=Channel.SYSTEM,
         summary=summary, actor_source=source, invoice=invoice,

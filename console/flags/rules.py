@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from console.commerce.money import euro_short
+
 
 @dataclass(frozen=True)
 class OpenInvoice:
@@ -18,10 +20,6 @@ class OpenInvoice:
 class Verdict:
     level: str
     reason: str
-
-
-def _euro(amount: Decimal) -> str:
-    return f"EUR {amount:,.0f}" if amount == amount.to_integral() else f"EUR {amount:,.2f}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -36,10 +34,10 @@ def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int =
     overdue = [i for i in invoices if i.due_on < today]
     if not overdue:
         if open_total:
-            return Verdict("ok", f"Nothing overdue, {_euro(open_total)} open")
+            return Verdict("ok", f"Nothing overdue, {euro_short(open_total)} open")
         return Verdict("ok", "No open invoices")
     oldest = max((today - i.due_on).days for i in overdue)
-    reason = (f"{_plural(len(overdue), 'invoice')} overdue, {_euro(open_total)} open, "
+    reason = (f"{_plural(len(overdue), 'invoice')} overdue, {euro_short(open_total)} open, "
               f"oldest {_plural(oldest, 'day')}")
     overdue_total = sum((i.open_amount for i in overdue), Decimal("0"))
     if oldest > hold_days or overdue_total > hold_amount:
@@ -50,7 +48,7 @@ def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int =
 def loyalty_verdict(*, spend_12_months: Decimal, customer_since: date, today: date) -> Verdict:
     """Gold: EUR 2,000+ in a year, or EUR 1,000+ and 5+ years. Silver: EUR 500+, or 3+ years."""
     years = (today - customer_since).days // 365
-    why = f"{_euro(spend_12_months)} spent in 12 months, customer for {_plural(years, 'year')}"
+    why = f"{euro_short(spend_12_months)} spent in 12 months, customer for {_plural(years, 'year')}"
     if spend_12_months >= 2000 or (spend_12_months >= 1000 and years >= 5):
         return Verdict("gold", why)
     if spend_12_months >= 500 or years >= 3:

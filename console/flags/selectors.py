@@ -1,12 +1,7 @@
 from decimal import Decimal
 
+from console.commerce.money import euro
 from console.flags.models import Flag
-
-
-def _euro(amount: Decimal) -> str:
-    from console.customers.templatetags.console_ui import euro
-
-    return euro(amount)
 
 
 def credit_check(*, customer, amount: Decimal, watch_limit: Decimal, ok_limit: Decimal) -> dict:
@@ -23,10 +18,10 @@ def credit_check(*, customer, amount: Decimal, watch_limit: Decimal, ok_limit: D
         reasons.append("Orders are refused while credit is on hold, unless a manager approves.")
     elif level == "watch" and amount > watch_limit:
         decision = "needs_approval"
-        reasons.append(f"{_euro(amount)} is above the {_euro(watch_limit)} allowed while credit is on watch.")
+        reasons.append(f"{euro(amount)} is above the {euro(watch_limit)} allowed while credit is on watch.")
     elif level == "ok" and amount > ok_limit:
         decision = "needs_approval"
-        reasons.append(f"{_euro(amount)} is above the {_euro(ok_limit)} any order may reach without approval.")
+        reasons.append(f"{euro(amount)} is above the {euro(ok_limit)} any order may reach without approval.")
     else:
         decision = "allowed"
     return {"decision": decision, "reasons": reasons, "credit_level": level}

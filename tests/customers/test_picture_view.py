@@ -69,19 +69,56 @@ def test_viewing_a_customer_is_audited(client_as, customer):
     assert (event.actor, event.action) == (client.user, "viewed_customer")
 
 
+def _full_history(customer, *, entries, agent):
+    """Every panel filled: orders with lines, invoices, an open return, a case with an owner,
+    a wish list, and entries written by an agent (the actor is shown per entry)."""
+    from console.cases.services import case_open
+    from console.commerce.services import return_open, wishlist_update
+    from console.timeline.services import interaction_record
+
+    for n in range(3):
+        order = add_order(customer, number=f"WS-{customer.pk}-{n}", lines=[
+            {"sku": f"S{n}{k}", "description": f"Artikel {k}", "unit_price": "10.00"} for k in range(3)])
+        add_invoice(customer, number=f"INV-{customer.pk}-{n}", amount="30.00", days_overdue=n * 20)
+    return_open(user=agent, customer_id=customer.pk, order_line_id=order.lines.first().pk, reason="damaged")
+    case_open(customer_id=customer.pk, title="Levering", owner=agent)
+    wishlist_update(customer_id=customer.pk, items=[{"sku": "W1", "description": "Airfryer"}])
+    add_entries(customer, entries)
+    for n in range(5):
+        interaction_record(user=agent, customer_id=customer.pk, record_kind="note", channel="phone",
+                           summary=f"Notitie {n}")
+
+
 def test_the_page_costs_the_same_queries_with_10_or_2000_entries(client_as, django_assert_max_num_queries):
-    small, large = CustomerFactory(), CustomerFactory()
-    add_entries(small, 10)
-    add_entries(large, 2000)
     client = client_as("phone")
+    small, large = CustomerFactory(), CustomerFactory()
+    _full_history(small, entries=10, agent=client.user)
+    _full_history(large, entries=2000, agent=client.user)
     client.get(small.get_absolute_url())  # warm the session and permission caches alike
     counts = {}
     for label, c in (("small", small), ("large", large)):
-        with django_assert_max_num_queries(20) as captured:
+        with django_assert_max_num_queries(25) as captured:
             response = client.get(c.get_absolute_url())
         assert response.status_code == 200
+        assert b"Artikel 2" in response.content and b"Airfryer" in response.content
         counts[label] = len(captured)
     assert counts["small"] == counts["large"]
+
+
+def test_the_timeline_fragment_needs_a_role(client_as, customer):
+    response = client_as(None).get(reverse("customers:timeline", args=[customer.pk]) + "?before=5",
+                                   headers={"HX-Request": "true"})
+    assert response.status_code == 403
+
+
+def test_store_staff_see_no_invoice_details_on_older_timeline_pages(client_as, customer, settings):
+    settings.TIMELINE_PAGE_SIZE = 2
+    add_invoice(customer, number="INV-2026-881", amount="740.00", days_overdue=47)
+    add_entries(customer, 4)
+    older = client_as("store").get(reverse("customers:timeline", args=[customer.pk]) + "?before=3",
+                                   headers={"HX-Request": "true"}).content.decode()
+    assert "details are for finance roles" in older
+    assert "INV-2026-881" not in older and "740" not in older
 
 
 def test_the_newest_entries_come_first_and_older_ones_load_by_keyset(client_as, customer, settings):

@@ -1,10 +1,10 @@
 """Small presentation helpers shared by the console's templates."""
 
-from decimal import Decimal
-
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+
+from console.commerce.money import euro
 
 register = template.Library()
 
@@ -16,12 +16,7 @@ CHANNEL_ICONS = {
 }
 
 
-@register.filter
-def euro(amount) -> str:
-    """EUR 1,240.00 — the way the flags and the stories write amounts."""
-    if amount is None:
-        return ""
-    return f"EUR {Decimal(amount):,.2f}"
+register.filter("euro", euro)
 
 
 @register.simple_tag
