@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django; websockets join here with the live console."""
+"""ASGI entry point: HTTP through Django, websockets to the live console.
+
+Websockets get the same session login as the pages and are refused from origins that are
+not in ALLOWED_HOSTS (a page elsewhere cannot ride on an agent's session cookie).
+"""
 
 import os
 
@@ -6,4 +10,15 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 
-application = get_asgi_application()
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from console.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})

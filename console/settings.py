@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "console.cases",
     "console.flags",
     "console.ingest",
+    "console.live",
     "console.demo",
     "rest_framework",
     "drf_spectacular",
@@ -92,8 +93,15 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {"default": env.db_url("DATABASE_URL")}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI every request may run on another thread, so Django's persistent connections
+    # would pile up (one per thread) until PostgreSQL refuses more. A pool per process instead:
+    # connections are borrowed per request and handed back.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN", default=2),
+        "max_size": env.int("DB_POOL_MAX", default=16),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 else:
     DATABASES = {
         "default": {
@@ -101,6 +109,8 @@ else:
             "NAME": env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             # Writers wait for each other instead of failing with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory, so the live-console browser tests' ASGI server can open it.
+            "TEST": {"NAME": env("SQLITE_TEST_PATH", default=str(BASE_DIR / ".test-db.sqlite3"))},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -235,6 +245,10 @@ SPECTACULAR_SETTINGS = {
 API_RATE_LIMIT_PER_SECOND = env.int("API_RATE_LIMIT_PER_SECOND", default=2000)
 # A batch carries up to 500 events; its body may be this large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_BATCH_MAX_BYTES", default=16 * 1024 * 1024)
+# Live console (docs/live.md): how often each open console hears the latest seq and presence,
+# and how many missed entries a reconnecting console is sent before it reloads instead.
+LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
+LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
 # Credit check: order amounts above these need a manager's approval.
 CREDIT_CHECK_WATCH_LIMIT = env.int("CREDIT_CHECK_WATCH_LIMIT", default=500)
 CREDIT_CHECK_OK_LIMIT = env.int("CREDIT_CHECK_OK_LIMIT", default=5000)

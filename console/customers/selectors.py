@@ -154,12 +154,17 @@ class CustomerPicture:
     show_invoice_list: bool
 
 
-def customer_picture(*, customer: Customer, user) -> CustomerPicture:
-    """Everything the customer picture shows but the timeline, in a fixed number of queries."""
+def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool | None = None) -> CustomerPicture:
+    """Everything the customer picture shows but the timeline, in a fixed number of queries.
+
+    Rendered for a user, or for an audience (``show_invoice_list``) when a live push is
+    rendered once for everyone who may see invoices and once for everyone who may not.
+    """
     from console.cases.models import Case
     from console.commerce.models import Order, Return, ReturnLine, WishListItem
 
-    show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
+    if show_invoice_list is None:
+        show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
     flags = sorted(customer.flags.all(), key=lambda f: FLAG_ORDER.index(f.kind))
     open_returns = list(
         Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)

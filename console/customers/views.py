@@ -18,7 +18,7 @@ from console.customers.models import Customer
 from console.customers.selectors import customer_for_user, customer_picture, customer_search
 from console.timeline.forms import InteractionForm
 from console.timeline.models import Channel
-from console.timeline.selectors import channel_filter, timeline_for_user
+from console.timeline.selectors import channel_filter, customer_activity, timeline_for_user
 
 
 @require_GET
@@ -41,6 +41,7 @@ def picture_context(request, customer, *, form=None) -> dict:
         "channels": Channel.choices,
         "form": form or InteractionForm(initial={"channel": agent_channel(request.user)}),
         "merged_from": merged_records(customer=customer),
+        "activity": customer_activity(customer_id=customer.pk),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from console.customers.models import Address, Customer
 from console.flags import rules
 from console.flags.models import Flag
+from console.live.publish import flags_published
 
 
 def flags_recompute(*, customer_id: int) -> list[Flag]:
@@ -46,10 +47,18 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
             check_result=customer.id_document_check,
         ),
     }
-    return [
-        Flag.objects.update_or_create(
+    current = {f.kind: f for f in Flag.objects.filter(customer_id=customer_id)}
+    changed = False
+    for kind, verdict in verdicts.items():
+        flag = current.get(kind)
+        if flag is not None and (flag.level, flag.reason) == (verdict.level, verdict.reason):
+            continue
+        changed = True
+        current[kind], _ = Flag.objects.update_or_create(
             customer_id=customer_id, kind=kind,
-            defaults={"level": v.level, "reason": v.reason, "computed_at": now},
-        )[0]
-        for kind, v in verdicts.items()
-    ]
+            defaults={"level": verdict.level, "reason": verdict.reason, "computed_at": now},
+        )
+    if changed:
+        # Only a change is pushed: a recomputation that finds nothing new costs no render.
+        flags_published(customer_id)
+    return list(current.values())

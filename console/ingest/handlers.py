@@ -12,6 +12,7 @@ from console.cases.models import Case
 from console.commerce import services as commerce
 from console.commerce.models import Invoice, Order
 from console.customers import services as customers
+from console.live.publish import screen_pop
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -56,6 +57,8 @@ def call_started(*, customer, data, occurred_at, source, raw):
         customer_id=customer.pk, kind=TimelineEntry.Kind.CALL, channel="phone", summary=f"Incoming call{to}",
         occurred_at=occurred_at, actor_user=agent, actor_source=source, raw=raw,
     )
+    if agent is not None:
+        screen_pop(user_id=agent.pk, customer_id=customer.pk, reason=f"Incoming call from {data['from_number']}")
 
 
 def call_ended(*, customer, data, occurred_at, source, raw):

@@ -49,3 +49,22 @@ def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: 
 
     return timeline_page(customer_id=customer_id, channel=channel, before_seq=before_seq,
                          hide_invoice_details=not user.has_perm(Capability.VIEW_INVOICES))
+
+
+# How long after a customer's last contact on a channel the picture says "active on ...".
+ACTIVE_WINDOW_MINUTES = 10
+
+
+def customer_activity(*, customer_id: int) -> list[dict]:
+    """Channels the customer used in the last few minutes (chatting while on the phone)."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(minutes=ACTIVE_WINDOW_MINUTES)
+    rows = (TimelineEntry.objects.filter(customer_id=customer_id, direction=TimelineEntry.Direction.INBOUND,
+                                         occurred_at__gte=since, occurred_at__lte=timezone.now())
+            .values("channel").annotate(at=Max("occurred_at")).order_by("-at"))
+    return [{"channel": r["channel"], "label": Channel(r["channel"]).label, "at": r["at"],
+             "until": r["at"] + timedelta(minutes=ACTIVE_WINDOW_MINUTES)} for r in rows]

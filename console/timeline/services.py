@@ -9,6 +9,7 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.customers.models import Customer
+from console.live.publish import entry_published
 from console.timeline.models import Channel, TimelineEntry
 
 
@@ -43,7 +44,7 @@ def timeline_entry_record(
     with transaction.atomic():
         Customer.objects.filter(pk=customer_id).update(last_seq=F("last_seq") + 1)
         seq = Customer.objects.filter(pk=customer_id).values_list("last_seq", flat=True).get()
-        return TimelineEntry.objects.create(
+        entry = TimelineEntry.objects.create(
             customer_id=customer_id,
             seq=seq,
             kind=kind,
@@ -60,6 +61,9 @@ def timeline_entry_record(
             return_request=return_request,
             case=case,
         )
+        # Sent to every open console on this customer once (and only if) this commits.
+        entry_published(entry)
+        return entry
 
 
 # What an agent may record by hand from the customer picture, and how it is filed.

@@ -1,0 +1,185 @@
+"""The console's websocket: one per open page, subscribed to its agent's group and, on a
+customer picture, to that customer's group. Protocol in docs/live.md.
+
+Messages to the browser are HTML (htmx out-of-band swaps) or JSON control messages
+(``seq``, ``screen_pop``, ``reload``). Messages from the browser are JSON (``resume``,
+``typing``).
+"""
+
+import asyncio
+import json
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+
+from console.live.groups import agent_group, customer_group
+
+# Close codes a refused subscription ends with (4000-4999 are the application's own).
+NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
+
+
+@database_sync_to_async
+def _viewer(user, customer_id: int | None) -> dict | None:
+    """What this user may see, or None when they may not subscribe at all."""
+    from console.accounts.roles import Capability, agent_channel, role_names
+    from console.customers.models import Customer
+
+    if not user.has_perm(Capability.VIEW_CUSTOMERS):
+        return None
+    info = {"finance": user.has_perm(Capability.VIEW_INVOICES), "name": user.get_full_name() or user.username,
+            "role": ", ".join(role_names(user)) or "admin", "channel": agent_channel(user), "exists": True}
+    if customer_id is not None:
+        info["exists"] = Customer.objects.filter(pk=customer_id).exists()
+    return info
+
+
+@database_sync_to_async
+def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, int, bool]:
+    """Rendered entries after ``after`` (oldest first), the customer's latest seq, and whether
+    too much was missed to replay (the page then reloads)."""
+    from console.customers.models import Customer
+    from console.live.fragments import render_entries
+    from console.timeline.models import TimelineEntry
+
+    latest = Customer.objects.values_list("last_seq", flat=True).get(pk=customer_id)
+    limit = settings.LIVE_REPLAY_LIMIT
+    entries = list(TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
+                   .select_related("actor_user").order_by("seq")[: limit + 1])
+    if len(entries) > limit:
+        return "", latest, True
+    return render_entries(entries, finance=finance), latest, False
+
+
+@database_sync_to_async
+def _latest_seq(customer_id: int) -> int:
+    from console.customers.models import Customer
+
+    return Customer.objects.values_list("last_seq", flat=True).get(pk=customer_id)
+
+
+class ConsoleConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.customer_id = self._customer_param()
+        self.viewers: dict[str, dict] = {}
+        self.typing = False
+        self.ticker = None
+        await self.accept()
+        if self.user is None or not self.user.is_authenticated:
+            return await self.close(code=NOT_LOGGED_IN)
+        self.me = await _viewer(self.user, self.customer_id)
+        if self.me is None:
+            return await self.close(code=FORBIDDEN)
+        if not self.me["exists"]:
+            return await self.close(code=UNKNOWN_CUSTOMER)
+        self.joined = [agent_group(self.user.pk)]
+        if self.customer_id is not None:
+            self.joined.append(customer_group(self.customer_id))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        if self.customer_id is not None:
+            await self._announce("presence.hello")
+        self.ticker = asyncio.ensure_future(self._tick())
+
+    def _customer_param(self) -> int | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get("customer")
+        try:
+            return int(values[0]) if values else None
+        except ValueError:
+            return -1  # not a customer anyone has: refused as unknown
+
+    async def disconnect(self, code):
+        if self.ticker:
+            self.ticker.cancel()
+        for group in getattr(self, "joined", []):
+            if group.startswith("customer."):
+                await self._announce("presence.bye")
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            message = json.loads(text_data or "{}")
+        except ValueError:
+            return
+        if not isinstance(message, dict) or self.customer_id is None:
+            return
+        if message.get("type") == "resume":
+            after = message.get("after")
+            await self._replay(after if isinstance(after, int) and after >= 0 else 0)
+        elif message.get("type") == "typing":
+            self.typing = bool(message.get("typing"))
+            await self._announce("presence.here")
+
+    async def _replay(self, after: int):
+        html, latest, too_many = await _missing_entries(self.customer_id, after, self.me["finance"])
+        if too_many:
+            return await self.send(json.dumps({"type": "reload"}))
+        if html:
+            await self.send(html)
+        await self.send(json.dumps({"type": "seq", "latest": latest}))
+
+    async def _tick(self):
+        """Tell the page the latest seq (so it notices a dropped push) and keep presence fresh."""
+        every = settings.LIVE_TICK_SECONDS
+        while True:
+            await asyncio.sleep(every)
+            if self.customer_id is None:
+                continue
+            await self.send(json.dumps({"type": "seq", "latest": await _latest_seq(self.customer_id)}))
+            await self._announce("presence.here")
+            stale = time.monotonic() - 3 * every
+            gone = [k for k, v in self.viewers.items() if v["seen"] < stale]
+            for key in gone:
+                del self.viewers[key]
+            if gone:
+                await self._send_presence()
+
+    # Presence: every console on a customer says who it is; no shared store is needed, and a
+    # console whose process died simply stops saying so and expires from the others' lists.
+    async def _announce(self, kind: str):
+        await self.channel_layer.group_send(customer_group(self.customer_id), {
+            "type": kind, "sender": self.channel_name, "name": self.me["name"], "role": self.me["role"],
+            "channel": self.me["channel"], "typing": self.typing,
+        })
+
+    async def presence_hello(self, event):
+        await self.presence_here(event)
+        if event["sender"] != self.channel_name:
+            await self._announce("presence.here")  # so the newcomer learns who is already here
+
+    async def presence_here(self, event):
+        if event["sender"] == self.channel_name:
+            return
+        known = self.viewers.get(event["sender"])
+        fields = {k: event[k] for k in ("name", "role", "channel", "typing")}
+        self.viewers[event["sender"]] = {**fields, "seen": time.monotonic()}
+        if known is None or {k: known[k] for k in fields} != fields:
+            await self._send_presence()
+
+    async def presence_bye(self, event):
+        if self.viewers.pop(event["sender"], None) is not None:
+            await self._send_presence()
+
+    async def _send_presence(self):
+        people = format_html_join(
+            " ", '<span class="viewer{}">{} <small>{} · {}</small>{}</span>',
+            ((" typing" if v["typing"] else "", v["name"], v["role"], v["channel"],
+              " is typing…" if v["typing"] else "") for v in self.viewers.values()),
+        )
+        inner = format_html("Also here: {}", people) if self.viewers else ""
+        await self.send(format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>',
+                                    inner))
+
+    # Pushes from publish.py.
+    async def timeline_entry(self, event):
+        await self.send(event["finance" if self.me["finance"] else "store"])
+
+    timeline_panels = timeline_entry
+
+    async def screen_pop(self, event):
+        await self.send(json.dumps({"type": "screen_pop", **{k: event[k] for k in
+                                                              ("url", "name", "customer_number", "reason")}}))

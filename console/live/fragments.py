@@ -1,0 +1,78 @@
+"""The HTML a push carries: the same partials the page is made of, rendered once per audience.
+
+Audiences differ only in invoice details (DESIGN.md: store staff see the open balance only),
+so every message holds a ``finance`` and a ``store`` rendering; each consumer forwards the
+one its user may see. Rendering happens once per change, not once per open console.
+"""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from console.customers.models import Customer
+from console.customers.selectors import customer_picture
+from console.timeline.models import TimelineEntry
+from console.timeline.selectors import MONEY_KINDS, customer_activity
+
+TEMPLATE = "customers/picture.html"
+# Kinds after which the panels (orders, invoices, header, ...) are pushed along with the entry.
+PANEL_KINDS = {
+    TimelineEntry.Kind.ORDER, TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT, TimelineEntry.Kind.RETURN,
+    TimelineEntry.Kind.MAIL_RETURNED, TimelineEntry.Kind.IDENTITY, TimelineEntry.Kind.WISHLIST,
+    TimelineEntry.Kind.CASE, TimelineEntry.Kind.MERGE, TimelineEntry.Kind.ADDRESS,
+}
+
+
+def _redacted(entry: TimelineEntry) -> TimelineEntry:
+    if entry.kind in MONEY_KINDS or entry.invoice_id:
+        entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
+        entry.body = ""
+    return entry
+
+
+def render_entries(entries: list[TimelineEntry], *, finance: bool) -> str:
+    """Entries as live OOB fragments, oldest first, so each lands on top of the one before."""
+    parts = []
+    for entry in entries:
+        shown = entry if finance else _redacted(entry)
+        parts.append(render_to_string(f"{TEMPLATE}#live-entry", {"e": shown}))
+    return "".join(parts)
+
+
+def _panels(customer: Customer, *, finance: bool) -> str:
+    return render_to_string(f"{TEMPLATE}#live-panels", {
+        "customer": customer, "oob": True, "can_record": True,
+        "picture": customer_picture(customer=customer, show_invoice_list=finance),
+        "activity": customer_activity(customer_id=customer.pk),
+    })
+
+
+def entry_message(entry_id: int) -> dict:
+    entry = TimelineEntry.objects.select_related("actor_user").get(pk=entry_id)
+    message = {
+        "type": "timeline.entry", "customer_id": entry.customer_id, "seq": entry.seq,
+        "finance": render_entries([entry], finance=True),
+        "store": render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry_id)],
+                                finance=False),
+    }
+    if entry.kind in PANEL_KINDS:
+        customer = Customer.objects.get(pk=entry.customer_id)
+        message["finance"] += _panels(customer, finance=True)
+        message["store"] += _panels(customer, finance=False)
+    else:
+        activity = render_to_string(f"{TEMPLATE}#activity", {
+            "oob": True, "activity": customer_activity(customer_id=entry.customer_id)})
+        message["finance"] += activity
+        message["store"] += activity
+    return message
+
+
+def panels_message(customer_id: int) -> dict:
+    customer = Customer.objects.get(pk=customer_id)
+    return {"type": "timeline.panels", "customer_id": customer_id,
+            "finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)}
+
+
+def screen_pop_message(*, customer_id: int, reason: str) -> dict:
+    customer = Customer.objects.only("name", "customer_number").get(pk=customer_id)
+    return {"type": "screen.pop", "customer_id": customer_id, "url": reverse("customers:picture", args=[customer_id]),
+            "name": customer.name, "customer_number": customer.customer_number, "reason": reason}

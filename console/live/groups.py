@@ -1,0 +1,16 @@
+"""The names of the channel-layer groups; every subscriber and publisher takes them from here."""
+
+
+def customer_group(customer_id: int) -> str:
+    """Everyone looking at one customer's picture."""
+    return f"customer.{customer_id}"
+
+
+def agent_group(user_id: int) -> str:
+    """One agent's own notices, on every page they have open (screen pops)."""
+    return f"agent.{user_id}"
+
+
+def team_group(team: str) -> str:
+    """A team's case queue."""
+    return f"team.{team}"

@@ -1,0 +1,44 @@
+"""The one road by which changes reach open consoles: after commit, through the channel layer.
+
+Services call ``entry_published`` / ``screen_pop`` / ``flags_published`` inside their
+transaction; the message is rendered and sent only when that transaction commits, never
+on rollback. Nothing else sends to a channel group.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from console.live import fragments
+from console.live.groups import agent_group, customer_group
+
+log = logging.getLogger(__name__)
+
+
+def group_send(group: str, message: dict) -> None:
+    """Send to a group; a failed push is logged, never raised: the data is committed, and
+    consoles fetch what they miss by sequence number (docs/live.md)."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:  # noqa: BLE001 - the layer's own errors vary by backend
+        log.exception("live push to %s failed; consoles will catch up by seq", group)
+
+
+def entry_published(entry) -> None:
+    """A new timeline entry, for everyone viewing its customer."""
+    transaction.on_commit(lambda: group_send(customer_group(entry.customer_id),
+                                             fragments.entry_message(entry.pk)))
+
+
+def flags_published(customer_id: int) -> None:
+    """The customer's flags and panels changed (a recomputation, a new order)."""
+    transaction.on_commit(lambda: group_send(customer_group(customer_id),
+                                             fragments.panels_message(customer_id)))
+
+
+def screen_pop(*, user_id: int, customer_id: int, reason: str) -> None:
+    """Open this customer's picture on one agent's screen (an incoming call)."""
+    transaction.on_commit(lambda: group_send(agent_group(user_id), fragments.screen_pop_message(
+        customer_id=customer_id, reason=reason)))

@@ -1,0 +1,116 @@
+// The live console (docs/live.md). htmx's ws extension keeps the socket open and swaps the
+// HTML fragments; this file adds what a stale-free screen needs on top: it remembers the last
+// timeline seq shown, asks for what it missed on every (re)connect and whenever the server's
+// seq runs ahead, drops entries it already shows, and handles screen pops and typing notices.
+(function () {
+  "use strict";
+
+  var lastSeq = 0;
+  var socket = null;
+  var typingTimer = null;
+  var typing = false;
+
+  function entries() { return document.getElementById("timeline-entries"); }
+
+  function shownSeq() {
+    var list = entries();
+    return list ? parseInt(list.getAttribute("data-last-seq") || "0", 10) : 0;
+  }
+
+  function send(message) {
+    if (socket) socket.send(JSON.stringify(message));
+  }
+
+  function setState(state, text) {
+    document.body.setAttribute("data-live", state);
+    var el = document.getElementById("live-state");
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = text;
+  }
+
+  function resume() {
+    lastSeq = Math.max(lastSeq, shownSeq());
+    if (entries()) send({ type: "resume", after: lastSeq });
+  }
+
+  function formHasText() {
+    var fields = document.querySelectorAll("#record-form input[type=text], #record-form textarea");
+    return Array.prototype.some.call(fields, function (f) { return f.value.trim() !== ""; });
+  }
+
+  function screenPop(message) {
+    // Never throw away what the agent is typing: then the pop is a banner to click.
+    if (!formHasText() && location.pathname !== message.url) {
+      location.assign(message.url);
+      return;
+    }
+    var bar = document.getElementById("screen-pop");
+    if (!bar) return;
+    bar.hidden = false;
+    bar.querySelector("a").href = message.url;
+    bar.querySelector("a").textContent = message.name + " (" + message.customer_number + ")";
+    bar.querySelector("span").textContent = message.reason;
+  }
+
+  function control(message) {
+    if (message.type === "seq" && message.latest > lastSeq) resume();
+    else if (message.type === "screen_pop") screenPop(message);
+    else if (message.type === "reload") location.reload();
+  }
+
+  document.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.socketWrapper;
+    setState("live", "Live");
+    resume();
+  });
+
+  document.addEventListener("htmx:wsClose", function () {
+    setState("reconnecting", "Reconnecting… (changes are caught up when back)");
+  });
+
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var text = event.detail.message;
+    if (text.charAt(0) === "{") {
+      event.preventDefault();
+      control(JSON.parse(text));
+      return;
+    }
+    var first = /data-seq="(\d+)"/.exec(text);
+    if (first && parseInt(first[1], 10) > lastSeq + 1 && entries()) {
+      // A push went missing before this one: fetch the gap (this entry comes with it).
+      event.preventDefault();
+      resume();
+    }
+  });
+
+  // Every entry swap passes here: one row per seq, whatever arrives twice.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    var entry = fragment && fragment.querySelector ? fragment.querySelector("li.entry") : null;
+    if (!entry) return;
+    var seq = parseInt(entry.getAttribute("data-seq"), 10);
+    lastSeq = Math.max(lastSeq, seq);
+    var list = entries();
+    var filter = list ? list.getAttribute("data-channel") : "";
+    if (document.getElementById(entry.id) || (filter && entry.getAttribute("data-channel") !== filter)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // Tell the others viewing this customer that a reply is being typed.
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest || !event.target.closest("#record-form")) return;
+    if (!typing) { typing = true; send({ type: "typing", typing: true }); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typing = false; send({ type: "typing", typing: false }); }, 3000);
+  });
+
+  // "Active on chat" notices expire by themselves.
+  setInterval(function () {
+    var now = Date.now() / 1000;
+    document.querySelectorAll(".active-elsewhere[data-until]").forEach(function (el) {
+      if (parseInt(el.getAttribute("data-until"), 10) < now) el.remove();
+    });
+  }, 15000);
+})();

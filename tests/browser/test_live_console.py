@@ -1,0 +1,91 @@
+"""Two agents on one customer, a desktop and a store tablet: events arrive without reload,
+each sees the other, and a call pops on the phone agent's screen only."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from console.customers.services import identifier_add
+from console.ingest.models import ApiToken
+from tests.browser.asgi_server import AsgiServer
+from tests.factories import CustomerFactory, add_entries
+from tests.ingest.events import event, interaction
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def server():
+    server = AsgiServer()
+    yield server
+    server.stop()
+
+
+def login(browser, server, username, *, width=1280):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/customers/")
+    return page
+
+
+def post(server, token, body):
+    request = urllib.request.Request(f"{server.url}/api/v1/events", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status
+
+
+def test_two_consoles_stay_live_and_see_each_other(browser, server, make_user):
+    make_user("webcare", username="lotte", first_name="Lotte", last_name="Visser")
+    make_user("store", username="noor", first_name="Noor", last_name="de Boer")
+    customer = CustomerFactory(name="Sanne Jansen", customer_number="C-200002", email="sanne@example.nl")
+    add_entries(customer, 3)
+    _, token = ApiToken.issue(source="social", scopes=["events:write"])
+    desk = login(browser, server, "lotte")
+    tablet = login(browser, server, "noor", width=768)
+    for page in (desk, tablet):
+        page.goto(f"{server.url}{customer.get_absolute_url()}")
+        expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
+
+    expect(desk.locator("#presence")).to_contain_text("Noor de Boer")
+    expect(tablet.locator("#presence")).to_contain_text("Lotte Visser")
+
+    assert post(server, token, interaction(customer={"email": "sanne@example.nl"},
+                                           summary="@klantbeeld de brieven komen nog steeds")) == 201
+    for page in (desk, tablet):
+        first = page.locator("#timeline-entries li.entry").first
+        expect(first).to_contain_text("de brieven komen nog steeds")
+        assert page.locator("#timeline-entries li.entry").count() == 4
+
+    tablet.fill("#record-form input[name=summary]", "Adres gecontroleerd aan de balie")
+    expect(desk.locator("#presence")).to_contain_text("is typing")
+    overflow = tablet.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow == 0
+
+
+def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, server, make_user):
+    make_user("phone", username="daan", first_name="Daan", last_name="Smit")
+    make_user("phone", username="sanne", first_name="Sanne", last_name="Visser")
+    caller = CustomerFactory(name="Fatima El Amrani", customer_number="C-200003")
+    identifier_add(customer_id=caller.pk, kind="phone", value="06 23456789")
+    add_entries(caller, 2, channel="chatbot", summary="Vraag aan de chatbot over de airfryer")
+    _, token = ApiToken.issue(source="telephony", scopes=["events:write"])
+    daan, other = login(browser, server, "daan"), login(browser, server, "sanne")
+    for page in (daan, other):
+        expect(page.locator("body")).to_have_attribute("data-live", "live")
+
+    body = event("call.started", {"call_id": "c-42", "from_number": "06 23456789", "agent": "daan"},
+                 customer={"phone": "06 23456789"})
+    assert post(server, token, body) == 201
+    daan.wait_for_url(f"{server.url}{caller.get_absolute_url()}")
+    expect(daan.locator("h1")).to_have_text("Fatima El Amrani")
+    expect(daan.locator("#timeline-entries li.entry").nth(1)).to_contain_text("chatbot over de airfryer")
+    other.wait_for_timeout(1000)
+    assert other.url == f"{server.url}/customers/"

@@ -1,0 +1,35 @@
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from console.asgi import application
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+@pytest.fixture
+def session_cookie(make_user):
+    """A real login session for a user with the given role, as the browser would carry it."""
+
+    def login(role, **fields):
+        user = make_user(role, **fields)
+        client = Client()
+        client.force_login(user)
+        return user, f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    return login
+
+
+@pytest.fixture
+def connect():
+    opened = []
+
+    async def open_socket(cookie=None, *, customer=None, origin=ORIGIN):
+        path = "/ws/console/" + (f"?customer={customer}" if customer is not None else "")
+        headers = [origin] + ([(b"cookie", cookie)] if cookie else [])
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, _ = await communicator.connect()
+        opened.append(communicator)
+        return communicator, connected
+
+    yield open_socket

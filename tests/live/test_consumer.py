@@ -1,0 +1,139 @@
+"""The live websocket as a browser meets it: subscriptions refused or accepted, pushes after
+commit only, replay after a seq, presence, screen pops."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+from django.db import transaction
+
+from console.timeline.services import timeline_entry_record
+from tests.factories import CustomerFactory, add_entries
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+async def next_text(communicator, timeout=3):
+    return await communicator.receive_from(timeout)
+
+
+async def closed_with(communicator):
+    message = await communicator.receive_output(3)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
+@pytest.fixture
+def customer_id(db):
+    customer = CustomerFactory(name="Fatima El Amrani")
+    add_entries(customer, 5, channel="chatbot", summary="Vraag aan de chatbot")
+    return customer.pk
+
+
+def record(customer_id, summary, **fields):
+    return timeline_entry_record(customer_id=customer_id, kind="interaction", channel="chat", summary=summary,
+                                 **fields)
+
+
+async def test_without_a_login_the_socket_is_closed_4401(connect, customer_id):
+    communicator, _ = await connect(customer=customer_id)
+    assert await closed_with(communicator) == 4401
+
+
+async def test_a_user_without_a_role_is_closed_4403(connect, session_cookie, customer_id):
+    _, cookie = await sync_to_async(session_cookie)(None)
+    communicator, _ = await connect(cookie, customer=customer_id)
+    assert await closed_with(communicator) == 4403
+
+
+async def test_an_unknown_customer_is_closed_4404(connect, session_cookie):
+    _, cookie = await sync_to_async(session_cookie)("phone")
+    communicator, _ = await connect(cookie, customer=999999)
+    assert await closed_with(communicator) == 4404
+
+
+async def test_a_foreign_origin_is_refused(connect, session_cookie, customer_id):
+    _, cookie = await sync_to_async(session_cookie)("phone")
+    _, connected = await connect(cookie, customer=customer_id, origin=(b"origin", b"https://evil.example"))
+    assert not connected
+
+
+async def test_resume_replays_the_entries_after_a_seq_oldest_first(connect, session_cookie, customer_id):
+    _, cookie = await sync_to_async(session_cookie)("webcare")
+    communicator, connected = await connect(cookie, customer=customer_id)
+    assert connected
+    await communicator.send_to(json.dumps({"type": "resume", "after": 2}))
+    html = await communicator.receive_from(3)
+    assert html.index('id="entry-3"') < html.index('id="entry-4"') < html.index('id="entry-5"')
+    assert 'id="entry-2"' not in html and 'hx-swap-oob="afterbegin:#timeline-entries"' in html
+    assert json.loads(await communicator.receive_from(3)) == {"type": "seq", "latest": 5}
+
+
+async def test_a_committed_entry_is_pushed_and_a_rolled_back_one_is_not(connect, session_cookie, customer_id):
+    _, cookie = await sync_to_async(session_cookie)("phone")
+    communicator, _ = await connect(cookie, customer=customer_id)
+
+    def rolled_back():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record(customer_id, "Nooit vastgelegd")
+            raise RuntimeError("the write fails after the entry")
+
+    await sync_to_async(rolled_back)()
+    assert await communicator.receive_nothing(0.5)
+    await sync_to_async(record)(customer_id, "Wel vastgelegd")
+    html = await communicator.receive_from(3)
+    assert 'id="entry-6"' in html and "Wel vastgelegd" in html and "Nooit" not in html
+
+
+async def test_store_staff_get_the_push_without_invoice_details(connect, session_cookie, customer_id):
+    from tests.factories import add_invoice
+
+    _, cookie = await sync_to_async(session_cookie)("store")
+    communicator, _ = await connect(cookie, customer=customer_id)
+    from console.customers.models import Customer
+
+    target = await sync_to_async(Customer.objects.get)(pk=customer_id)
+    await sync_to_async(add_invoice)(target, number="INV-2026-881", amount="740.00", days_overdue=47)
+    html = await communicator.receive_from(3)
+    assert "details are for finance roles" in html
+    assert "INV-2026-881" not in html.split('id="panel-orders"')[0]
+
+
+async def test_viewers_see_each_other_arrive_type_and_leave(connect, session_cookie, customer_id):
+    _, lotte_cookie = await sync_to_async(session_cookie)("webcare", first_name="Lotte", last_name="Visser")
+    _, noor_cookie = await sync_to_async(session_cookie)("store", first_name="Noor", last_name="de Boer")
+    lotte, _ = await connect(lotte_cookie, customer=customer_id)
+    noor, _ = await connect(noor_cookie, customer=customer_id)
+    assert "Noor de Boer" in await lotte.receive_from(3)
+    assert "Lotte Visser" in await noor.receive_from(3)
+    await noor.send_to(json.dumps({"type": "typing", "typing": True}))
+    assert "is typing" in await lotte.receive_from(3)
+    await noor.disconnect()
+    left = await lotte.receive_from(3)
+    assert 'id="presence"' in left and "Noor" not in left
+
+
+async def test_a_call_pops_the_picture_on_that_agents_screen_only(connect, session_cookie, customer_id):
+    from django.test import Client
+
+    from console.ingest.models import ApiToken
+    from tests.ingest.events import event
+
+    daan, daan_cookie = await sync_to_async(session_cookie)("phone", username="daan")
+    _, other_cookie = await sync_to_async(session_cookie)("phone", username="sanne")
+    daan_socket, _ = await connect(daan_cookie)
+    other_socket, _ = await connect(other_cookie)
+    from console.customers.services import identifier_add
+
+    await sync_to_async(identifier_add)(customer_id=customer_id, kind="phone", value="0623456789")
+    _, token = await sync_to_async(ApiToken.issue)(source="telephony", scopes=["events:write"])
+    body = event("call.started", {"call_id": "c-9", "from_number": "06 23456789", "agent": "daan"},
+                 customer={"phone": "06 23456789"})
+    response = await sync_to_async(Client().post)("/api/v1/events", data=json.dumps(body),
+                                                  content_type="application/json",
+                                                  headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201
+    pop = json.loads(await daan_socket.receive_from(3))
+    assert pop == {"type": "screen_pop", "url": f"/customers/{customer_id}/", "name": "Fatima El Amrani",
+                   "customer_number": pop["customer_number"], "reason": "Incoming call from +31623456789"}
+    assert await other_socket.receive_nothing(0.5)
