@@ -249,6 +249,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_BATCH_MAX_BYTES", default=16 * 1024 *
 # and how many missed entries a reconnecting console is sent before it reloads instead.
 LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
 LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
+# How many colleagues the presence line names ("Also here: ...").
+LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
 # Credit check: order amounts above these need a manager's approval.
 CREDIT_CHECK_WATCH_LIMIT = env.int("CREDIT_CHECK_WATCH_LIMIT", default=500)
 CREDIT_CHECK_OK_LIMIT = env.int("CREDIT_CHECK_OK_LIMIT", default=5000)

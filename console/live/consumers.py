@@ -8,7 +8,6 @@ Messages to the browser are HTML (htmx out-of-band swaps) or JSON control messag
 
 import asyncio
 import json
-import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -16,6 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
+from console.live import presence
 from console.live.groups import agent_group, customer_group
 
 # Close codes a refused subscription ends with (4000-4999 are the application's own).
@@ -65,7 +65,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.customer_id = self._customer_param()
-        self.viewers: dict[str, dict] = {}
+        self.shown: list[dict] | None = None
         self.typing = False
         self.ticker = None
         await self.accept()
@@ -82,7 +82,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         if self.customer_id is not None:
-            await self._announce("presence.hello")
+            await self._presence_update()
         self.ticker = asyncio.ensure_future(self._tick())
 
     def _customer_param(self) -> int | None:
@@ -96,9 +96,10 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if self.ticker:
             self.ticker.cancel()
         for group in getattr(self, "joined", []):
-            if group.startswith("customer."):
-                await self._announce("presence.bye")
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "joined", None) and self.customer_id is not None:
+            count = await presence.registry().leave(self.customer_id, self.channel_name)
+            await self._presence_changed(count)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -112,7 +113,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             await self._replay(after if isinstance(after, int) and after >= 0 else 0)
         elif message.get("type") == "typing":
             self.typing = bool(message.get("typing"))
-            await self._announce("presence.here")
+            await self._presence_update()
 
     async def _replay(self, after: int):
         html, latest, too_many = await _missing_entries(self.customer_id, after, self.me["finance"])
@@ -124,53 +125,47 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     async def _tick(self):
         """Tell the page the latest seq (so it notices a dropped push) and keep presence fresh."""
-        every = settings.LIVE_TICK_SECONDS
         while True:
-            await asyncio.sleep(every)
+            await asyncio.sleep(settings.LIVE_TICK_SECONDS)
             if self.customer_id is None:
                 continue
             await self.send(json.dumps({"type": "seq", "latest": await _latest_seq(self.customer_id)}))
-            await self._announce("presence.here")
-            stale = time.monotonic() - 3 * every
-            gone = [k for k, v in self.viewers.items() if v["seen"] < stale]
-            for key in gone:
-                del self.viewers[key]
-            if gone:
-                await self._send_presence()
-
-    # Presence: every console on a customer says who it is; no shared store is needed, and a
-    # console whose process died simply stops saying so and expires from the others' lists.
-    async def _announce(self, kind: str):
-        await self.channel_layer.group_send(customer_group(self.customer_id), {
-            "type": kind, "sender": self.channel_name, "name": self.me["name"], "role": self.me["role"],
-            "channel": self.me["channel"], "typing": self.typing,
-        })
-
-    async def presence_hello(self, event):
-        await self.presence_here(event)
-        if event["sender"] != self.channel_name:
-            await self._announce("presence.here")  # so the newcomer learns who is already here
-
-    async def presence_here(self, event):
-        if event["sender"] == self.channel_name:
-            return
-        known = self.viewers.get(event["sender"])
-        fields = {k: event[k] for k in ("name", "role", "channel", "typing")}
-        self.viewers[event["sender"]] = {**fields, "seen": time.monotonic()}
-        if known is None or {k: known[k] for k in fields} != fields:
+            await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
             await self._send_presence()
 
-    async def presence_bye(self, event):
-        if self.viewers.pop(event["sender"], None) is not None:
+    # Presence (presence.py): each console keeps its own line in a shared registry fresh. A
+    # change (arrival, typing, leaving) is announced to the customer's group so the others
+    # look at once, while the crowd is small; in a crowd they see it at their next tick.
+    def _whoami(self) -> dict:
+        return {k: self.me[k] for k in ("name", "role", "channel")} | {"typing": self.typing}
+
+    async def _presence_update(self):
+        count = await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
+        await self._presence_changed(count)
+        await self._send_presence()
+
+    async def _presence_changed(self, count: int):
+        if count <= settings.LIVE_PRESENCE_SHOWN:
+            await self.channel_layer.group_send(customer_group(self.customer_id),
+                                                {"type": "presence.changed", "sender": self.channel_name})
+
+    async def presence_changed(self, event):
+        if event["sender"] != self.channel_name:
             await self._send_presence()
 
     async def _send_presence(self):
+        found = await presence.registry().viewers(
+            self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1)
+        others = [info for conn, info in found if conn != self.channel_name][: settings.LIVE_PRESENCE_SHOWN]
+        if others == self.shown:
+            return
+        self.shown = others
         people = format_html_join(
             " ", '<span class="viewer{}">{} <small>{} · {}</small>{}</span>',
             ((" typing" if v["typing"] else "", v["name"], v["role"], v["channel"],
-              " is typing…" if v["typing"] else "") for v in self.viewers.values()),
+              " is typing…" if v["typing"] else "") for v in others),
         )
-        inner = format_html("Also here: {}", people) if self.viewers else ""
+        inner = format_html("Also here: {}", people) if others else ""
         await self.send(format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>',
                                     inner))
 

@@ -22,7 +22,8 @@ import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from console.cases.models import Case
 from console.commerce.models import Invoice, Order
@@ -39,10 +40,13 @@ from console.demo.users import (
     user_table,
 )
 from console.flags.models import Flag
+from console.ingest.models import ApiToken, Scope
 from console.timeline.models import TimelineEntry
 
 # Beyond this the per-customer services take minutes; that is what bulk mode is for.
 MAX_DEMO_CUSTOMERS = 5000
+SIMULATOR_SCOPES = [Scope.EVENTS_WRITE, Scope.CUSTOMERS_READ, Scope.CUSTOMERS_CREATE]
+SIMULATE = ".venv/bin/python manage.py simulate --url http://127.0.0.1:8000 --token {token}"
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -92,6 +96,7 @@ class Command(BaseCommand):
         if demo_users_exist() and Customer.objects.exists():
             self.stdout.write(self.style.WARNING("Demo data already present (use --reset to start over)."))
             self._print_users(demo_users_read(password))
+            self._simulator_token()
             return
         users = demo_users_ensure(password)
         if Customer.objects.exists():
@@ -101,6 +106,7 @@ class Command(BaseCommand):
         else:
             self._seed_customers(users, count, options["seed"])
         self._print_users(users)
+        self._simulator_token()
 
     def _seed_customers(self, users, count, seed):
         started = time.monotonic()
@@ -131,6 +137,19 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo users (log in at /accounts/login/; admin can also use /admin/):")
         for line in user_table(users):
             self.stdout.write("  " + line)
+
+    def _simulator_token(self):
+        """A fresh token for `manage.py simulate`, so the demo can start with one paste.
+
+        Only the plain token is printable and it is not stored, so each run issues a new one;
+        the older simulator tokens are revoked so they do not pile up in the admin.
+        """
+        with transaction.atomic():
+            ApiToken.objects.filter(source="simulator", revoked_at__isnull=True).update(revoked_at=timezone.now())
+            _, plain = ApiToken.issue(source="simulator", scopes=[str(s) for s in SIMULATOR_SCOPES])
+        command = SIMULATE.format(token=plain)
+        self.stdout.write(f"\nSimulate traffic:  {command} --rate 5")
+        self.stdout.write(f"Replay a story:    {command} --story s1")
 
     def _bulk(self, options):
         count = 100_000 if options["customers"] is None else options["customers"]

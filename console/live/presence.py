@@ -1,0 +1,96 @@
+"""Who is looking at a customer right now: a registry every console writes itself into.
+
+In the full stack it lives in Redis (a sorted set of connections by last-seen time plus a
+hash of who they are), so consoles on every process see each other; in the embedded mode
+it is a dict in the one process. A console refreshes its own line every tick; one that
+stops doing so (closed, crashed, its process killed) drops out after ``stale_after``.
+Reads return at most ``limit`` viewers, so the cost stays flat with thousands watching.
+"""
+
+import asyncio
+import json
+import time
+
+from django.conf import settings
+
+
+class MemoryPresence:
+    def __init__(self):
+        self.rooms: dict[int, dict[str, tuple[float, dict]]] = {}
+
+    async def touch(self, customer_id: int, conn: str, info: dict) -> int:
+        room = self.rooms.setdefault(customer_id, {})
+        room[conn] = (time.time(), info)
+        return len(room)
+
+    async def leave(self, customer_id: int, conn: str) -> int:
+        room = self.rooms.get(customer_id, {})
+        room.pop(conn, None)
+        return len(room)
+
+    async def viewers(self, customer_id: int, *, stale_after: float, limit: int) -> list[tuple[str, dict]]:
+        room = self.rooms.get(customer_id, {})
+        cutoff = time.time() - stale_after
+        for conn in [c for c, (seen, _) in room.items() if seen < cutoff]:
+            del room[conn]
+        recent = sorted(room.items(), key=lambda item: -item[1][0])[:limit]
+        return [(conn, info) for conn, (_, info) in recent]
+
+
+class RedisPresence:
+    def __init__(self, url: str):
+        import redis.asyncio as redis
+
+        self.redis = redis.from_url(url)
+
+    @staticmethod
+    def _keys(customer_id: int) -> tuple[str, str]:
+        return f"klantbeeld:presence:seen:{customer_id}", f"klantbeeld:presence:info:{customer_id}"
+
+    async def touch(self, customer_id: int, conn: str, info: dict) -> int:
+        seen, about = self._keys(customer_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(seen, {conn: time.time()})
+            pipe.hset(about, conn, json.dumps(info))
+            pipe.expire(seen, 3600)
+            pipe.expire(about, 3600)
+            pipe.zcard(seen)
+            result = await pipe.execute()
+        return result[-1]
+
+    async def leave(self, customer_id: int, conn: str) -> int:
+        seen, about = self._keys(customer_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrem(seen, conn)
+            pipe.hdel(about, conn)
+            pipe.zcard(seen)
+            result = await pipe.execute()
+        return result[-1]
+
+    async def viewers(self, customer_id: int, *, stale_after: float, limit: int) -> list[tuple[str, dict]]:
+        seen, about = self._keys(customer_id)
+        cutoff = time.time() - stale_after
+        stale = await self.redis.zrangebyscore(seen, "-inf", cutoff, start=0, num=100)
+        if stale:
+            await self.redis.zrem(seen, *stale)
+            await self.redis.hdel(about, *stale)
+        conns = await self.redis.zrevrangebyscore(seen, "+inf", cutoff, start=0, num=limit)
+        if not conns:
+            return []
+        infos = await self.redis.hmget(about, conns)
+        return [(c.decode(), json.loads(i)) for c, i in zip(conns, infos, strict=True) if i is not None]
+
+
+_memory = MemoryPresence()
+_redis_by_loop: dict = {}
+
+
+def registry():
+    """The process's registry; a Redis client belongs to the event loop that made it."""
+    if not settings.REDIS_URL:
+        return _memory
+    loop = asyncio.get_running_loop()
+    if loop not in _redis_by_loop:
+        _redis_by_loop.clear()  # an old loop (a finished test) takes its connections with it
+        _redis_by_loop[loop] = RedisPresence(settings.REDIS_URL)
+    return _redis_by_loop[loop]
