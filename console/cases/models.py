@@ -50,5 +50,10 @@ class Case(models.Model):
         return self.title
 
     @property
+    def reference(self) -> str:
+        """The case number agents and source systems quote (``case_ref`` in the API)."""
+        return f"K-{self.pk:06d}"
+
+    @property
     def is_overdue(self):
         return self.due_at is not None and self.status in self.OPEN_STATUSES and self.due_at < timezone.now()

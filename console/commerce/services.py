@@ -43,7 +43,7 @@ def order_place(
     )
     OrderLine.objects.bulk_create(
         OrderLine(
-            order=order, line_number=n, sku=line["sku"], description=line["description"],
+            order=order, line_number=line.get("line_number", n), sku=line["sku"], description=line["description"],
             quantity=line.get("quantity", 1), unit_price=Decimal(line["unit_price"]),
             status=line.get("status", OrderLine.DeliveryStatus.PENDING),
         )
@@ -155,12 +155,26 @@ class CommerceError(ValueError):
         self.field = field
 
 
+def _matching_line(data: dict, lines: list[OrderLine], taken: set[int]) -> OrderLine | None:
+    """The order's line an update means: by line number, else by SKU and description, else the
+    first line with that SKU not yet matched (two SIM cards may share one SKU)."""
+    free = [line for line in lines if line.pk not in taken]
+    if "line_number" in data:
+        return next((line for line in free if line.line_number == data["line_number"]), None)
+    return (next((line for line in free if (line.sku, line.description) == (data["sku"], data["description"])),
+                 None)
+            or next((line for line in free if line.sku == data["sku"]), None))
+
+
 def _line_changes(order: Order, lines: list[dict]) -> list[str]:
-    """Apply line updates by SKU (adding lines the order did not have); describe what changed."""
-    existing = {line.sku: line for line in order.lines.all()}
-    changes, next_number = [], max((line.line_number for line in existing.values()), default=0) + 1
+    """Apply line updates (adding lines the order did not have); describe what changed."""
+    existing = list(order.lines.all())
+    changes, taken = [], set()
+    next_number = max((line.line_number for line in existing), default=0) + 1
     for data in lines:
-        line = existing.get(data["sku"])
+        line = _matching_line(data, existing, taken)
+        if line is not None:
+            taken.add(line.pk)
         status = data.get("status", OrderLine.DeliveryStatus.PENDING)
         if line is None:
             OrderLine.objects.create(order=order, line_number=next_number, sku=data["sku"], status=status,

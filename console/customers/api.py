@@ -65,11 +65,13 @@ class EntryOut(serializers.ModelSerializer):
     order_number = serializers.CharField(source="order.order_number", default=None)
     invoice_number = serializers.CharField(source="invoice.invoice_number", default=None)
     actor = serializers.CharField(source="actor_display")
+    case_ref = serializers.CharField(source="case.reference", default=None,
+                                     help_text="The case this entry belongs to; send it as data.case_ref.")
 
     class Meta:
         model = TimelineEntry
         fields = ["id", "seq", "kind", "channel", "direction", "occurred_at", "recorded_at", "summary", "body",
-                  "actor", "order_number", "invoice_number"]
+                  "actor", "order_number", "invoice_number", "case_ref"]
 
 
 class UnknownParameter(exceptions.ValidationError):
@@ -131,7 +133,7 @@ class TimelineView(_ReadEndpoint):
         customer = self.customer(pk)
         after, limit = _int(request, "after", 0, 0, 2**62), _int(request, "limit", 100, 1, 1000)
         entries = (TimelineEntry.objects.filter(customer=customer, seq__gt=after)
-                   .select_related("order", "invoice", "actor_user").order_by("seq")[:limit])
+                   .select_related("order", "invoice", "actor_user", "case").order_by("seq")[:limit])
         return Response(EntryOut(entries, many=True).data)
 
 

@@ -154,6 +154,8 @@ class CallEndedData(serializers.Serializer):
 
 
 class OrderLineData(serializers.Serializer):
+    line_number = Whole(min_value=1, max_value=10_000, required=False,
+                        help_text="The line's number in the order; tells apart lines with the same SKU.")
     sku = Text(max_length=60)
     description = Text(max_length=200)
     quantity = Whole(min_value=1, max_value=10_000)

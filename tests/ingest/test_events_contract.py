@@ -150,3 +150,26 @@ def test_the_raw_event_is_kept_with_unknown_fields(api, customer):
     stored = InboundEvent.objects.get()
     assert stored.body["data"]["campaign"] == "najaar"
     assert newest_entry(customer).raw["data"]["campaign"] == "najaar"
+
+
+def test_lines_with_the_same_sku_are_told_apart(api, customer):
+    wife = {"sku": "TC-SIM-NB", "description": "SIM-kaart (nummer echtgenote)", "quantity": 1, "unit_price": "0"}
+    daughter = {**wife, "description": "SIM-kaart (nummer dochter)"}
+    accepted(api.post(order("WS-SIM", lines=[wife, daughter], total="0")), customer)
+    entry = accepted(api.post(order("WS-SIM", status="shipped", lines=[{**wife, "status": "delivered"}],
+                                    total="0")), customer)
+    statuses = dict(Order.objects.get(order_number="WS-SIM").lines.values_list("description", "status"))
+    assert statuses == {"SIM-kaart (nummer echtgenote)": "delivered", "SIM-kaart (nummer dochter)": "pending"}
+    assert "echtgenote): delivered" in entry.summary
+    accepted(api.post(order("WS-SIM", status="shipped", lines=[{**daughter, "line_number": 2, "status": "failed"}],
+                            total="0")), customer)
+    assert Order.objects.get(order_number="WS-SIM").lines.get(line_number=2).status == "failed"
+
+
+def test_the_timeline_api_names_the_case_an_entry_belongs_to(api, customer):
+    from console.cases.services import case_open
+
+    case = case_open(customer_id=customer.pk, title="Internet storing")
+    api.post(interaction(case_ref=case.reference))
+    entries = api.get(f"/api/v1/customers/{customer.pk}/timeline").json()
+    assert [e["case_ref"] for e in entries] == [case.reference, case.reference]
