@@ -8,6 +8,7 @@ Messages to the browser are HTML (htmx out-of-band swaps) or JSON control messag
 
 import asyncio
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -17,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 
 from console.live import presence
 from console.live.groups import agent_group, customer_group
+
+log = logging.getLogger(__name__)
 
 # Close codes a refused subscription ends with (4000-4999 are the application's own).
 NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
@@ -39,19 +42,17 @@ def _viewer(user, customer_id: int | None) -> dict | None:
 
 @database_sync_to_async
 def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, int, bool]:
-    """Rendered entries after ``after`` (oldest first), the customer's latest seq, and whether
-    too much was missed to replay (the page then reloads)."""
-    from console.customers.models import Customer
+    """Rendered entries after ``after`` (oldest first), the highest seq among them (or
+    ``after``), and whether too much was missed to replay (the page then reloads)."""
     from console.live.fragments import render_entries
     from console.timeline.models import TimelineEntry
 
-    latest = Customer.objects.values_list("last_seq", flat=True).get(pk=customer_id)
     limit = settings.LIVE_REPLAY_LIMIT
     entries = list(TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
                    .select_related("actor_user").order_by("seq")[: limit + 1])
     if len(entries) > limit:
-        return "", latest, True
-    return render_entries(entries, finance=finance), latest, False
+        return "", after, True
+    return render_entries(entries, finance=finance), (entries[-1].seq if entries else after), False
 
 
 @database_sync_to_async
@@ -66,6 +67,8 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.customer_id = self._customer_param()
         self.shown: list[dict] | None = None
+        # The highest seq this connection has sent; a push at or below it was in a replay.
+        self.sent_seq = 0
         self.typing = False
         self.ticker = None
         await self.accept()
@@ -116,12 +119,13 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             await self._presence_update()
 
     async def _replay(self, after: int):
-        html, latest, too_many = await _missing_entries(self.customer_id, after, self.me["finance"])
+        html, upto, too_many = await _missing_entries(self.customer_id, after, self.me["finance"])
         if too_many:
             return await self.send(json.dumps({"type": "reload"}))
         if html:
             await self.send(html)
-        await self.send(json.dumps({"type": "seq", "latest": latest}))
+        self.sent_seq = max(self.sent_seq, upto)
+        await self.send(json.dumps({"type": "seq", "latest": upto}))
 
     async def _tick(self):
         """Tell the page the latest seq (so it notices a dropped push) and keep presence fresh."""
@@ -129,9 +133,15 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(settings.LIVE_TICK_SECONDS)
             if self.customer_id is None:
                 continue
-            await self.send(json.dumps({"type": "seq", "latest": await _latest_seq(self.customer_id)}))
-            await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
-            await self._send_presence()
+            try:
+                await self.send(json.dumps({"type": "seq", "latest": await _latest_seq(self.customer_id)}))
+                await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
+                await self._send_presence()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a Redis or database hiccup must not end the ticks
+                log.warning("live tick for customer %s failed; trying again next tick", self.customer_id,
+                            exc_info=True)
 
     # Presence (presence.py): each console keeps its own line in a shared registry fresh. A
     # change (arrival, typing, leaving) is announced to the customer's group so the others
@@ -171,9 +181,13 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
+        if event["seq"] <= self.sent_seq:
+            return  # already sent in a replay
+        self.sent_seq = event["seq"]
         await self.send(event["finance" if self.me["finance"] else "store"])
 
-    timeline_panels = timeline_entry
+    async def timeline_panels(self, event):
+        await self.send(event["finance" if self.me["finance"] else "store"])
 
     async def screen_pop(self, event):
         await self.send(json.dumps({"type": "screen_pop", **{k: event[k] for k in

@@ -23,7 +23,7 @@ PANEL_KINDS = {
 
 
 def _redacted(entry: TimelineEntry) -> TimelineEntry:
-    if entry.kind in MONEY_KINDS or entry.invoice_id:
+    if _needs_redaction(entry):
         entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
         entry.body = ""
     return entry
@@ -46,14 +46,19 @@ def _panels(customer: Customer, *, finance: bool) -> str:
     })
 
 
-def entry_message(entry_id: int) -> dict:
-    entry = TimelineEntry.objects.select_related("actor_user").get(pk=entry_id)
-    message = {
-        "type": "timeline.entry", "customer_id": entry.customer_id, "seq": entry.seq,
-        "finance": render_entries([entry], finance=True),
-        "store": render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry_id)],
-                                finance=False),
-    }
+def _needs_redaction(entry: TimelineEntry) -> bool:
+    return entry.kind in MONEY_KINDS or bool(entry.invoice_id)
+
+
+def entry_message(entry: TimelineEntry) -> dict:
+    """The entry as just committed (the object its service made), for both audiences."""
+    finance = render_entries([entry], finance=True)
+    store = finance
+    if _needs_redaction(entry):
+        store = render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry.pk)],
+                               finance=False)
+    message = {"type": "timeline.entry", "customer_id": entry.customer_id, "seq": entry.seq,
+               "finance": finance, "store": store}
     if entry.kind in PANEL_KINDS:
         customer = Customer.objects.get(pk=entry.customer_id)
         message["finance"] += _panels(customer, finance=True)

@@ -28,8 +28,7 @@ def group_send(group: str, message: dict) -> None:
 
 def entry_published(entry) -> None:
     """A new timeline entry, for everyone viewing its customer."""
-    transaction.on_commit(lambda: group_send(customer_group(entry.customer_id),
-                                             fragments.entry_message(entry.pk)))
+    transaction.on_commit(lambda: group_send(customer_group(entry.customer_id), fragments.entry_message(entry)))
 
 
 def flags_published(customer_id: int) -> None:

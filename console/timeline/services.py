@@ -1,8 +1,8 @@
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
@@ -41,9 +41,9 @@ def timeline_entry_record(
     This is the only place that creates timeline entries; callers wrap it in the same
     transaction as the record it describes (an order, a return, a note).
     """
-    with transaction.atomic():
-        Customer.objects.filter(pk=customer_id).update(last_seq=F("last_seq") + 1)
-        seq = Customer.objects.filter(pk=customer_id).values_list("last_seq", flat=True).get()
+    # No savepoint: if anything after this fails, the caller's whole transaction rolls back.
+    with transaction.atomic(savepoint=False):
+        seq = _next_seq(customer_id)
         entry = TimelineEntry.objects.create(
             customer_id=customer_id,
             seq=seq,
@@ -63,7 +63,24 @@ def timeline_entry_record(
         )
         # Sent to every open console on this customer once (and only if) this commits.
         entry_published(entry)
+        recorded.set(entry)
         return entry
+
+
+# The entry most recently recorded in this context: the event API answers with it.
+recorded: ContextVar[TimelineEntry | None] = ContextVar("recorded", default=None)
+
+
+def _next_seq(customer_id: int) -> int:
+    """Raise the customer's last_seq and read it back in one statement, taking the row lock."""
+    table = Customer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
+                       [customer_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Customer.DoesNotExist(f"No customer {customer_id}.")
+    return row[0]
 
 
 # What an agent may record by hand from the customer picture, and how it is filed.
