@@ -18,6 +18,7 @@ from console.accounts.services import audit_event_record
 from console.customers.models import Address, Customer, Identifier
 from console.customers.selectors import customer_search
 from console.flags.services import flags_recompute
+from console.live.publish import customer_reload
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -146,6 +147,9 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
         customer_id=survivor.pk, kind=TimelineEntry.Kind.MERGE, channel=Channel.SYSTEM,
         direction=TimelineEntry.Direction.INTERNAL, summary=summary, body=_merge_details(moved), actor_user=user,
     )
+    # Seqs were renumbered: consoles open on either record reload instead of replaying.
+    customer_reload(survivor.pk)
+    customer_reload(merged.pk)
     # Records merged into this one earlier now lead straight to the survivor: one hop, never a chain.
     Customer.objects.filter(merged_into=merged).update(merged_into=survivor)
     Customer.objects.filter(pk=merged.pk).update(merged_into=survivor, merged_at=timezone.now())

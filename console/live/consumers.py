@@ -186,6 +186,9 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.sent_seq = event["seq"]
         await self.send(event["finance" if self.me["finance"] else "store"])
 
+    async def customer_reload(self, event):
+        await self.send(json.dumps({"type": "reload"}))
+
     async def timeline_panels(self, event):
         await self.send(event["finance" if self.me["finance"] else "store"])
 

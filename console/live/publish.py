@@ -37,6 +37,11 @@ def flags_published(customer_id: int) -> None:
                                              fragments.panels_message(customer_id)))
 
 
+def customer_reload(customer_id: int) -> None:
+    """The customer's timeline was renumbered (a merge): open consoles load the page afresh."""
+    transaction.on_commit(lambda: group_send(customer_group(customer_id), {"type": "customer.reload"}))
+
+
 def screen_pop(*, user_id: int, customer_id: int, reason: str) -> None:
     """Open this customer's picture on one agent's screen (an incoming call)."""
     transaction.on_commit(lambda: group_send(agent_group(user_id), fragments.screen_pop_message(

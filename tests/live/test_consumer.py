@@ -157,3 +157,18 @@ async def test_a_call_pops_the_picture_on_that_agents_screen_only(connect, sessi
     assert pop == {"type": "screen_pop", "url": f"/customers/{customer_id}/", "name": "Fatima El Amrani",
                    "customer_number": pop["customer_number"], "reason": "Incoming call from +31623456789"}
     assert await nothing_but_presence(other_socket)
+
+
+async def test_a_merge_makes_open_consoles_reload(connect, session_cookie, customer_id):
+    from console.customers.merge import customer_merge
+
+    user, cookie = await sync_to_async(session_cookie)("phone")
+    other = await sync_to_async(CustomerFactory)(name="Fatima el Amrani")
+    survivor_socket, _ = await connect(cookie, customer=customer_id)
+    merged_socket, _ = await connect(cookie, customer=other.pk)
+    await sync_to_async(customer_merge)(user=user, survivor_id=customer_id, merged_id=other.pk)
+    for socket in (survivor_socket, merged_socket):
+        while True:
+            text = await next_message(socket)
+            if text.startswith("{") and json.loads(text)["type"] == "reload":
+                break
