@@ -170,3 +170,18 @@ def test_each_invoice_shows_whether_it_is_open_overdue_or_paid(client_as, custom
         row = page[page.index(f"<td>{number}</td>"):]
         row = row[: row.index("</tr>")]
         assert f">{label}</span>" in row, row
+
+
+def test_the_picture_says_the_customer_is_active_on_another_channel_right_now(client_as, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="chat", summary="Nog een vraag",
+                          occurred_at=timezone.now() - timedelta(minutes=2))
+    timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="email", summary="Oude mail",
+                          occurred_at=timezone.now() - timedelta(hours=3))
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    activity = page[page.index('id="activity"'):page.index("</p>", page.index('id="activity"'))]
+    assert "Active on Chat 2\xa0minutes ago" in activity
+    assert "E-mail" not in activity
