@@ -30,7 +30,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "Klantbeeld is starting on http://$(HOST):$(PORT)/ ($(if $(and $(DATABASE_URL),$(REDIS_URL)),full stack: PostgreSQL and Redis,embedded mode: SQLite and in-memory live updates); Ctrl-C stops it)"
-	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install-dev

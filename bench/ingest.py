@@ -24,12 +24,7 @@ import hashlib
 import json
 import os
 import random
-import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,21 +33,14 @@ from datetime import UTC, datetime
 
 import _http
 import _setup
+from _server import HOST, port_in_use, run_async, server_problems, server_start, server_stop, server_wait
 
 DB_NAME = "klantbeeld_bench_ingest"
-HOST = "127.0.0.1"
 SOURCE, RAW_SOURCE = "bench", "bench-raw"
 TARGET_SINGLE_RATE, TARGET_SINGLE_P99_MS, TARGET_BATCH_RATE = 1_000, 50.0, 10_000
 CHANNELS = ["chat", "email", "whatsapp", "phone", "web", "store"]
 SUMMARIES = ["Asked when the order will be delivered", "Wants to change the delivery address",
              "Question about the invoice", "Asked how to return an item", "Thanked us for the quick help"]
-
-try:
-    import uvloop
-
-    run_async = uvloop.run
-except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
-    run_async = asyncio.run
 
 
 def quantiles(samples_ms: list[float]) -> dict:
@@ -160,75 +148,6 @@ async def load(*, port: int, token: str, path: str, clients: int, warmup: float,
     await asyncio.gather(*(client() for _ in range(clients)))
     phase.cpu_s = time.process_time() - cpu
     return phase
-
-
-# --- the server ---------------------------------------------------------------------------
-
-def port_in_use(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex((HOST, port)) == 0
-
-
-def server_start(port: int, log, extra_env: dict[str, str]) -> subprocess.Popen:
-    env = {
-        **os.environ, "DATABASE_URL": os.environ["DATABASE_URL"],
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEBUG": "false",
-        "API_RATE_LIMIT_PER_SECOND": "0", "SECRET_KEY": "bench", "ALLOWED_HOSTS": HOST,
-        "DJANGO_SETTINGS_MODULE": "console.settings", **extra_env,
-    }
-    cmd = [sys.executable, "-m", "uvicorn", "console.asgi:application", "--workers", "2", "--host", HOST,
-           "--port", str(port), "--no-access-log", "--lifespan", "off"]
-    # Its own process group, so that stopping it takes the workers along.
-    return subprocess.Popen(cmd, cwd=_setup.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-async def server_wait(proc: subprocess.Popen, port: int, log_path: str, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"uvicorn exited with {proc.returncode}:\n{_tail(log_path)}")
-        try:
-            conn = _http.Connection(HOST, port)
-            # Any answer will do (405: the endpoint only takes POST); a few, to wake both workers.
-            for _ in range(10):
-                await conn.request("GET", "/api/v1/events")
-                conn.close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"uvicorn did not answer within {limit:.0f} s:\n{_tail(log_path)}") from None
-            await asyncio.sleep(0.2)
-
-
-def server_stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
-def _tail(path: str, lines: int = 30) -> str:
-    with open(path, errors="replace") as f:
-        return "".join(f.readlines()[-lines:])
-
-
-def server_problems(path: str) -> collections.Counter:
-    """Distinct error lines of the server's log (exceptions, ERROR, 500s) and how often each came."""
-    found = collections.Counter()
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip()
-            if (line.startswith("Traceback") or "ERROR" in line or "Internal Server Error" in line
-                    or re.match(r"^[\w.]+(Error|Exception)\b", line)):
-                found[line[:300]] += 1
-    return found
 
 
 # --- the ceiling: the same rows with plain psycopg ----------------------------------------

@@ -6,7 +6,6 @@ Messages to the browser are HTML (htmx out-of-band swaps) or JSON control messag
 ``typing``).
 """
 
-import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -18,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from console.live import presence
 from console.live.groups import agent_group, customer_group
+from console.live.ticker import ticker
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,6 @@ def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, 
     return render_entries(entries, finance=finance), (entries[-1].seq if entries else after), False
 
 
-@database_sync_to_async
-def _latest_seq(customer_id: int) -> int:
-    from console.customers.models import Customer
-
-    return Customer.objects.values_list("last_seq", flat=True).get(pk=customer_id)
-
-
 class ConsoleConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
@@ -70,7 +63,6 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         # The highest seq this connection has sent; a push at or below it was in a replay.
         self.sent_seq = 0
         self.typing = False
-        self.ticker = None
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             return await self.close(code=NOT_LOGGED_IN)
@@ -86,7 +78,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         if self.customer_id is not None:
             await self._presence_update()
-        self.ticker = asyncio.ensure_future(self._tick())
+            ticker().join(self)
 
     def _customer_param(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode()).get("customer")
@@ -96,8 +88,8 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return -1  # not a customer anyone has: refused as unknown
 
     async def disconnect(self, code):
-        if self.ticker:
-            self.ticker.cancel()
+        if getattr(self, "joined", None) and self.customer_id is not None:
+            ticker().leave(self)
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "joined", None) and self.customer_id is not None:
@@ -127,30 +119,21 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.sent_seq = max(self.sent_seq, upto)
         await self.send(json.dumps({"type": "seq", "latest": upto}))
 
-    async def _tick(self):
-        """Tell the page the latest seq (so it notices a dropped push) and keep presence fresh."""
-        while True:
-            await asyncio.sleep(settings.LIVE_TICK_SECONDS)
-            if self.customer_id is None:
-                continue
-            try:
-                await self.send(json.dumps({"type": "seq", "latest": await _latest_seq(self.customer_id)}))
-                await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
-                await self._send_presence()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - a Redis or database hiccup must not end the ticks
-                log.warning("live tick for customer %s failed; trying again next tick", self.customer_id,
-                            exc_info=True)
+    async def on_tick(self, latest: int | None, viewers: list[tuple[str, dict]]):
+        """From the process's ticker: the latest seq (so the page notices a dropped push) and
+        who is here."""
+        if latest is not None:
+            await self.send(json.dumps({"type": "seq", "latest": latest}))
+        await self._send_presence(viewers)
 
     # Presence (presence.py): each console keeps its own line in a shared registry fresh. A
     # change (arrival, typing, leaving) is announced to the customer's group so the others
     # look at once, while the crowd is small; in a crowd they see it at their next tick.
-    def _whoami(self) -> dict:
+    def whoami(self) -> dict:
         return {k: self.me[k] for k in ("name", "role", "channel")} | {"typing": self.typing}
 
     async def _presence_update(self):
-        count = await presence.registry().touch(self.customer_id, self.channel_name, self._whoami())
+        count = await presence.registry().touch(self.customer_id, self.channel_name, self.whoami())
         await self._presence_changed(count)
         await self._send_presence()
 
@@ -163,9 +146,10 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if event["sender"] != self.channel_name:
             await self._send_presence()
 
-    async def _send_presence(self):
-        found = await presence.registry().viewers(
-            self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1)
+    async def _send_presence(self, found: list[tuple[str, dict]] | None = None):
+        if found is None:
+            found = await presence.registry().viewers(
+                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1)
         others = [info for conn, info in found if conn != self.channel_name][: settings.LIVE_PRESENCE_SHOWN]
         if others == self.shown:
             return

@@ -23,6 +23,10 @@ class MemoryPresence:
         room[conn] = (time.time(), info)
         return len(room)
 
+    async def touch_many(self, lines: list[tuple[int, str, dict]]) -> None:
+        for customer_id, conn, info in lines:
+            await self.touch(customer_id, conn, info)
+
     async def leave(self, customer_id: int, conn: str) -> int:
         room = self.rooms.get(customer_id, {})
         room.pop(conn, None)
@@ -57,6 +61,16 @@ class RedisPresence:
             pipe.zcard(seen)
             result = await pipe.execute()
         return result[-1]
+
+    async def touch_many(self, lines: list[tuple[int, str, dict]]) -> None:
+        """Every console of this process refreshes its line: one round trip for all."""
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for customer_id, conn, info in lines:
+                seen, about = self._keys(customer_id)
+                pipe.zadd(seen, {conn: now})
+                pipe.hset(about, conn, json.dumps(info))
+            await pipe.execute()
 
     async def leave(self, customer_id: int, conn: str) -> int:
         seen, about = self._keys(customer_id)

@@ -1,0 +1,79 @@
+"""One clock per server process for all its open consoles.
+
+Every tick it reads the latest seq of every customer someone has open here in one query,
+refreshes every console's presence line in one Redis round trip, reads each customer's
+viewers once, and hands each console what concerns it. Per-console timers would cost a
+query and several Redis calls per connection per tick, which swamps a server holding
+thousands of connections.
+"""
+
+import asyncio
+import logging
+from collections import defaultdict
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from console.live import presence
+
+log = logging.getLogger(__name__)
+
+
+@database_sync_to_async
+def _latest_seqs(customer_ids: list[int]) -> dict[int, int]:
+    from console.customers.models import Customer
+
+    return dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "last_seq"))
+
+
+class Ticker:
+    def __init__(self):
+        self.consoles: dict[int, set] = defaultdict(set)
+        self.task: asyncio.Task | None = None
+
+    def join(self, console) -> None:
+        self.consoles[console.customer_id].add(console)
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._run())
+
+    def leave(self, console) -> None:
+        room = self.consoles.get(console.customer_id)
+        if room is not None:
+            room.discard(console)
+            if not room:
+                del self.consoles[console.customer_id]
+
+    async def _run(self):
+        while self.consoles:
+            await asyncio.sleep(settings.LIVE_TICK_SECONDS)
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a database or Redis hiccup must not stop the clock
+                log.warning("live tick failed; trying again next tick", exc_info=True)
+
+    async def tick(self):
+        rooms = {cid: list(consoles) for cid, consoles in self.consoles.items() if consoles}
+        if not rooms:
+            return
+        latest = await _latest_seqs(list(rooms))
+        registry = presence.registry()
+        await registry.touch_many([(c.customer_id, c.channel_name, c.whoami()) for cs in rooms.values() for c in cs])
+        for customer_id, consoles in rooms.items():
+            viewers = await registry.viewers(customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS,
+                                             limit=settings.LIVE_PRESENCE_SHOWN + 1)
+            for console in consoles:
+                await console.on_tick(latest.get(customer_id), viewers)
+
+
+_tickers: dict = {}
+
+
+def ticker() -> Ticker:
+    """This process's ticker (one per event loop, so tests with their own loops get their own)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _tickers:
+        _tickers.clear()
+        _tickers[loop] = Ticker()
+    return _tickers[loop]
