@@ -45,7 +45,7 @@ class RedisPresence:
     def __init__(self, url: str):
         import redis.asyncio as redis
 
-        self.redis = redis.from_url(url)
+        self.redis = redis.from_url(url, max_connections=settings.REDIS_MAX_CONNECTIONS)
 
     @staticmethod
     def _keys(customer_id: int) -> tuple[str, str]:
