@@ -36,6 +36,7 @@ run: seed
 test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 ## bench: the benchmarks in bench/ (PostgreSQL: BENCH_DATABASE_URL, default the local server)
@@ -45,6 +46,7 @@ bench: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: install-dev
 	$(VENV)/bin/ruff format .

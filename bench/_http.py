@@ -24,12 +24,15 @@ class Connection:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes = b"",
-                      content_type: str = "application/json") -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = "application/json"
+    ) -> tuple[int, bytes]:
         if self.writer is None:
             await self.open()
-        head = (f"{method} {path} HTTP/1.1\r\n{self._head}Content-Type: {content_type}\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\n{self._head}Content-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         self.writer.write(head.encode("latin-1") + body)
         status_line = await self.reader.readline()
         if not status_line:

@@ -38,18 +38,36 @@ def port_in_use(port: int) -> bool:
 
 def server_start(port: int, log, extra_env: dict[str, str]) -> subprocess.Popen:
     env = {
-        **os.environ, "DATABASE_URL": os.environ["DATABASE_URL"],
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEBUG": "false",
-        "API_RATE_LIMIT_PER_SECOND": "0", "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": HOST,
-        "DJANGO_SETTINGS_MODULE": "console.settings", **extra_env,
+        **os.environ,
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEBUG": "false",
+        "API_RATE_LIMIT_PER_SECOND": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": HOST,
+        "DJANGO_SETTINGS_MODULE": "console.settings",
+        **extra_env,
     }
-    cmd = [sys.executable, "-m", "uvicorn", "console.asgi:application", "--workers", "2", "--host", HOST,
-           "--port", str(port), "--no-access-log", "--lifespan", "off",
-           # As deployed (README): compression roughly doubles the memory each idle socket holds.
-           "--ws-per-message-deflate", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "console.asgi:application",
+        "--workers",
+        "2",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--lifespan",
+        "off",
+        # As deployed (README): compression roughly doubles the memory each idle socket holds.
+        "--ws-per-message-deflate",
+        "false",
+    ]
     # Its own process group, so that stopping it takes the workers along.
-    return subprocess.Popen(cmd, cwd=_setup.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(cmd, cwd=_setup.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 async def server_wait(proc: subprocess.Popen, port: int, log_path: str, limit: float = 60) -> None:
@@ -94,8 +112,12 @@ def server_problems(path: str) -> collections.Counter:
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip()
-            if (line.startswith("Traceback") or "ERROR" in line or "Internal Server Error" in line
-                    or re.match(r"^[\w.]+(Error|Exception)\b", line)):
+            if (
+                line.startswith("Traceback")
+                or "ERROR" in line
+                or "Internal Server Error" in line
+                or re.match(r"^[\w.]+(Error|Exception)\b", line)
+            ):
                 found[line[:300]] += 1
     return found
 

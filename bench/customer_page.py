@@ -57,8 +57,10 @@ def main():
     ratio = big_p95 / small_p95
     worst = max(small_p95, big_p95)
     print(f"  p95 ratio big/small: {ratio:.2f} (target <= {TARGET_RATIO})")
-    print(f"  target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if worst <= TARGET_P95_MS else 'NOT met'}; "
-          f"ratio: {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
+    print(
+        f"  target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if worst <= TARGET_P95_MS else 'NOT met'}; "
+        f"ratio: {'met' if ratio <= TARGET_RATIO else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,13 @@ DB_NAME = "klantbeeld_bench_ingest"
 SOURCE, RAW_SOURCE = "bench", "bench-raw"
 TARGET_SINGLE_RATE, TARGET_SINGLE_P99_MS, TARGET_BATCH_RATE = 1_000, 50.0, 10_000
 CHANNELS = ["chat", "email", "whatsapp", "phone", "web", "store"]
-SUMMARIES = ["Asked when the order will be delivered", "Wants to change the delivery address",
-             "Question about the invoice", "Asked how to return an item", "Thanked us for the quick help"]
+SUMMARIES = [
+    "Asked when the order will be delivered",
+    "Wants to change the delivery address",
+    "Question about the invoice",
+    "Asked how to return an item",
+    "Thanked us for the quick help",
+]
 
 
 def quantiles(samples_ms: list[float]) -> dict:
@@ -61,10 +66,15 @@ class Events:
     def one(self, email: str | None = None) -> dict:
         self.n += 1
         return {
-            "id": f"{self.run}-{self.n}", "type": "interaction.recorded", "occurred_at": self.occurred_at,
+            "id": f"{self.run}-{self.n}",
+            "type": "interaction.recorded",
+            "occurred_at": self.occurred_at,
             "customer": {"email": email or self.rng.choice(self.emails)},
-            "data": {"channel": self.rng.choice(CHANNELS), "direction": "inbound",
-                     "summary": self.rng.choice(SUMMARIES)},
+            "data": {
+                "channel": self.rng.choice(CHANNELS),
+                "direction": "inbound",
+                "summary": self.rng.choice(SUMMARIES),
+            },
         }
 
 
@@ -114,8 +124,9 @@ def batch_check(phase: Phase, status: int, data: bytes) -> int:
     return created
 
 
-async def load(*, port: int, token: str, path: str, clients: int, warmup: float, seconds: float,
-               body, check, timeout: float) -> Phase:
+async def load(
+    *, port: int, token: str, path: str, clients: int, warmup: float, seconds: float, body, check, timeout: float
+) -> Phase:
     """``clients`` connections send back to back; a request counts if it ends inside the window."""
     phase = Phase(seconds)
     cpu = time.process_time()
@@ -151,6 +162,7 @@ async def load(*, port: int, token: str, path: str, clients: int, warmup: float,
 
 
 # --- the ceiling: the same rows with plain psycopg ----------------------------------------
+
 
 def _body_hash(payload: dict) -> str:
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -197,18 +209,37 @@ class Raw:
     def entry_params(self, customer_id: int, seq: int, payload: dict, now: datetime) -> tuple:
         from psycopg.types.json import Jsonb
 
-        return (customer_id, seq, payload["data"]["channel"], payload["occurred_at"], now,
-                payload["data"]["summary"], RAW_SOURCE, Jsonb(payload))
+        return (
+            customer_id,
+            seq,
+            payload["data"]["channel"],
+            payload["occurred_at"],
+            now,
+            payload["data"]["summary"],
+            RAW_SOURCE,
+            Jsonb(payload),
+        )
 
     def inbound_params(self, customer: tuple, seq: int, entry_id: int, payload: dict, now: datetime) -> tuple:
         from psycopg.types.json import Jsonb
 
         customer_id, number, _ = customer
-        response = {"event": {"id": payload["id"], "type": payload["type"], "source": RAW_SOURCE},
-                    "customer": {"id": customer_id, "customer_number": number, "created": False},
-                    "timeline_entry": {"id": entry_id, "seq": seq}}
-        return (RAW_SOURCE, payload["id"], payload["type"], _body_hash(payload), Jsonb(payload), customer_id,
-                self.token_id, Jsonb(response), now)
+        response = {
+            "event": {"id": payload["id"], "type": payload["type"], "source": RAW_SOURCE},
+            "customer": {"id": customer_id, "customer_number": number, "created": False},
+            "timeline_entry": {"id": entry_id, "seq": seq},
+        }
+        return (
+            RAW_SOURCE,
+            payload["id"],
+            payload["type"],
+            _body_hash(payload),
+            Jsonb(payload),
+            customer_id,
+            self.token_id,
+            Jsonb(response),
+            now,
+        )
 
     def one(self, conn, customer: tuple, payload: dict) -> None:
         now = datetime.now(UTC)
@@ -230,8 +261,15 @@ class Raw:
                 next_seq[c[0]] += 1
             entries = [self.entry_params(c[0], seq, p, now) for (c, p), seq in zip(batch, seqs, strict=True)]
             ids = {(cid, seq): eid for eid, cid, seq in cur.execute(self.entries_sql, _columns(entries)).fetchall()}
-            cur.execute(self.inbounds_sql, _columns([self.inbound_params(c, seq, ids[c[0], seq], p, now)
-                                                     for (c, p), seq in zip(batch, seqs, strict=True)]))
+            cur.execute(
+                self.inbounds_sql,
+                _columns(
+                    [
+                        self.inbound_params(c, seq, ids[c[0], seq], p, now)
+                        for (c, p), seq in zip(batch, seqs, strict=True)
+                    ]
+                ),
+            )
 
 
 def _columns(rows: list[tuple]) -> list[list]:
@@ -241,8 +279,9 @@ def _columns(rows: list[tuple]) -> list[list]:
     return [[json.dumps(v.obj) if isinstance(v, Jsonb) else v for v in column] for column in zip(*rows, strict=True)]
 
 
-def ceiling(*, raw: Raw, customers: list[tuple], threads: int, per_txn: int, warmup: float,
-            seconds: float, run: str) -> tuple[float, list[str]]:
+def ceiling(
+    *, raw: Raw, customers: list[tuple], threads: int, per_txn: int, warmup: float, seconds: float, run: str
+) -> tuple[float, list[str]]:
     """Events/s written by ``threads`` connections, ``per_txn`` events per transaction."""
     import psycopg
 
@@ -280,6 +319,7 @@ def ceiling(*, raw: Raw, customers: list[tuple], threads: int, per_txn: int, war
 
 # --- the run ------------------------------------------------------------------------------
 
+
 def seq_check(tables: dict) -> tuple[int, int]:
     """(customers whose last_seq differs from their entry count or top seq, bench customers)."""
     from django.db import connection
@@ -296,19 +336,22 @@ def seq_check(tables: dict) -> tuple[int, int]:
 
 def print_phase(label: str, phase: Phase, unit: str) -> None:
     q = quantiles(phase.samples_ms)
-    print(f"  {label}: {phase.rate:,.0f} events/s over {phase.seconds:.0f} s; {unit} "
-          f"p50 {q['p50']:.1f} ms, p95 {q['p95']:.1f} ms, p99 {q['p99']:.1f} ms, max {q['max']:.1f} ms "
-          f"({len(phase.samples_ms):,} requests measured)")
-    print(f"    HTTP statuses (all requests, warm-up included): "
-          f"{', '.join(f'{k}: {v:,}' for k, v in sorted(phase.statuses.items()))}")
+    print(
+        f"  {label}: {phase.rate:,.0f} events/s over {phase.seconds:.0f} s; {unit} "
+        f"p50 {q['p50']:.1f} ms, p95 {q['p95']:.1f} ms, p99 {q['p99']:.1f} ms, max {q['max']:.1f} ms "
+        f"({len(phase.samples_ms):,} requests measured)"
+    )
+    print(
+        f"    HTTP statuses (all requests, warm-up included): "
+        f"{', '.join(f'{k}: {v:,}' for k, v in sorted(phase.statuses.items()))}"
+    )
     if phase.items:
         print(f"    item statuses: {', '.join(f'{k}: {v:,}' for k, v in sorted(phase.items.items()))}")
     for problem, count in phase.problems.items():
         print(f"    PROBLEM {count}x {problem}")
     for example, count in phase.examples.most_common():
         print(f"    UNEXPECTED {count:,}x {example}")
-    print(f"    load generator CPU: {phase.cpu_s / (phase.seconds + 0.0001):.0%} of one core "
-          "(warm-up included)")
+    print(f"    load generator CPU: {phase.cpu_s / (phase.seconds + 0.0001):.0%} of one core (warm-up included)")
 
 
 def main():
@@ -321,8 +364,13 @@ def main():
     parser.add_argument("--customers", type=int, default=10_000, help="seeded customers (default 10,000)")
     parser.add_argument("--port", type=int, default=8021)
     parser.add_argument("--skip-ceiling", action="store_true", help="skip the plain-psycopg ceiling")
-    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra environment for uvicorn, e.g. DB_CONN_MAX_AGE=0 (repeatable)")
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for uvicorn, e.g. DB_CONN_MAX_AGE=0 (repeatable)",
+    )
     args = parser.parse_args()
 
     _setup.database(DB_NAME)
@@ -335,22 +383,34 @@ def main():
     have = Customer.objects.filter(customer_number__startswith="B-").count()
     if have < args.customers:
         _setup.seed_bulk(customers=args.customers - have, entries_per_customer=0)
-    rows = (Identifier.objects.filter(kind=Identifier.Kind.EMAIL, customer__customer_number__startswith="B-")
-            .order_by("customer_id").values_list("customer_id", "customer__customer_number", "value"))
+    rows = (
+        Identifier.objects.filter(kind=Identifier.Kind.EMAIL, customer__customer_number__startswith="B-")
+        .order_by("customer_id")
+        .values_list("customer_id", "customer__customer_number", "value")
+    )
     customers = list(rows[: args.customers])
     emails = [email for _, _, email in customers]
     token, plain = ApiToken.issue(source=SOURCE, scopes=["events:write"])
-    tables = {"customer": Customer._meta.db_table, "entry": TimelineEntry._meta.db_table,
-              "inbound": InboundEvent._meta.db_table}
+    tables = {
+        "customer": Customer._meta.db_table,
+        "entry": TimelineEntry._meta.db_table,
+        "inbound": InboundEvent._meta.db_table,
+    }
     connections.close_all()
     run = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    print(f"event API on {os.environ['DATABASE_URL'].rsplit('@', 1)[-1]}: {len(customers):,} customers, "
-          f"uvicorn --workers 2, {os.cpu_count()} cores")
-    print(f"  note: the load generator (1 asyncio process) runs on the same {os.cpu_count()} cores as uvicorn, "
-          "PostgreSQL and Redis and takes CPU from them")
+    print(
+        f"event API on {os.environ['DATABASE_URL'].rsplit('@', 1)[-1]}: {len(customers):,} customers, "
+        f"uvicorn --workers 2, {os.cpu_count()} cores"
+    )
+    print(
+        f"  note: the load generator (1 asyncio process) runs on the same {os.cpu_count()} cores as uvicorn, "
+        "PostgreSQL and Redis and takes CPU from them"
+    )
     load_1m = os.getloadavg()[0]
-    print(f"  load average before the run: {load_1m:.2f}"
-          + ("  (WARNING: something else is using the CPU; the figures will be low)" if load_1m > 0.7 else ""))
+    print(
+        f"  load average before the run: {load_1m:.2f}"
+        + ("  (WARNING: something else is using the CPU; the figures will be low)" if load_1m > 0.7 else "")
+    )
 
     if port_in_use(args.port):
         raise SystemExit(f"Port {args.port} is already in use; stop that server or pass --port.")
@@ -370,15 +430,37 @@ def main():
             return json.dumps({"events": [events.one() for _ in range(args.batch_size)]}).encode()
 
         print(f"single events: {args.clients} clients, {args.warmup:.0f} s warm-up, {args.seconds:.0f} s measured")
-        single = run_async(load(port=args.port, token=plain, path="/api/v1/events", clients=args.clients,
-                                warmup=args.warmup, seconds=args.seconds, body=single_body,
-                                check=single_check, timeout=30))
+        single = run_async(
+            load(
+                port=args.port,
+                token=plain,
+                path="/api/v1/events",
+                clients=args.clients,
+                warmup=args.warmup,
+                seconds=args.seconds,
+                body=single_body,
+                check=single_check,
+                timeout=30,
+            )
+        )
         print_phase("single", single, "per request")
-        print(f"batches of {args.batch_size}: {args.batch_clients} clients, {args.warmup:.0f} s warm-up, "
-              f"{args.seconds:.0f} s measured")
-        batch = run_async(load(port=args.port, token=plain, path="/api/v1/events/batch",
-                               clients=args.batch_clients, warmup=args.warmup, seconds=args.seconds,
-                               body=batch_body, check=batch_check, timeout=120))
+        print(
+            f"batches of {args.batch_size}: {args.batch_clients} clients, {args.warmup:.0f} s warm-up, "
+            f"{args.seconds:.0f} s measured"
+        )
+        batch = run_async(
+            load(
+                port=args.port,
+                token=plain,
+                path="/api/v1/events/batch",
+                clients=args.batch_clients,
+                warmup=args.warmup,
+                seconds=args.seconds,
+                body=batch_body,
+                check=batch_check,
+                timeout=120,
+            )
+        )
         print_phase("batch", batch, "per batch")
     finally:
         server_stop(proc)
@@ -394,12 +476,28 @@ def main():
     raw_single = raw_batch = None
     if not args.skip_ceiling:
         raw = Raw(tables, token.pk)
-        print(f"ceiling, plain psycopg: {args.clients} threads x 1 event/transaction, then "
-              f"{args.batch_clients} threads x {args.batch_size} events/transaction")
-        raw_single, errors = ceiling(raw=raw, customers=customers, threads=args.clients, per_txn=1,
-                                     warmup=1, seconds=args.seconds / 2, run=f"{run}-raw1")
-        raw_batch, more = ceiling(raw=raw, customers=customers, threads=args.batch_clients,
-                                  per_txn=args.batch_size, warmup=1, seconds=args.seconds / 2, run=f"{run}-rawN")
+        print(
+            f"ceiling, plain psycopg: {args.clients} threads x 1 event/transaction, then "
+            f"{args.batch_clients} threads x {args.batch_size} events/transaction"
+        )
+        raw_single, errors = ceiling(
+            raw=raw,
+            customers=customers,
+            threads=args.clients,
+            per_txn=1,
+            warmup=1,
+            seconds=args.seconds / 2,
+            run=f"{run}-raw1",
+        )
+        raw_batch, more = ceiling(
+            raw=raw,
+            customers=customers,
+            threads=args.batch_clients,
+            per_txn=args.batch_size,
+            warmup=1,
+            seconds=args.seconds / 2,
+            run=f"{run}-rawN",
+        )
         for error in errors + more:
             print(f"    CEILING ERROR {error}")
     token.revoke()
@@ -409,24 +507,30 @@ def main():
     sq, bq = quantiles(single.samples_ms), quantiles(batch.samples_ms)
     single_ok = single.rate >= TARGET_SINGLE_RATE and sq["p99"] <= TARGET_SINGLE_P99_MS
     batch_ok = batch.rate >= TARGET_BATCH_RATE
-    clean = (not problems and not single.problems and not batch.problems and not single.examples
-             and not batch.examples)
+    clean = not problems and not single.problems and not batch.problems and not single.examples and not batch.examples
     print()
     print(f"{'':32} {'events/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+
     def ms(q: dict) -> str:
         return " ".join(f"{q[k]:>8.1f}" for k in ("p50", "p95", "p99"))
 
     print(f"{f'API single, {args.clients} clients':32} {single.rate:>9,.0f} {ms(sq)}")
-    print(f"{f'API batch {args.batch_size}, {args.batch_clients} clients':32} {batch.rate:>9,.0f} {ms(bq)}  "
-          f"(per batch, {len(batch.samples_ms)} batches)")
+    print(
+        f"{f'API batch {args.batch_size}, {args.batch_clients} clients':32} {batch.rate:>9,.0f} {ms(bq)}  "
+        f"(per batch, {len(batch.samples_ms)} batches)"
+    )
     if raw_single is not None:
         print(f"{'raw psycopg, 1 event/txn':32} {raw_single:>9,.0f}")
         print(f"{f'raw psycopg, {args.batch_size} events/txn':32} {raw_batch:>9,.0f}")
-    print(f"target single >= {TARGET_SINGLE_RATE:,}/s with p99 <= {TARGET_SINGLE_P99_MS:.0f} ms: "
-          f"{'met' if single_ok else 'NOT met'}; target batch >= {TARGET_BATCH_RATE:,}/s: "
-          f"{'met' if batch_ok else 'NOT met'}; errors: {'none' if clean else 'SEE ABOVE'}")
-    print(f"({os.cpu_count()} cores shared by the load generator, uvicorn x2, PostgreSQL and Redis; "
-          f"load average now {os.getloadavg()[0]:.2f})")
+    print(
+        f"target single >= {TARGET_SINGLE_RATE:,}/s with p99 <= {TARGET_SINGLE_P99_MS:.0f} ms: "
+        f"{'met' if single_ok else 'NOT met'}; target batch >= {TARGET_BATCH_RATE:,}/s: "
+        f"{'met' if batch_ok else 'NOT met'}; errors: {'none' if clean else 'SEE ABOVE'}"
+    )
+    print(
+        f"({os.cpu_count()} cores shared by the load generator, uvicorn x2, PostgreSQL and Redis; "
+        f"load average now {os.getloadavg()[0]:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,12 @@ api_patterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Integrators get JSON for a wrong path too, not the console's HTML 404 page.
-    re_path(r"^.*$", lambda request: JsonResponse({"errors": {"path": [
-        f"No API endpoint at {request.path} (see /api/v1/docs)."]}}, status=404)),
+    re_path(
+        r"^.*$",
+        lambda request: JsonResponse(
+            {"errors": {"path": [f"No API endpoint at {request.path} (see /api/v1/docs)."]}}, status=404
+        ),
+    ),
 ]
 
 urlpatterns = [

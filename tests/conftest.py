@@ -21,8 +21,9 @@ def make_user(db):
 
 @pytest.fixture
 def customer(db):
-    return CustomerFactory(name="Jeroen de Vries", customer_number="C-200001", email="J.deVries@Example.nl",
-                           phone="06 12345678")
+    return CustomerFactory(
+        name="Jeroen de Vries", customer_number="C-200001", email="J.deVries@Example.nl", phone="06 12345678"
+    )
 
 
 @pytest.fixture
@@ -74,8 +75,12 @@ def api(client, issue_token, django_capture_on_commit_callbacks):
 
             data = raw if raw is not None else json.dumps(body)
             with django_capture_on_commit_callbacks(execute=True):
-                return client.post(path, data=data, content_type=content_type,
-                                   headers={"Authorization": f"Bearer {token or self.token}"})
+                return client.post(
+                    path,
+                    data=data,
+                    content_type=content_type,
+                    headers={"Authorization": f"Bearer {token or self.token}"},
+                )
 
         def get(self, path, *, token=None, **params):
             return client.get(path, params, headers={"Authorization": f"Bearer {token or self.token}"})

@@ -54,8 +54,13 @@ def add_entries(customer, count, *, channel="email", summary="Vraag over bestell
     """Write ``count`` timeline entries through the one service that writes them."""
     start = timezone.now() - timedelta(days=count)
     for n in range(count):
-        timeline_entry_record(customer_id=customer.pk, kind="interaction", channel=channel,
-                              summary=f"{summary} {n + 1}", occurred_at=start + timedelta(days=n))
+        timeline_entry_record(
+            customer_id=customer.pk,
+            kind="interaction",
+            channel=channel,
+            summary=f"{summary} {n + 1}",
+            occurred_at=start + timedelta(days=n),
+        )
 
 
 def add_order(customer, *, number="WS-1", lines=None, **kwargs):
@@ -69,7 +74,12 @@ def add_order(customer, *, number="WS-1", lines=None, **kwargs):
 def add_invoice(customer, *, number, amount, days_overdue=None, due_in=None):
     today = timezone.localdate()
     due_on = today - timedelta(days=days_overdue) if days_overdue is not None else today + timedelta(days=due_in or 14)
-    invoice = invoice_issue(customer_id=customer.pk, invoice_number=number, amount=Decimal(amount),
-                            issued_on=due_on - timedelta(days=14), due_on=due_on)
+    invoice = invoice_issue(
+        customer_id=customer.pk,
+        invoice_number=number,
+        amount=Decimal(amount),
+        issued_on=due_on - timedelta(days=14),
+        due_on=due_on,
+    )
     flags_recompute(customer_id=customer.pk)
     return invoice

@@ -12,8 +12,9 @@ def manage(*args, env_extra=None, drop=()):
     skip = {*drop, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def setting(name, **kwargs):
@@ -23,19 +24,28 @@ def setting(name, **kwargs):
 
 
 def test_production_settings_pass_the_deploy_check_with_secrets_from_the_environment():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env_extra={
-        "DJANGO_SETTINGS_MODULE": "console.settings_production",
-        "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-0123456789",
-        "ALLOWED_HOSTS": "console.example.nl",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klantbeeld"),
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-    })
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "console.settings_production",
+            "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-0123456789",
+            "ALLOWED_HOSTS": "console.example.nl",
+            "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klantbeeld"),
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        },
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = manage("check", env_extra={"DJANGO_SETTINGS_MODULE": "console.settings_production",
-                                        "ALLOWED_HOSTS": "console.example.nl"}, drop=("SECRET_KEY",))
+    result = manage(
+        "check",
+        env_extra={"DJANGO_SETTINGS_MODULE": "console.settings_production", "ALLOWED_HOSTS": "console.example.nl"},
+        drop=("SECRET_KEY",),
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 

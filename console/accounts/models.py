@@ -14,12 +14,18 @@ class AuditEvent(models.Model):
         MERGED_CUSTOMERS = "merged_customers", "Merged customers"
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_events",
     )
     action = models.CharField(max_length=40, choices=Action.choices)
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_events",
     )
     detail = models.CharField(max_length=500, blank=True)

@@ -33,14 +33,26 @@ class Capability(models.TextChoices):
 
 
 ROLE_CAPABILITIES = {
-    Role.WEBCARE: [Capability.VIEW_CUSTOMERS, Capability.VIEW_INVOICES,
-                   Capability.RECORD_INTERACTIONS, Capability.SEND_MESSAGES],
-    Role.PHONE: [Capability.VIEW_CUSTOMERS, Capability.VIEW_INVOICES,
-                 Capability.RECORD_INTERACTIONS, Capability.SEND_MESSAGES],
+    Role.WEBCARE: [
+        Capability.VIEW_CUSTOMERS,
+        Capability.VIEW_INVOICES,
+        Capability.RECORD_INTERACTIONS,
+        Capability.SEND_MESSAGES,
+    ],
+    Role.PHONE: [
+        Capability.VIEW_CUSTOMERS,
+        Capability.VIEW_INVOICES,
+        Capability.RECORD_INTERACTIONS,
+        Capability.SEND_MESSAGES,
+    ],
     Role.STORE: [Capability.VIEW_CUSTOMERS, Capability.RECORD_INTERACTIONS],
-    Role.MANAGER: [Capability.VIEW_CUSTOMERS, Capability.VIEW_INVOICES,
-                   Capability.RECORD_INTERACTIONS, Capability.SEND_MESSAGES,
-                   Capability.MANAGE_FLAGS],
+    Role.MANAGER: [
+        Capability.VIEW_CUSTOMERS,
+        Capability.VIEW_INVOICES,
+        Capability.RECORD_INTERACTIONS,
+        Capability.SEND_MESSAGES,
+        Capability.MANAGE_FLAGS,
+    ],
     Role.ADMIN: list(Capability),
 }
 
@@ -56,9 +68,7 @@ def role_names(user) -> list[str]:
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_klantbeeld_roles"):
-        user._klantbeeld_roles = sorted(
-            user.groups.filter(name__in=Role.values).values_list("name", flat=True)
-        )
+        user._klantbeeld_roles = sorted(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     return user._klantbeeld_roles
 
 

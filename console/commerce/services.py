@@ -27,9 +27,16 @@ from console.timeline.services import timeline_entry_record
 
 @transaction.atomic
 def order_place(
-    *, customer_id: int, order_number: str, lines: list[dict], currency: str = "EUR",
-    status: str = Order.Status.PLACED, placed_at: datetime | None = None, source: str = "webshop",
-    channel: str = Channel.WEB, total: Decimal | None = None,
+    *,
+    customer_id: int,
+    order_number: str,
+    lines: list[dict],
+    currency: str = "EUR",
+    status: str = Order.Status.PLACED,
+    placed_at: datetime | None = None,
+    source: str = "webshop",
+    channel: str = Channel.WEB,
+    total: Decimal | None = None,
 ) -> Order:
     """Record an order with its lines. Each line: sku, description, quantity, unit_price[, status].
 
@@ -38,21 +45,34 @@ def order_place(
     if total is None:
         total = sum((Decimal(line["unit_price"]) * line.get("quantity", 1) for line in lines), Decimal("0"))
     order = Order.objects.create(
-        customer_id=customer_id, order_number=order_number, status=status, total=total,
-        currency=currency, placed_at=placed_at or timezone.now(), source=source,
+        customer_id=customer_id,
+        order_number=order_number,
+        status=status,
+        total=total,
+        currency=currency,
+        placed_at=placed_at or timezone.now(),
+        source=source,
     )
     OrderLine.objects.bulk_create(
         OrderLine(
-            order=order, line_number=line.get("line_number", n), sku=line["sku"], description=line["description"],
-            quantity=line.get("quantity", 1), unit_price=Decimal(line["unit_price"]),
+            order=order,
+            line_number=line.get("line_number", n),
+            sku=line["sku"],
+            description=line["description"],
+            quantity=line.get("quantity", 1),
+            unit_price=Decimal(line["unit_price"]),
             status=line.get("status", OrderLine.DeliveryStatus.PENDING),
         )
         for n, line in enumerate(lines, start=1)
     )
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.ORDER, channel=channel,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.ORDER,
+        channel=channel,
         summary=f"Order {order_number} placed: {len(lines)} item(s), {euro(total)}",
-        occurred_at=order.placed_at, actor_source=source, order=order,
+        occurred_at=order.placed_at,
+        actor_source=source,
+        order=order,
     )
     flags_recompute_on_commit(customer_id=customer_id)
     return order
@@ -60,19 +80,34 @@ def order_place(
 
 @transaction.atomic
 def invoice_issue(
-    *, customer_id: int, invoice_number: str, amount: Decimal, issued_on: date, due_on: date,
-    currency: str = "EUR", order_id: int | None = None, source: str = "finance",
+    *,
+    customer_id: int,
+    invoice_number: str,
+    amount: Decimal,
+    issued_on: date,
+    due_on: date,
+    currency: str = "EUR",
+    order_id: int | None = None,
+    source: str = "finance",
 ) -> Invoice:
     invoice = Invoice.objects.create(
-        customer_id=customer_id, invoice_number=invoice_number, amount=amount, currency=currency,
-        issued_on=issued_on, due_on=due_on, order_id=order_id,
+        customer_id=customer_id,
+        invoice_number=invoice_number,
+        amount=amount,
+        currency=currency,
+        issued_on=issued_on,
+        due_on=due_on,
+        order_id=order_id,
     )
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.INVOICE, channel=Channel.EMAIL,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.INVOICE,
+        channel=Channel.EMAIL,
         direction=TimelineEntry.Direction.OUTBOUND,
         summary=f"Invoice {invoice_number} issued: {euro(amount)}, due {due_on:%d-%m-%Y}",
         occurred_at=timezone.make_aware(datetime.combine(issued_on, datetime.min.time().replace(hour=9))),
-        actor_source=source, invoice=invoice,
+        actor_source=source,
+        invoice=invoice,
     )
     flags_recompute_on_commit(customer_id=customer_id)
     return invoice
@@ -88,8 +123,12 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
     summary = f"Payment of {euro(amount)} received for invoice {invoice.invoice_number}"
     summary += f" ({euro(left)} still open)" if left else " (paid in full)"
     timeline_entry_record(
-        customer_id=invoice.customer_id, kind=TimelineEntry.Kind.PAYMENT, channel=Channel.SYSTEM,
-        summary=summary, actor_source=source, invoice=invoice,
+        customer_id=invoice.customer_id,
+        kind=TimelineEntry.Kind.PAYMENT,
+        channel=Channel.SYSTEM,
+        summary=summary,
+        actor_source=source,
+        invoice=invoice,
         occurred_at=timezone.make_aware(datetime.combine(received_on, datetime.min.time().replace(hour=12))),
     )
     flags_recompute_on_commit(customer_id=invoice.customer_id)
@@ -111,25 +150,34 @@ def return_open(*, user, customer_id: int, order_line_id: int, reason: str, quan
     if ReturnLine.objects.filter(order_line=line, return_request__status__in=Return.OPEN_STATUSES).exists():
         raise ValidationError(f"'{line.description}' already has an open return.")
     ret = Return.objects.create(
-        customer_id=customer_id, order=line.order, reason=reason, opened_by=user,
+        customer_id=customer_id,
+        order=line.order,
+        reason=reason,
+        opened_by=user,
         return_number=f"R-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}",
     )
     ReturnLine.objects.create(return_request=ret, order_line=line, quantity=min(quantity, line.quantity))
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.RETURN, channel=agent_channel(user),
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.RETURN,
+        channel=agent_channel(user),
         direction=TimelineEntry.Direction.INTERNAL,
         summary=f"Return {ret.return_number} opened for '{line.description}' "
-                f"(order {line.order.order_number}): {ret.get_reason_display().lower()}",
-        actor_user=user, order=line.order, return_request=ret,
+        f"(order {line.order.order_number}): {ret.get_reason_display().lower()}",
+        actor_user=user,
+        order=line.order,
+        return_request=ret,
     )
-    audit_event_record(actor=user, action=AuditEvent.Action.OPENED_RETURN, customer=line.order.customer,
-                       detail=ret.return_number)
+    audit_event_record(
+        actor=user, action=AuditEvent.Action.OPENED_RETURN, customer=line.order.customer, detail=ret.return_number
+    )
     return ret
 
 
 @transaction.atomic
-def wishlist_update(*, customer_id: int, items: list[dict], source: str = "webshop",
-                    occurred_at: datetime | None = None) -> WishList:
+def wishlist_update(
+    *, customer_id: int, items: list[dict], source: str = "webshop", occurred_at: datetime | None = None
+) -> WishList:
     """Replace the wish list with the items the web shop reports (sku, description)."""
     wishlist, _ = WishList.objects.get_or_create(customer_id=customer_id)
     wishlist.items.all().delete()
@@ -140,9 +188,12 @@ def wishlist_update(*, customer_id: int, items: list[dict], source: str = "websh
     wishlist.save(update_fields=["updated_at"])
     names = ", ".join(i["description"] for i in items[:3]) + ("…" if len(items) > 3 else "")
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.WISHLIST, channel=Channel.WEB,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.WISHLIST,
+        channel=Channel.WEB,
         summary=f"Wish list updated: {len(items)} item(s) — {names}" if items else "Wish list emptied",
-        occurred_at=wishlist.updated_at, actor_source=source,
+        occurred_at=wishlist.updated_at,
+        actor_source=source,
     )
     return wishlist
 
@@ -161,9 +212,9 @@ def _matching_line(data: dict, lines: list[OrderLine], taken: set[int]) -> Order
     free = [line for line in lines if line.pk not in taken]
     if "line_number" in data:
         return next((line for line in free if line.line_number == data["line_number"]), None)
-    return (next((line for line in free if (line.sku, line.description) == (data["sku"], data["description"])),
-                 None)
-            or next((line for line in free if line.sku == data["sku"]), None))
+    return next(
+        (line for line in free if (line.sku, line.description) == (data["sku"], data["description"])), None
+    ) or next((line for line in free if line.sku == data["sku"]), None)
 
 
 def _line_changes(order: Order, lines: list[dict]) -> list[str]:
@@ -177,9 +228,15 @@ def _line_changes(order: Order, lines: list[dict]) -> list[str]:
             taken.add(line.pk)
         status = data.get("status", OrderLine.DeliveryStatus.PENDING)
         if line is None:
-            OrderLine.objects.create(order=order, line_number=next_number, sku=data["sku"], status=status,
-                                     description=data["description"], quantity=data["quantity"],
-                                     unit_price=data["unit_price"])
+            OrderLine.objects.create(
+                order=order,
+                line_number=next_number,
+                sku=data["sku"],
+                status=status,
+                description=data["description"],
+                quantity=data["quantity"],
+                unit_price=data["unit_price"],
+            )
             next_number += 1
             changes.append(f"{data['description']} added")
         elif "status" in data and line.status != status:
@@ -190,34 +247,68 @@ def _line_changes(order: Order, lines: list[dict]) -> list[str]:
 
 
 @transaction.atomic
-def order_record(*, customer_id: int, order_number: str, status: str, lines: list[dict], total: Decimal,
-                 currency: str, occurred_at: datetime, source: str) -> Order:
+def order_record(
+    *,
+    customer_id: int,
+    order_number: str,
+    status: str,
+    lines: list[dict],
+    total: Decimal,
+    currency: str,
+    occurred_at: datetime,
+    source: str,
+) -> Order:
     """An order as the web shop reports it: placed the first time, updated after that."""
     order = Order.objects.select_for_update().filter(order_number=order_number).first()
     if order is None:
-        return order_place(customer_id=customer_id, order_number=order_number, lines=lines, currency=currency,
-                           status=status, placed_at=occurred_at, source=source, total=total)
+        return order_place(
+            customer_id=customer_id,
+            order_number=order_number,
+            lines=lines,
+            currency=currency,
+            status=status,
+            placed_at=occurred_at,
+            source=source,
+            total=total,
+        )
     if order.customer_id != customer_id:
         raise CommerceError("data.order_number", f"Order {order_number} belongs to another customer.")
     changes = _line_changes(order, lines)
     status_changed = order.status != status
     order.status, order.total = status, total
     order.save(update_fields=["status", "total"])
-    summary = f"Order {order_number}: {order.get_status_display().lower()}" if status_changed else \
-        f"Order {order_number} updated"
+    summary = (
+        f"Order {order_number}: {order.get_status_display().lower()}"
+        if status_changed
+        else f"Order {order_number} updated"
+    )
     if changes:
         summary += " — " + "; ".join(changes)
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.ORDER, channel=Channel.WEB, summary=summary,
-        occurred_at=occurred_at, actor_source=source, order=order,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.ORDER,
+        channel=Channel.WEB,
+        summary=summary,
+        occurred_at=occurred_at,
+        actor_source=source,
+        order=order,
     )
     flags_recompute_on_commit(customer_id=customer_id)
     return order
 
 
 @transaction.atomic
-def return_record(*, customer_id: int, return_number: str, order_number: str, lines: list[dict], reason: str,
-                  status: str, occurred_at: datetime, source: str) -> Return:
+def return_record(
+    *,
+    customer_id: int,
+    return_number: str,
+    order_number: str,
+    lines: list[dict],
+    reason: str,
+    status: str,
+    occurred_at: datetime,
+    source: str,
+) -> Return:
     """A return as the web shop or warehouse reports it, linked to the order's lines by SKU."""
     order = Order.objects.filter(order_number=order_number, customer_id=customer_id).first()
     if order is None:
@@ -228,8 +319,13 @@ def return_record(*, customer_id: int, return_number: str, order_number: str, li
         raise CommerceError("data.lines", f"Order {order_number} has no line with SKU {', '.join(unknown)}.")
     ret, created = Return.objects.select_for_update().get_or_create(
         return_number=return_number,
-        defaults={"customer_id": customer_id, "order": order, "reason": reason, "status": status,
-                  "opened_at": occurred_at},
+        defaults={
+            "customer_id": customer_id,
+            "order": order,
+            "reason": reason,
+            "status": status,
+            "opened_at": occurred_at,
+        },
     )
     if ret.customer_id != customer_id:
         raise CommerceError("data.return_number", f"Return {return_number} belongs to another customer.")
@@ -243,7 +339,13 @@ def return_record(*, customer_id: int, return_number: str, order_number: str, li
         ret.save(update_fields=["status"])
         summary = f"Return {return_number}: {ret.get_status_display().lower()}"
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.RETURN, channel=Channel.WEB, summary=summary,
-        occurred_at=occurred_at, actor_source=source, order=order, return_request=ret,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.RETURN,
+        channel=Channel.WEB,
+        summary=summary,
+        occurred_at=occurred_at,
+        actor_source=source,
+        order=order,
+        return_request=ret,
     )
     return ret

@@ -18,8 +18,9 @@ def open_return(request, customer_id, line_id):
     require(request.user, Capability.RECORD_INTERACTIONS)
     error = ""
     try:
-        return_open(user=request.user, customer_id=customer.pk, order_line_id=line_id,
-                    reason=request.POST.get("reason", ""))
+        return_open(
+            user=request.user, customer_id=customer.pk, order_line_id=line_id, reason=request.POST.get("reason", "")
+        )
     except OrderLine.DoesNotExist:
         error = "That order line does not exist (any more)."
     except ValidationError as exc:

@@ -29,8 +29,16 @@ class IdentifierOut(serializers.ModelSerializer):
 class AddressOut(serializers.ModelSerializer):
     class Meta:
         model = Address
-        fields = ["street", "postal_code", "city", "country", "is_primary", "status", "status_evidence",
-                  "status_changed_at"]
+        fields = [
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "is_primary",
+            "status",
+            "status_evidence",
+            "status_changed_at",
+        ]
 
 
 class FlagOut(serializers.ModelSerializer):
@@ -53,9 +61,23 @@ class CustomerOut(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "customer_number", "name", "language", "customer_since", "marketing_consent",
-                  "id_document_type", "id_document_last4", "id_document_expires_on", "id_document_check",
-                  "identifiers", "addresses", "flags", "merged_numbers", "last_seq"]
+        fields = [
+            "id",
+            "customer_number",
+            "name",
+            "language",
+            "customer_since",
+            "marketing_consent",
+            "id_document_type",
+            "id_document_last4",
+            "id_document_expires_on",
+            "id_document_check",
+            "identifiers",
+            "addresses",
+            "flags",
+            "merged_numbers",
+            "last_seq",
+        ]
 
     def get_merged_numbers(self, customer) -> list[str]:
         return [c.customer_number for c in customer.merged_from.all()]
@@ -65,13 +87,27 @@ class EntryOut(serializers.ModelSerializer):
     order_number = serializers.CharField(source="order.order_number", default=None)
     invoice_number = serializers.CharField(source="invoice.invoice_number", default=None)
     actor = serializers.CharField(source="actor_display")
-    case_ref = serializers.CharField(source="case.reference", default=None,
-                                     help_text="The case this entry belongs to; send it as data.case_ref.")
+    case_ref = serializers.CharField(
+        source="case.reference", default=None, help_text="The case this entry belongs to; send it as data.case_ref."
+    )
 
     class Meta:
         model = TimelineEntry
-        fields = ["id", "seq", "kind", "channel", "direction", "occurred_at", "recorded_at", "summary", "body",
-                  "actor", "order_number", "invoice_number", "case_ref"]
+        fields = [
+            "id",
+            "seq",
+            "kind",
+            "channel",
+            "direction",
+            "occurred_at",
+            "recorded_at",
+            "summary",
+            "body",
+            "actor",
+            "order_number",
+            "invoice_number",
+            "case_ref",
+        ]
 
 
 class UnknownParameter(exceptions.ValidationError):
@@ -89,8 +125,9 @@ class _ReadEndpoint(APIView):
         unknown = sorted(set(request.query_params) - set(self.parameters))
         if unknown:
             known = ", ".join(self.parameters) or "none"
-            raise UnknownParameter({name[:40]: [f"Unknown query parameter (this endpoint takes: {known})."]
-                                    for name in unknown[:5]})
+            raise UnknownParameter(
+                {name[:40]: [f"Unknown query parameter (this endpoint takes: {known})."] for name in unknown[:5]}
+            )
 
     def customer(self, pk) -> Customer:
         return _survivor(get_object_or_404(Customer, pk=pk))
@@ -99,10 +136,19 @@ class _ReadEndpoint(APIView):
 class CustomerSearchView(_ReadEndpoint):
     parameters = ("q",)
 
-    @extend_schema(operation_id="customers_search", summary="Search customers",
-                   parameters=[OpenApiParameter("q", str, required=True, description=(
-                       "Name, customer number, e-mail, phone, handle, order number or invoice number."))],
-                   responses={200: CustomerBrief(many=True), **READ_ERRORS})
+    @extend_schema(
+        operation_id="customers_search",
+        summary="Search customers",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                description=("Name, customer number, e-mail, phone, handle, order number or invoice number."),
+            )
+        ],
+        responses={200: CustomerBrief(many=True), **READ_ERRORS},
+    )
     def get(self, request):
         if "q" not in request.query_params:
             return Response({"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}, status=422)
@@ -111,12 +157,16 @@ class CustomerSearchView(_ReadEndpoint):
 
 
 class CustomerDetailView(_ReadEndpoint):
-    @extend_schema(operation_id="customers_retrieve", summary="A customer's profile, flags and addresses",
-                   responses={200: CustomerOut, **READ_ERRORS})
+    @extend_schema(
+        operation_id="customers_retrieve",
+        summary="A customer's profile, flags and addresses",
+        responses={200: CustomerOut, **READ_ERRORS},
+    )
     def get(self, request, pk: int):
         customer = self.customer(pk)
         customer = Customer.objects.prefetch_related("identifiers", "addresses", "flags", "merged_from").get(
-            pk=customer.pk)
+            pk=customer.pk
+        )
         return Response(CustomerOut(customer).data)
 
 
@@ -124,16 +174,22 @@ class TimelineView(_ReadEndpoint):
     parameters = ("after", "limit")
 
     @extend_schema(
-        operation_id="customers_timeline", summary="Timeline entries after a sequence number, oldest first",
-        parameters=[OpenApiParameter("after", int, description="Return entries with seq greater than this (0)."),
-                    OpenApiParameter("limit", int, description="At most this many (100, at most 1000).")],
+        operation_id="customers_timeline",
+        summary="Timeline entries after a sequence number, oldest first",
+        parameters=[
+            OpenApiParameter("after", int, description="Return entries with seq greater than this (0)."),
+            OpenApiParameter("limit", int, description="At most this many (100, at most 1000)."),
+        ],
         responses={200: serializers.ListSerializer(child=EntryOut()), **READ_ERRORS},
     )
     def get(self, request, pk: int):
         customer = self.customer(pk)
         after, limit = _int(request, "after", 0, 0, 2**62), _int(request, "limit", 100, 1, 1000)
-        entries = (TimelineEntry.objects.filter(customer=customer, seq__gt=after)
-                   .select_related("order", "invoice", "actor_user", "case").order_by("seq")[:limit])
+        entries = (
+            TimelineEntry.objects.filter(customer=customer, seq__gt=after)
+            .select_related("order", "invoice", "actor_user", "case")
+            .order_by("seq")[:limit]
+        )
         return Response(EntryOut(entries, many=True).data)
 
 
@@ -147,11 +203,21 @@ class CreditCheckView(_ReadEndpoint):
     parameters = ("amount", "currency")
 
     @extend_schema(
-        operation_id="customers_credit_check", summary="May this customer place an order of this amount?",
-        parameters=[OpenApiParameter("amount", {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
-                                     required=True, description="The order amount, e.g. 900.00"),
-                    OpenApiParameter("currency", {"type": "string", "enum": ["EUR"]},
-                                     description="EUR (the default) is the only currency checked.")],
+        operation_id="customers_credit_check",
+        summary="May this customer place an order of this amount?",
+        parameters=[
+            OpenApiParameter(
+                "amount",
+                {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
+                required=True,
+                description="The order amount, e.g. 900.00",
+            ),
+            OpenApiParameter(
+                "currency",
+                {"type": "string", "enum": ["EUR"]},
+                description="EUR (the default) is the only currency checked.",
+            ),
+        ],
         responses={200: CreditCheckOut, **READ_ERRORS},
     )
     def get(self, request, pk: int):
@@ -168,9 +234,14 @@ class CreditCheckView(_ReadEndpoint):
         if currency != "EUR":
             known = "a currency we do not check" if currency in CURRENCIES else "not a currency code"
             return Response({"errors": {"currency": [f"{currency} is {known}; send EUR amounts."]}}, status=422)
-        return Response(credit_check(customer=customer, amount=amount,
-                                     watch_limit=Decimal(settings.CREDIT_CHECK_WATCH_LIMIT),
-                                     ok_limit=Decimal(settings.CREDIT_CHECK_OK_LIMIT)))
+        return Response(
+            credit_check(
+                customer=customer,
+                amount=amount,
+                watch_limit=Decimal(settings.CREDIT_CHECK_WATCH_LIMIT),
+                ok_limit=Decimal(settings.CREDIT_CHECK_OK_LIMIT),
+            )
+        )
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:

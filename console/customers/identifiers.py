@@ -59,6 +59,9 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     region = phonenumbers.region_code_for_number(number)
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if region == settings.PHONE_DEFAULT_REGION
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == settings.PHONE_DEFAULT_REGION
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, fmt)

@@ -97,8 +97,10 @@ def merge_candidates_find(*, customer: Customer, text: str) -> MergeCandidates:
         return MergeCandidates(other=choices[0])
     if choices:
         return MergeCandidates(choices=choices)
-    return MergeCandidates(error=f"No other customer matches “{text}”. Check the customer number, or search by "
-                                 f"name, e-mail address or phone number.")
+    return MergeCandidates(
+        error=f"No other customer matches “{text}”. Check the customer number, or search by "
+        f"name, e-mail address or phone number."
+    )
 
 
 def _candidate_by_number(*, customer: Customer, other: Customer) -> MergeCandidates:
@@ -106,15 +108,16 @@ def _candidate_by_number(*, customer: Customer, other: Customer) -> MergeCandida
         return MergeCandidates(error=f"{other.customer_number} is this record. Enter the number of the other record.")
     if other.merged_into_id:
         survivor = other.merged_into
-        return MergeCandidates(error=f"{other.customer_number} was already merged into "
-                                     f"{survivor.customer_number} ({survivor.name}) on {_on_date(other.merged_at)}.")
+        return MergeCandidates(
+            error=f"{other.customer_number} was already merged into "
+            f"{survivor.customer_number} ({survivor.name}) on {_on_date(other.merged_at)}."
+        )
     return MergeCandidates(other=other)
 
 
 def merged_records(*, customer: Customer) -> list[Customer]:
     """The records that were merged into this one, oldest merge first (for the picture's banner)."""
-    return list(customer.merged_from.order_by("merged_at").only("customer_number", "name", "merged_at",
-                                                                "merged_into"))
+    return list(customer.merged_from.order_by("merged_at").only("customer_number", "name", "merged_at", "merged_into"))
 
 
 def default_survivor(first: Customer, second: Customer) -> Customer:
@@ -134,8 +137,10 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
     survivor, merged = _lock_pair(survivor_id=survivor_id, merged_id=merged_id)
     for record in (merged, survivor):
         if record.merged_into_id:
-            raise ValidationError(f"{record.customer_number} was already merged into another record on "
-                                  f"{_on_date(record.merged_at)}; it cannot be merged again.")
+            raise ValidationError(
+                f"{record.customer_number} was already merged into another record on "
+                f"{_on_date(record.merged_at)}; it cannot be merged again."
+            )
     moved = _records_move(survivor=survivor, merged=merged)
     entry_count = _timeline_renumber(survivor=survivor, merged=merged)
     moved["entries"] = entry_count["merged"]
@@ -144,8 +149,13 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
     )
     summary = _merge_summary(merged=merged, moved=moved)
     timeline_entry_record(
-        customer_id=survivor.pk, kind=TimelineEntry.Kind.MERGE, channel=Channel.SYSTEM,
-        direction=TimelineEntry.Direction.INTERNAL, summary=summary, body=_merge_details(moved), actor_user=user,
+        customer_id=survivor.pk,
+        kind=TimelineEntry.Kind.MERGE,
+        channel=Channel.SYSTEM,
+        direction=TimelineEntry.Direction.INTERNAL,
+        summary=summary,
+        body=_merge_details(moved),
+        actor_user=user,
     )
     # Seqs were renumbered: consoles open on either record reload instead of replaying.
     customer_reload(survivor.pk)
@@ -153,8 +163,12 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
     # Records merged into this one earlier now lead straight to the survivor: one hop, never a chain.
     Customer.objects.filter(merged_into=merged).update(merged_into=survivor)
     Customer.objects.filter(pk=merged.pk).update(merged_into=survivor, merged_at=timezone.now())
-    audit_event_record(actor=user, action=AuditEvent.Action.MERGED_CUSTOMERS, customer=survivor,
-                       detail=f"{summary} ({merged.customer_number} into {survivor.customer_number})")
+    audit_event_record(
+        actor=user,
+        action=AuditEvent.Action.MERGED_CUSTOMERS,
+        customer=survivor,
+        detail=f"{summary} ({merged.customer_number} into {survivor.customer_number})",
+    )
     flags_recompute(customer_id=survivor.pk)
     survivor.refresh_from_db()
     return survivor
@@ -170,8 +184,10 @@ def _lock_pair(*, survivor_id: int, merged_id: int) -> tuple[Customer, Customer]
 def _duplicate_identifier_ids(*, survivor: Customer, merged: Customer) -> list[int]:
     kept = set(Identifier.objects.filter(customer=survivor).order_by().values_list("kind", "namespace", "value"))
     return [
-        pk for pk, kind, namespace, value in
-        Identifier.objects.filter(customer=merged).order_by().values_list("id", "kind", "namespace", "value")
+        pk
+        for pk, kind, namespace, value in Identifier.objects.filter(customer=merged)
+        .order_by()
+        .values_list("id", "kind", "namespace", "value")
         if (kind, namespace, value) in kept
     ]
 
@@ -234,7 +250,8 @@ def _timeline_renumber(*, survivor: Customer, merged: Customer) -> dict[str, int
     """
     in_order = list(
         TimelineEntry.objects.filter(customer__in=(survivor, merged))
-        .order_by("occurred_at", "customer_id", "seq").values_list("id", flat=True)
+        .order_by("occurred_at", "customer_id", "seq")
+        .values_list("id", flat=True)
     )
     merged_count = TimelineEntry.objects.filter(customer=merged).update(
         customer=survivor, seq=F("seq") + 2 * TEMPORARY_SEQ_OFFSET
@@ -243,7 +260,7 @@ def _timeline_renumber(*, survivor: Customer, merged: Customer) -> dict[str, int
         seq=F("seq") + TEMPORARY_SEQ_OFFSET
     )
     for start in range(0, len(in_order), RENUMBER_BATCH_SIZE):
-        batch = in_order[start:start + RENUMBER_BATCH_SIZE]
+        batch = in_order[start : start + RENUMBER_BATCH_SIZE]
         TimelineEntry.objects.bulk_update(
             [TimelineEntry(pk=pk, seq=seq) for seq, pk in enumerate(batch, start=start + 1)], ["seq"]
         )
@@ -251,8 +268,11 @@ def _timeline_renumber(*, survivor: Customer, merged: Customer) -> dict[str, int
 
 
 def _merge_summary(*, merged: Customer, moved: dict[str, int]) -> str:
-    parts = [_plural(moved["entries"], "timeline entry", "timeline entries"), _plural(moved["orders"], "order"),
-             _plural(moved["invoices"], "invoice")]
+    parts = [
+        _plural(moved["entries"], "timeline entry", "timeline entries"),
+        _plural(moved["orders"], "order"),
+        _plural(moved["invoices"], "invoice"),
+    ]
     parts += [_plural(moved[key], word) for key, word in (("returns", "return"), ("cases", "case")) if moved[key]]
     return f"Merged {merged.customer_number} ({merged.name}) into this record: {', '.join(parts)} moved"
 
@@ -261,6 +281,8 @@ def _merge_details(moved: dict[str, int]) -> str:
     identifiers = _plural(moved["identifiers"], "identifier")
     if moved["duplicate_identifiers"]:
         identifiers += f" (and {moved['duplicate_identifiers']} this record already had)"
-    return (f"Also moved: {identifiers}, {_plural(moved['addresses'], 'address', 'addresses')}, "
-            f"{_plural(moved['wish_list_items'], 'wish list item')}. "
-            f"Timeline entries of both records are numbered again in the order they happened.")
+    return (
+        f"Also moved: {identifiers}, {_plural(moved['addresses'], 'address', 'addresses')}, "
+        f"{_plural(moved['wish_list_items'], 'wish list item')}. "
+        f"Timeline entries of both records are numbered again in the order they happened."
+    )

@@ -101,15 +101,17 @@ def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tupl
     elif len(matches) > 1:
         raise IdentityConflict(
             "The identifiers point at different customers; merge them in the console, "
-            "or send the customer_number to choose one.", matches[:2],
+            "or send the customer_number to choose one.",
+            matches[:2],
         )
     elif matches:
         customer = matches[0]
     elif may_create:
         return _create(ref, source), True
     else:
-        raise NoCustomerMatch("No customer matches these identifiers, and this token may not create customers "
-                              "(scope customers:create).")
+        raise NoCustomerMatch(
+            "No customer matches these identifiers, and this token may not create customers (scope customers:create)."
+        )
     _attach_new_identifiers(customer, ref, taken={m.pk for m in matches} - {customer.pk})
     return customer, False
 
@@ -134,8 +136,11 @@ def _create(ref: CustomerRef, source: str) -> Customer:
     # also bring its own number.
     with transaction.atomic():
         try:
-            customer = customer_create(customer_number=ref.customer_number or f"TMP-{secrets.token_hex(6)}",
-                                       name=name, language=ref.language or "nl")
+            customer = customer_create(
+                customer_number=ref.customer_number or f"TMP-{secrets.token_hex(6)}",
+                name=name,
+                language=ref.language or "nl",
+            )
         except IntegrityError:
             raise IdentityConflict(
                 f"Customer number {ref.customer_number} is being created by another event."

@@ -84,8 +84,12 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     # database sort all matches (tens of thousands for a common name) before the LIMIT.
     upper = q.upper()
     # A merged-away record's number leads to the record it was merged into.
-    take(survivor or pk for pk, survivor in
-         Customer.objects.filter(customer_number=upper).order_by().values_list("id", "merged_into_id"))
+    take(
+        survivor or pk
+        for pk, survivor in Customer.objects.filter(customer_number=upper)
+        .order_by()
+        .values_list("id", "merged_into_id")
+    )
     take(Order.objects.filter(order_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     take(Invoice.objects.filter(invoice_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     identifier_q = _identifier_matches(q)
@@ -128,8 +132,10 @@ def invoice_summary(*, customer_id: int, with_list: bool) -> InvoiceSummary:
         overdue_count=Count("id", filter=Q(due_on__lt=today)),
     )
     summary = InvoiceSummary(
-        open_total=totals["open_total"] or Decimal("0"), overdue_total=totals["overdue_total"] or Decimal("0"),
-        open_count=totals["open_count"], overdue_count=totals["overdue_count"],
+        open_total=totals["open_total"] or Decimal("0"),
+        overdue_total=totals["overdue_total"] or Decimal("0"),
+        open_count=totals["open_count"],
+        overdue_count=totals["overdue_count"],
     )
     if with_list:
         summary.invoices = list(Invoice.objects.filter(customer_id=customer_id).order_by("-issued_on", "-id")[:20])

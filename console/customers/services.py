@@ -22,12 +22,18 @@ def identifier_add(*, customer_id: int, kind: str, value: str, namespace: str = 
 
 @transaction.atomic
 def customer_create(
-    *, customer_number: str, name: str, language: str = "nl", email: str = "", phone: str = "",
-    handles: list[tuple[str, str]] = (), address: dict | None = None, **fields,
+    *,
+    customer_number: str,
+    name: str,
+    language: str = "nl",
+    email: str = "",
+    phone: str = "",
+    handles: list[tuple[str, str]] = (),
+    address: dict | None = None,
+    **fields,
 ) -> Customer:
     """Create a customer with its first identifiers and address (all normalised)."""
-    customer = Customer.objects.create(customer_number=customer_number.upper(), name=name, language=language,
-                                       **fields)
+    customer = Customer.objects.create(customer_number=customer_number.upper(), name=name, language=language, **fields)
     if email:
         identifier_add(customer_id=customer.pk, kind=Identifier.Kind.EMAIL, value=email)
     if phone:
@@ -48,8 +54,16 @@ def _address_key(text: str) -> str:
 
 
 @transaction.atomic
-def mail_returned_record(*, customer_id: int, mail_ref: str, reason: str, reason_label: str, address: str,
-                         occurred_at, source: str = "postroom") -> Address:
+def mail_returned_record(
+    *,
+    customer_id: int,
+    mail_ref: str,
+    reason: str,
+    reason_label: str,
+    address: str,
+    occurred_at,
+    source: str = "postroom",
+) -> Address:
     """A letter came back: the address is undeliverable from the first return (story S2).
 
     Marks the address with the evidence, puts a data-quality task in the back-office queue
@@ -70,17 +84,28 @@ def mail_returned_record(*, customer_id: int, mail_ref: str, reason: str, reason
     match.status_evidence = f"Letter {mail_ref} returned: {reason_label.lower()}"[:300]
     match.status_changed_at = occurred_at
     match.save(update_fields=["status", "status_evidence", "status_changed_at"])
-# The task first, so the returned letter is the event's own (newest) entry.
-    open_task = Case.objects.filter(customer_id=customer_id, kind=Case.Kind.DATA_QUALITY,
-                                    status__in=Case.OPEN_STATUSES).exists()
+    # The task first, so the returned letter is the event's own (newest) entry.
+    open_task = Case.objects.filter(
+        customer_id=customer_id, kind=Case.Kind.DATA_QUALITY, status__in=Case.OPEN_STATUSES
+    ).exists()
     if not open_task:
-        case_open(customer_id=customer_id, title="Confirm address: post returned", kind=Case.Kind.DATA_QUALITY,
-                  team=Team.BACK_OFFICE, next_step="Confirm or correct the address with the customer",
-                  channel=Channel.POST, actor_source=source, occurred_at=occurred_at)
+        case_open(
+            customer_id=customer_id,
+            title="Confirm address: post returned",
+            kind=Case.Kind.DATA_QUALITY,
+            team=Team.BACK_OFFICE,
+            next_step="Confirm or correct the address with the customer",
+            channel=Channel.POST,
+            actor_source=source,
+            occurred_at=occurred_at,
+        )
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.MAIL_RETURNED, channel=Channel.POST,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.MAIL_RETURNED,
+        channel=Channel.POST,
         summary=f"Letter returned to sender ({reason_label.lower()}): {mail_ref}",
-        body=f"Sent to {address}. The address is now marked undeliverable.", occurred_at=occurred_at,
+        body=f"Sent to {address}. The address is now marked undeliverable.",
+        occurred_at=occurred_at,
         actor_source=source,
     )
     flags_recompute_on_commit(customer_id=customer_id)
@@ -88,8 +113,17 @@ def mail_returned_record(*, customer_id: int, mail_ref: str, reason: str, reason
 
 
 @transaction.atomic
-def identity_check_record(*, customer_id: int, document_type: str, document_last4: str, expires_on, result: str,
-                          checked_by: str = "", occurred_at, source: str = "courier") -> Customer:
+def identity_check_record(
+    *,
+    customer_id: int,
+    document_type: str,
+    document_last4: str,
+    expires_on,
+    result: str,
+    checked_by: str = "",
+    occurred_at,
+    source: str = "courier",
+) -> Customer:
     """A courier or store checked the customer's ID document; the record follows it on the spot (S5)."""
     from console.flags.tasks import flags_recompute_on_commit
     from console.timeline.models import Channel, TimelineEntry
@@ -101,14 +135,24 @@ def identity_check_record(*, customer_id: int, document_type: str, document_last
     customer.id_document_expires_on = expires_on
     customer.id_document_check = result
     customer.id_document_checked_at = occurred_at
-    customer.save(update_fields=["id_document_type", "id_document_last4", "id_document_expires_on",
-                                 "id_document_check", "id_document_checked_at"])
+    customer.save(
+        update_fields=[
+            "id_document_type",
+            "id_document_last4",
+            "id_document_expires_on",
+            "id_document_check",
+            "id_document_checked_at",
+        ]
+    )
     words = {"valid": "valid", "expired": "expired", "mismatch": "does not match the record"}[result]
     by = f" by {checked_by}" if checked_by else ""
     timeline_entry_record(
-        customer_id=customer_id, kind=TimelineEntry.Kind.IDENTITY, channel=Channel.SYSTEM,
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.IDENTITY,
+        channel=Channel.SYSTEM,
         summary=f"ID checked{by}: {document_type} ···{document_last4} {words}, expires {expires_on:%d-%m-%Y}",
-        occurred_at=occurred_at, actor_source=source,
+        occurred_at=occurred_at,
+        actor_source=source,
     )
     flags_recompute_on_commit(customer_id=customer_id)
     return customer

@@ -50,8 +50,7 @@ def picture(request, customer_id):
     customer = customer_for_user(request.user, customer_id)
     if customer.merged_into_id:
         return _to_survivor(request, customer)
-    audit_event_record(actor=request.user, action=AuditEvent.Action.VIEWED_CUSTOMER, customer=customer,
-                       request=request)
+    audit_event_record(actor=request.user, action=AuditEvent.Action.VIEWED_CUSTOMER, customer=customer, request=request)
     return render(request, "customers/picture.html", picture_context(request, customer))
 
 
@@ -82,17 +81,16 @@ def _merge_confirmed(request, customer):
         other = Customer.objects.get(pk=int(request.POST.get("other", "")))
         survivor_id = int(request.POST.get("survivor", ""))
     except (ValueError, Customer.DoesNotExist):
-        return _merge_page(request, customer, error="The other record could not be found. Enter its number again.",
-                           status=422)
+        return _merge_page(
+            request, customer, error="The other record could not be found. Enter its number again.", status=422
+        )
     if survivor_id not in (customer.pk, other.pk):
-        return _merge_page(request, customer, other=other, error="Choose which of the two records to keep.",
-                           status=422)
+        return _merge_page(request, customer, other=other, error="Choose which of the two records to keep.", status=422)
     merged_id = other.pk if survivor_id == customer.pk else customer.pk
     try:
         survivor = customer_merge(user=request.user, survivor_id=survivor_id, merged_id=merged_id)
     except ValidationError as exc:
-        return _merge_page(request, customer, text=other.customer_number, error=" ".join(exc.messages),
-                           status=422)
+        return _merge_page(request, customer, text=other.customer_number, error=" ".join(exc.messages), status=422)
     merged = customer if merged_id == customer.pk else other
     messages.success(request, f"{merged.customer_number} ({merged.name}) was merged into this record.")
     return redirect(survivor)

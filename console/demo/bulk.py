@@ -56,8 +56,9 @@ class BulkResult:
     seconds: float
 
 
-def bulk_seed(*, customers: int, entries_per_customer: int, big_customer_entries: int = 0,
-              write=print, seed: int = 2026) -> BulkResult:
+def bulk_seed(
+    *, customers: int, entries_per_customer: int, big_customer_entries: int = 0, write=print, seed: int = 2026
+) -> BulkResult:
     rng = random.Random(seed)
     started, now = time.monotonic(), timezone.now()
     first = _next_bulk_number()
@@ -75,8 +76,10 @@ def bulk_seed(*, customers: int, entries_per_customer: int, big_customer_entries
             made = _customer_batch(first + done, size, entries_per_customer, rng)
             _entries_insert(made, entries_per_customer, rng, now)
         done += size
-        write(f"customers {done:,}/{customers:,}, entries {done * entries_per_customer:,}/"
-              f"{customers * entries_per_customer:,} ({time.monotonic() - started:.1f} s)")
+        write(
+            f"customers {done:,}/{customers:,}, entries {done * entries_per_customer:,}/"
+            f"{customers * entries_per_customer:,} ({time.monotonic() - started:.1f} s)"
+        )
     total = customers * entries_per_customer
     if big_customer_entries:
         total += _big_customer(big_customer_entries, rng, now, write, started)
@@ -85,8 +88,12 @@ def bulk_seed(*, customers: int, entries_per_customer: int, big_customer_entries
 
 def _next_bulk_number() -> int:
     """Continue after the highest B- number, so a second run adds instead of colliding."""
-    last = (Customer.objects.filter(customer_number__regex=r"^B-[0-9]+$")
-            .order_by("-customer_number").values_list("customer_number", flat=True).first())
+    last = (
+        Customer.objects.filter(customer_number__regex=r"^B-[0-9]+$")
+        .order_by("-customer_number")
+        .values_list("customer_number", flat=True)
+        .first()
+    )
     return int(last[2:]) + 1 if last else 1
 
 
@@ -98,18 +105,27 @@ def _check_phone(n: int) -> None:
 
 def _customer_batch(first: int, size: int, entries: int, rng: random.Random) -> list[Customer]:
     today = timezone.localdate()
-    customers = Customer.objects.bulk_create([
-        Customer(
-            customer_number=f"B-{n:09d}", name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            language="en" if rng.random() < 0.1 else "nl", last_seq=entries,
-            customer_since=today - timedelta(days=rng.randint(0, 12 * 365)),
-        )
-        for n in range(first, first + size)
-    ], batch_size=BATCH)
-    Identifier.objects.bulk_create([
-        ident for c, n in zip(customers, range(first, first + size), strict=True)
-        for ident in _identifiers(c, email=f"b{n}@example.nl", phone=f"+{PHONE_BASE + n}")
-    ], batch_size=BATCH)
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(
+                customer_number=f"B-{n:09d}",
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                language="en" if rng.random() < 0.1 else "nl",
+                last_seq=entries,
+                customer_since=today - timedelta(days=rng.randint(0, 12 * 365)),
+            )
+            for n in range(first, first + size)
+        ],
+        batch_size=BATCH,
+    )
+    Identifier.objects.bulk_create(
+        [
+            ident
+            for c, n in zip(customers, range(first, first + size), strict=True)
+            for ident in _identifiers(c, email=f"b{n}@example.nl", phone=f"+{PHONE_BASE + n}")
+        ],
+        batch_size=BATCH,
+    )
     return customers
 
 
@@ -125,8 +141,14 @@ def _entry_rows(customer_id: int, seqs: range, times: list, rng: random.Random):
     for seq, at in zip(seqs, times, strict=True):
         kind, channel, direction, source, summary = rng.choice(_EVENTS)
         yield TimelineEntry(
-            customer_id=customer_id, seq=seq, kind=kind, channel=channel, direction=direction,
-            occurred_at=at, actor_source=source, summary=summary.format(p=rng.choice(_PRODUCT_NAMES)),
+            customer_id=customer_id,
+            seq=seq,
+            kind=kind,
+            channel=channel,
+            direction=direction,
+            occurred_at=at,
+            actor_source=source,
+            summary=summary.format(p=rng.choice(_PRODUCT_NAMES)),
         )
 
 
@@ -148,14 +170,15 @@ def _big_customer(count: int, rng: random.Random, now, write, started) -> int:
     if Customer.objects.filter(customer_number=BIG_NUMBER).exists():
         write(f"{BIG_NUMBER} already exists; not adding another {count:,} entries.")
         return 0
-    big = Customer.objects.create(customer_number=BIG_NUMBER, name="Bart Groot (benchmark)",
-                                  customer_since=date(2010, 1, 4))
+    big = Customer.objects.create(
+        customer_number=BIG_NUMBER, name="Bart Groot (benchmark)", customer_since=date(2010, 1, 4)
+    )
     Identifier.objects.bulk_create(_identifiers(big, email="big@example.nl", phone=BIG_PHONE))
     times = _spread(count, rng, now, days=3 * 365)
     for start in range(0, count, BATCH):
         seqs = range(start + 1, min(start + BATCH, count) + 1)
         with transaction.atomic():
-            TimelineEntry.objects.bulk_create(_entry_rows(big.pk, seqs, times[start:seqs.stop - 1], rng))
+            TimelineEntry.objects.bulk_create(_entry_rows(big.pk, seqs, times[start : seqs.stop - 1], rng))
             # last_seq moves with every batch, so the customer is consistent between batches too.
             Customer.objects.filter(pk=big.pk).update(last_seq=seqs.stop - 1)
         write(f"{BIG_NUMBER} entries {seqs.stop - 1:,}/{count:,} ({time.monotonic() - started:.1f} s)")

@@ -66,10 +66,15 @@ class Crowd:
         language = "en" if self.rng.random() < 0.15 else "nl"
         first, last = self.fake[language].first_name(), self.fake[language].last_name()
         return dict(
-            customer_number=f"C-{100000 + n}", name=f"{first} {last}", language=language,
+            customer_number=f"C-{100000 + n}",
+            name=f"{first} {last}",
+            language=language,
             customer_since=self.today - timedelta(days=self.rng.randint(20, 12 * 365)),
-            marketing_consent=self.rng.random() < 0.4, email=self._email(first, last),
-            phone=self._phone(), handles=self._handles(first, last), address=self._address(),
+            marketing_consent=self.rng.random() < 0.4,
+            email=self._email(first, last),
+            phone=self._phone(),
+            handles=self._handles(first, last),
+            address=self._address(),
             **self._id_document(),
         )
 
@@ -106,16 +111,21 @@ class Crowd:
     def _address(self) -> dict:
         fake = self.fake["nl"]  # the English speakers live here too
         postcode = fake.postcode().replace(" ", "")
-        return dict(street=f"{fake.street_name()} {fake.building_number()}",
-                    postal_code=f"{postcode[:4]} {postcode[4:].upper()}", city=fake.city())
+        return dict(
+            street=f"{fake.street_name()} {fake.building_number()}",
+            postal_code=f"{postcode[:4]} {postcode[4:].upper()}",
+            city=fake.city(),
+        )
 
     def _id_document(self) -> dict:
         if self.rng.random() > 0.45:
             return {}
         # Some expired or about to: the ID flag should have something to say in the demo.
-        return dict(id_document_type=self.rng.choice(ID_DOCUMENT_TYPES),
-                    id_document_last4=f"{self.rng.randint(0, 9999):04d}",
-                    id_document_expires_on=self.today + timedelta(days=self.rng.randint(-400, 3650)))
+        return dict(
+            id_document_type=self.rng.choice(ID_DOCUMENT_TYPES),
+            id_document_last4=f"{self.rng.randint(0, 9999):04d}",
+            id_document_expires_on=self.today + timedelta(days=self.rng.randint(-400, 3650)),
+        )
 
     # --- what happened to them ------------------------------------------------------------
 
@@ -142,25 +152,46 @@ class Crowd:
         channel, product = self.rng.choice(channels), self.rng.choice(products)[1]
         at = self._moment(1, 240)
         body = (body_nl if language == "nl" else body_en).format(product=product)
-        return Step(at, lambda: interaction(customer_id=customer_id, channel=channel, at=at, users=self.users,
-                                            summary=summary.format(product=product), body=body))
+        return Step(
+            at,
+            lambda: interaction(
+                customer_id=customer_id,
+                channel=channel,
+                at=at,
+                users=self.users,
+                summary=summary.format(product=product),
+                body=body,
+            ),
+        )
 
     def _order(self, customer_id: int) -> list[Step]:
         placed = self._moment(1, 330)
         age = (self.today - timezone.localdate(placed)).days
         status, line_status = _delivery_state(age)
-        lines = [dict(sku=sku, description=desc, unit_price=price, status=line_status,
-                      quantity=2 if price < 30 and self.rng.random() < 0.3 else 1)
-                 for sku, desc, price in self.rng.sample(PRODUCTS, self.rng.choices([1, 2, 3], [6, 3, 1])[0])]
+        lines = [
+            dict(
+                sku=sku,
+                description=desc,
+                unit_price=price,
+                status=line_status,
+                quantity=2 if price < 30 and self.rng.random() < 0.3 else 1,
+            )
+            for sku, desc, price in self.rng.sample(PRODUCTS, self.rng.choices([1, 2, 3], [6, 3, 1])[0])
+        ]
         in_store, made = self.rng.random() < 0.2, {}
 
         def place():
             # Numbered when placed, not when planned, so a customer's numbers rise with time.
             self.order_no += 1
             made["order"] = order_place(
-                customer_id=customer_id, order_number=f"WS-{placed.year}-{self.order_no}", lines=lines,
-                status=status, placed_at=placed, source="store" if in_store else "webshop",
-                channel="store" if in_store else "web")
+                customer_id=customer_id,
+                order_number=f"WS-{placed.year}-{self.order_no}",
+                lines=lines,
+                status=status,
+                placed_at=placed,
+                source="store" if in_store else "webshop",
+                channel="store" if in_store else "web",
+            )
 
         steps = [Step(placed, place)]
         # Invoices are issued the morning after; only orders old enough to have one get one.
@@ -175,14 +206,23 @@ class Crowd:
         def issue():
             self.invoice_no += 1
             made["invoice"] = invoice_issue(
-                customer_id=customer_id, invoice_number=f"INV-{issued.year}-{self.invoice_no}", amount=amount,
-                issued_on=issued, due_on=due, order_id=made["order"].pk)
+                customer_id=customer_id,
+                invoice_number=f"INV-{issued.year}-{self.invoice_no}",
+                amount=amount,
+                issued_on=issued,
+                due_on=due,
+                order_id=made["order"].pk,
+            )
 
         steps = [Step(local_at(issued, 9), issue)]
         paid_on = self._paid_on(issued, due)
         if paid_on:
-            steps.append(Step(local_at(paid_on, 12), lambda: payment_receive(
-                invoice_id=made["invoice"].pk, amount=amount, received_on=paid_on)))
+            steps.append(
+                Step(
+                    local_at(paid_on, 12),
+                    lambda: payment_receive(invoice_id=made["invoice"].pk, amount=amount, received_on=paid_on),
+                )
+            )
         return steps
 
     def _paid_on(self, issued: date, due: date) -> date | None:
@@ -213,17 +253,34 @@ class Crowd:
         common = dict(customer_id=customer_id, channel=channel, users=self.users)
         steps = [
             Step(at, lambda: interaction(**common, at=at, summary=said.format(product=product), body="")),
-            Step(opened, lambda: made.update(case=case_open_at(
-                at=opened, customer_id=customer_id, title=title.format(product=product), kind=kind, team=team,
-                due_at=opened + timedelta(days=7), next_step=next_step, channel=channel,
-                actor_user=self.users[team].user if team in self.users else None))),
+            Step(
+                opened,
+                lambda: made.update(
+                    case=case_open_at(
+                        at=opened,
+                        customer_id=customer_id,
+                        title=title.format(product=product),
+                        kind=kind,
+                        team=team,
+                        due_at=opened + timedelta(days=7),
+                        next_step=next_step,
+                        channel=channel,
+                        actor_user=self.users[team].user if team in self.users else None,
+                    )
+                ),
+            ),
         ]
         follow_up = opened + timedelta(hours=self.rng.randint(6, 60))
         if self.rng.random() < 0.5 and follow_up < self.now:
             text = "Vraagt hoe het met de zaak staat." if language == "nl" else "Asks how the matter stands."
-            steps.append(Step(follow_up, lambda: interaction(
-                **common, at=follow_up, summary="Asked for an update on the case", body=text,
-                case=made["case"])))
+            steps.append(
+                Step(
+                    follow_up,
+                    lambda: interaction(
+                        **common, at=follow_up, summary="Asked for an update on the case", body=text, case=made["case"]
+                    ),
+                )
+            )
         return steps
 
 

@@ -27,15 +27,24 @@ CHANNEL_KIND = {
     Channel.WEB: TimelineEntry.Kind.WEB_VISIT,
 }
 CHANNEL_SOURCE = {
-    Channel.CHATBOT: "chatbot", Channel.WEB: "webshop", Channel.EMAIL: "mailbox",
-    Channel.TWITTER: "social-listening", Channel.INSTAGRAM: "social-listening", Channel.POST: "postroom",
+    Channel.CHATBOT: "chatbot",
+    Channel.WEB: "webshop",
+    Channel.EMAIL: "mailbox",
+    Channel.TWITTER: "social-listening",
+    Channel.INSTAGRAM: "social-listening",
+    Channel.POST: "postroom",
 }
 # The demo user (role) who handles a channel; that agent is named on the entry.
 CHANNEL_AGENT = {
-    Channel.PHONE: "phone", Channel.STORE: "store", Channel.CHAT: "webcare", Channel.WHATSAPP: "webcare",
+    Channel.PHONE: "phone",
+    Channel.STORE: "store",
+    Channel.CHAT: "webcare",
+    Channel.WHATSAPP: "webcare",
 }
 CHANNEL_TEAM = {
-    Channel.PHONE: "phone", Channel.STORE: "store", Channel.EMAIL: "back_office",
+    Channel.PHONE: "phone",
+    Channel.STORE: "store",
+    Channel.EMAIL: "back_office",
     Channel.POST: "back_office",
 }
 
@@ -62,39 +71,83 @@ def line(sku: str, description: str, price: str, status: str = "delivered") -> d
     return dict(sku=sku, description=description, unit_price=Decimal(price), status=status)
 
 
-def order_invoiced(customer_id: int, *, number: str, invoice: str, lines: list[dict], placed: datetime,
-                   paid_after_days: int | None = 3, status: str = "delivered", channel: str = "web"):
+def order_invoiced(
+    customer_id: int,
+    *,
+    number: str,
+    invoice: str,
+    lines: list[dict],
+    placed: datetime,
+    paid_after_days: int | None = 3,
+    status: str = "delivered",
+    channel: str = "web",
+):
     """An order, its invoice the morning after (due in 14 days), and optionally the payment."""
     source = "store" if channel == "store" else "webshop"
-    order = order_place(customer_id=customer_id, order_number=number, lines=lines, status=status,
-                        placed_at=placed, channel=channel, source=source)
+    order = order_place(
+        customer_id=customer_id,
+        order_number=number,
+        lines=lines,
+        status=status,
+        placed_at=placed,
+        channel=channel,
+        source=source,
+    )
     issued = timezone.localdate(placed) + timedelta(days=1)
-    inv = invoice_issue(customer_id=customer_id, invoice_number=invoice, amount=order.total,
-                        issued_on=issued, due_on=issued + timedelta(days=14), order_id=order.pk)
+    inv = invoice_issue(
+        customer_id=customer_id,
+        invoice_number=invoice,
+        amount=order.total,
+        issued_on=issued,
+        due_on=issued + timedelta(days=14),
+        order_id=order.pk,
+    )
     if paid_after_days is not None:
-        payment_receive(invoice_id=inv.pk, amount=inv.amount,
-                        received_on=issued + timedelta(days=paid_after_days))
+        payment_receive(invoice_id=inv.pk, amount=inv.amount, received_on=issued + timedelta(days=paid_after_days))
     return order, inv
 
 
-def courier_event(customer_id: int, *, at: datetime, summary: str, order, body: str = "",
-                  kind: str = TimelineEntry.Kind.ORDER) -> TimelineEntry:
+def courier_event(
+    customer_id: int, *, at: datetime, summary: str, order, body: str = "", kind: str = TimelineEntry.Kind.ORDER
+) -> TimelineEntry:
     """What the courier's system reports about a parcel (delivered, refused)."""
-    return timeline_entry_record(customer_id=customer_id, kind=kind, channel=Channel.SYSTEM, summary=summary,
-                                 body=body, occurred_at=at, actor_source="courier", order=order)
+    return timeline_entry_record(
+        customer_id=customer_id,
+        kind=kind,
+        channel=Channel.SYSTEM,
+        summary=summary,
+        body=body,
+        occurred_at=at,
+        actor_source="courier",
+        order=order,
+    )
 
 
-def interaction(*, customer_id: int, channel: str, summary: str, body: str, at: datetime,
-                users: dict, direction: str = TimelineEntry.Direction.INBOUND, **links) -> TimelineEntry:
+def interaction(
+    *,
+    customer_id: int,
+    channel: str,
+    summary: str,
+    body: str,
+    at: datetime,
+    users: dict,
+    direction: str = TimelineEntry.Direction.INBOUND,
+    **links,
+) -> TimelineEntry:
     """One contact on a channel, attributed to the agent or source system that handled it."""
     agent = users.get(CHANNEL_AGENT.get(channel, ""))
     return timeline_entry_record(
-        customer_id=customer_id, kind=CHANNEL_KIND.get(channel, TimelineEntry.Kind.INTERACTION),
-        channel=channel, direction=direction, summary=summary, body=body, occurred_at=at,
+        customer_id=customer_id,
+        kind=CHANNEL_KIND.get(channel, TimelineEntry.Kind.INTERACTION),
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        body=body,
+        occurred_at=at,
         actor_user=agent.user if agent else None,
-        actor_source="" if agent else CHANNEL_SOURCE.get(channel, ""), **links,
+        actor_source="" if agent else CHANNEL_SOURCE.get(channel, ""),
+        **links,
     )
-
 
 
 def case_open_at(*, at: datetime, customer_id: int, **kwargs) -> Case:

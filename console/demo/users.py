@@ -62,7 +62,8 @@ def demo_users_read(password: str) -> dict[str, DemoUser]:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
     return {
         role.value: DemoUser(users[role.value], role.label, _note(users[role.value], password))
-        for role, _, _ in DEMO_USERS if role.value in users
+        for role, _, _ in DEMO_USERS
+        if role.value in users
     }
 
 

@@ -51,6 +51,11 @@ class Flag(models.Model):
     def tone(self) -> str:
         """How alarming the badge looks: good, neutral, warn or bad."""
         return {
-            "ok": "good", "gold": "good", "silver": "good", "none": "neutral", "missing": "neutral",
-            "watch": "warn", "expiring": "warn",
+            "ok": "good",
+            "gold": "good",
+            "silver": "good",
+            "none": "neutral",
+            "missing": "neutral",
+            "watch": "warn",
+            "expiring": "warn",
         }.get(self.level, "bad")

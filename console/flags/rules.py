@@ -26,8 +26,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int = 30,
-                   hold_amount: Decimal = Decimal("500")) -> Verdict:
+def credit_verdict(
+    invoices: list[OpenInvoice], *, today: date, hold_days: int = 30, hold_amount: Decimal = Decimal("500")
+) -> Verdict:
     """OK when nothing is overdue; watch when anything is; hold when the oldest overdue
     invoice is more than ``hold_days`` late, or more than ``hold_amount`` is overdue."""
     open_total = sum((i.open_amount for i in invoices), Decimal("0"))
@@ -37,8 +38,9 @@ def credit_verdict(invoices: list[OpenInvoice], *, today: date, hold_days: int =
             return Verdict("ok", f"Nothing overdue, {euro_short(open_total)} open")
         return Verdict("ok", "No open invoices")
     oldest = max((today - i.due_on).days for i in overdue)
-    reason = (f"{_plural(len(overdue), 'invoice')} overdue, {euro_short(open_total)} open, "
-              f"oldest {_plural(oldest, 'day')}")
+    reason = (
+        f"{_plural(len(overdue), 'invoice')} overdue, {euro_short(open_total)} open, oldest {_plural(oldest, 'day')}"
+    )
     overdue_total = sum((i.open_amount for i in overdue), Decimal("0"))
     if oldest > hold_days or overdue_total > hold_amount:
         return Verdict("hold", reason)
@@ -56,8 +58,7 @@ def loyalty_verdict(*, spend_12_months: Decimal, customer_since: date, today: da
     return Verdict("none", why)
 
 
-def id_document_verdict(*, expires_on: date | None, document_type: str, today: date,
-                        check_result: str = "") -> Verdict:
+def id_document_verdict(*, expires_on: date | None, document_type: str, today: date, check_result: str = "") -> Verdict:
     if check_result == "mismatch":
         return Verdict("mismatch", f"{document_type or 'ID document'} did not match at the last check")
     if expires_on is None:

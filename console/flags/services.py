@@ -19,13 +19,12 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
     today = timezone.localdate()
     customer = Customer.objects.only(
         "customer_since", "id_document_type", "id_document_expires_on", "id_document_check"
-    ).get(
-        pk=customer_id
-    )
+    ).get(pk=customer_id)
     open_invoices = [
         rules.OpenInvoice(open_amount=amount - paid, due_on=due)
-        for amount, paid, due in Invoice.objects.filter(customer_id=customer_id, paid_amount__lt=F("amount"))
-        .values_list("amount", "paid_amount", "due_on")
+        for amount, paid, due in Invoice.objects.filter(
+            customer_id=customer_id, paid_amount__lt=F("amount")
+        ).values_list("amount", "paid_amount", "due_on")
     ]
     spend = Order.objects.filter(
         Q(customer_id=customer_id, placed_at__gte=now - timedelta(days=365)) & ~Q(status="cancelled")
@@ -35,7 +34,9 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
     ]
     verdicts = {
         Flag.Kind.CREDIT: rules.credit_verdict(
-            open_invoices, today=today, hold_days=settings.CREDIT_HOLD_DAYS_OVERDUE,
+            open_invoices,
+            today=today,
+            hold_days=settings.CREDIT_HOLD_DAYS_OVERDUE,
             hold_amount=Decimal(settings.CREDIT_HOLD_AMOUNT_OPEN),
         ),
         Flag.Kind.LOYALTY: rules.loyalty_verdict(
@@ -43,7 +44,9 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
         ),
         Flag.Kind.DATA_QUALITY: rules.data_quality_verdict(undeliverable=undeliverable),
         Flag.Kind.ID_DOCUMENT: rules.id_document_verdict(
-            expires_on=customer.id_document_expires_on, document_type=customer.id_document_type, today=today,
+            expires_on=customer.id_document_expires_on,
+            document_type=customer.id_document_type,
+            today=today,
             check_result=customer.id_document_check,
         ),
     }
@@ -55,7 +58,8 @@ def flags_recompute(*, customer_id: int) -> list[Flag]:
             continue
         changed = True
         current[kind], _ = Flag.objects.update_or_create(
-            customer_id=customer_id, kind=kind,
+            customer_id=customer_id,
+            kind=kind,
             defaults={"level": verdict.level, "reason": verdict.reason, "computed_at": now},
         )
     if changed:

@@ -11,32 +11,60 @@ from console.ingest.auth import BearerTokenAuthentication, HasScope, rate_limit_
 from console.ingest.schemas import BatchSerializer, EventSerializer
 from console.ingest.services import MAX_EVENT_BYTES, Answer, event_ingest, event_parse, json_object
 
-ErrorSerializer = inline_serializer("Errors", {
-    "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                    help_text='Messages by field path, e.g. {"data.amount": ["..."]}'),
-})
-AcceptedSerializer = inline_serializer("EventAccepted", {
-    "event": inline_serializer("EventRef", {"id": serializers.CharField(), "type": serializers.CharField(),
-                                            "source": serializers.CharField()}),
-    "customer": inline_serializer("CustomerRefOut", {"id": serializers.IntegerField(),
-                                                     "customer_number": serializers.CharField(),
-                                                     "created": serializers.BooleanField()}),
-    "timeline_entry": inline_serializer("EntryRef", {"id": serializers.IntegerField(),
-                                                     "seq": serializers.IntegerField()}),
-})
-ERRORS = {code: OpenApiResponse(ErrorSerializer, description=text) for code, text in {
-    400: "Malformed JSON or not UTF-8", 401: "Missing or unknown token", 403: "Token lacks the scope",
-    404: "No such customer",
-    409: "Event id reused with another body, or identifiers matching two customers",
-    413: "Body too large", 415: "Content type is not application/json",
-    422: "Well-formed but invalid", 429: "Rate limited; see Retry-After",
-}.items()}
+ErrorSerializer = inline_serializer(
+    "Errors",
+    {
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text='Messages by field path, e.g. {"data.amount": ["..."]}',
+        ),
+    },
+)
+AcceptedSerializer = inline_serializer(
+    "EventAccepted",
+    {
+        "event": inline_serializer(
+            "EventRef",
+            {"id": serializers.CharField(), "type": serializers.CharField(), "source": serializers.CharField()},
+        ),
+        "customer": inline_serializer(
+            "CustomerRefOut",
+            {
+                "id": serializers.IntegerField(),
+                "customer_number": serializers.CharField(),
+                "created": serializers.BooleanField(),
+            },
+        ),
+        "timeline_entry": inline_serializer(
+            "EntryRef", {"id": serializers.IntegerField(), "seq": serializers.IntegerField()}
+        ),
+    },
+)
+ERRORS = {
+    code: OpenApiResponse(ErrorSerializer, description=text)
+    for code, text in {
+        400: "Malformed JSON or not UTF-8",
+        401: "Missing or unknown token",
+        403: "Token lacks the scope",
+        404: "No such customer",
+        409: "Event id reused with another body, or identifiers matching two customers",
+        413: "Body too large",
+        415: "Content type is not application/json",
+        422: "Well-formed but invalid",
+        429: "Rate limited; see Retry-After",
+    }.items()
+}
 
 EXAMPLE = {
-    "id": "pr-2026-000123", "type": "mail.returned", "occurred_at": "2026-11-24T09:15:00+01:00",
+    "id": "pr-2026-000123",
+    "type": "mail.returned",
+    "occurred_at": "2026-11-24T09:15:00+01:00",
     "customer": {"customer_number": "C-200002", "email": "sanne.jansen@example.nl"},
-    "data": {"mail_ref": "INV-2026-881 statement", "reason": "addressee_unknown",
-             "address": "Dorpsstraat 1, 1234 AB Ergens"},
+    "data": {
+        "mail_ref": "INV-2026-881 statement",
+        "reason": "addressee_unknown",
+        "address": "Dorpsstraat 1, 1234 AB Ergens",
+    },
 }
 
 
@@ -75,9 +103,14 @@ class _EventEndpoint(APIView):
 
 class EventView(_EventEndpoint):
     @extend_schema(
-        operation_id="events_create", summary="Send one event", request=EventSerializer,
-        responses={201: AcceptedSerializer, 200: OpenApiResponse(AcceptedSerializer, description="Identical retry"),
-                   **{k: v for k, v in ERRORS.items() if k != 404}},
+        operation_id="events_create",
+        summary="Send one event",
+        request=EventSerializer,
+        responses={
+            201: AcceptedSerializer,
+            200: OpenApiResponse(AcceptedSerializer, description="Identical retry"),
+            **{k: v for k, v in ERRORS.items() if k != 404},
+        },
         examples=[OpenApiExample("Returned letter", value=EXAMPLE, request_only=True)],
     )
     def post(self, request):
@@ -90,18 +123,29 @@ class EventView(_EventEndpoint):
         return _respond(event_ingest(token=request.auth, payload=payload))
 
 
-BatchResult = inline_serializer("BatchResult", {
-    "results": serializers.ListField(child=inline_serializer("BatchItem", {
-        "status": serializers.IntegerField(), "body": serializers.DictField(),
-    })),
-})
+BatchResult = inline_serializer(
+    "BatchResult",
+    {
+        "results": serializers.ListField(
+            child=inline_serializer(
+                "BatchItem",
+                {
+                    "status": serializers.IntegerField(),
+                    "body": serializers.DictField(),
+                },
+            )
+        ),
+    },
+)
 
 
 class EventBatchView(_EventEndpoint):
     max_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     @extend_schema(
-        operation_id="events_batch", summary="Send up to 500 events", request=BatchSerializer,
+        operation_id="events_batch",
+        summary="Send up to 500 events",
+        request=BatchSerializer,
         responses={207: BatchResult, **{k: v for k, v in ERRORS.items() if k not in (404, 409)}},
     )
     def post(self, request):

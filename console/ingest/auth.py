@@ -43,8 +43,11 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "A token issued with `manage.py issue_token --source NAME`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token issued with `manage.py issue_token --source NAME`.",
+        }
 
 
 class HasScope(permissions.BasePermission):

@@ -43,19 +43,36 @@ def _case(customer, case_ref: str | None):
 
 def interaction_recorded(*, customer, data, occurred_at: datetime, source: str, raw: dict):
     timeline_entry_record(
-        customer_id=customer.pk, kind=TimelineEntry.Kind.INTERACTION, channel=data["channel"],
-        direction=data["direction"], summary=data["summary"], body=data.get("body", ""), occurred_at=occurred_at,
-        actor_user=_agent(data.get("agent")), actor_source=source, case=_case(customer, data.get("case_ref")), raw=raw,
+        customer_id=customer.pk,
+        kind=TimelineEntry.Kind.INTERACTION,
+        channel=data["channel"],
+        direction=data["direction"],
+        summary=data["summary"],
+        body=data.get("body", ""),
+        occurred_at=occurred_at,
+        actor_user=_agent(data.get("agent")),
+        actor_source=source,
+        case=_case(customer, data.get("case_ref")),
+        raw=raw,
     )
 
 
 def call_started(*, customer, data, occurred_at, source, raw):
     agent = _agent(data.get("agent"))
-    to = f" for {agent.get_full_name() or agent.username}" if agent else (
-        f" on extension {data['extension']}" if data.get("extension") else "")
+    to = (
+        f" for {agent.get_full_name() or agent.username}"
+        if agent
+        else (f" on extension {data['extension']}" if data.get("extension") else "")
+    )
     timeline_entry_record(
-        customer_id=customer.pk, kind=TimelineEntry.Kind.CALL, channel="phone", summary=f"Incoming call{to}",
-        occurred_at=occurred_at, actor_user=agent, actor_source=source, raw=raw,
+        customer_id=customer.pk,
+        kind=TimelineEntry.Kind.CALL,
+        channel="phone",
+        summary=f"Incoming call{to}",
+        occurred_at=occurred_at,
+        actor_user=agent,
+        actor_source=source,
+        raw=raw,
     )
     if agent is not None:
         screen_pop(user_id=agent.pk, customer_id=customer.pk, reason=f"Incoming call from {data['from_number']}")
@@ -64,20 +81,37 @@ def call_started(*, customer, data, occurred_at, source, raw):
 def call_ended(*, customer, data, occurred_at, source, raw):
     minutes, seconds = divmod(data["duration_s"], 60)
     outcome = f": {data['outcome']}" if data.get("outcome") else ""
-    started = TimelineEntry.objects.filter(customer=customer, kind=TimelineEntry.Kind.CALL,
-                                           raw__data__call_id=data["call_id"]).order_by("seq").first()
+    started = (
+        TimelineEntry.objects.filter(
+            customer=customer, kind=TimelineEntry.Kind.CALL, raw__data__call_id=data["call_id"]
+        )
+        .order_by("seq")
+        .first()
+    )
     timeline_entry_record(
-        customer_id=customer.pk, kind=TimelineEntry.Kind.CALL, channel="phone",
-        summary=f"Call ended after {minutes}:{seconds:02d}{outcome}", occurred_at=occurred_at,
-        actor_user=started.actor_user if started else None, actor_source=source, raw=raw,
+        customer_id=customer.pk,
+        kind=TimelineEntry.Kind.CALL,
+        channel="phone",
+        summary=f"Call ended after {minutes}:{seconds:02d}{outcome}",
+        occurred_at=occurred_at,
+        actor_user=started.actor_user if started else None,
+        actor_source=source,
+        raw=raw,
     )
 
 
 def order_changed(*, customer, data, occurred_at, source, raw):
     try:
-        commerce.order_record(customer_id=customer.pk, order_number=data["order_number"], status=data["status"],
-                              lines=data["lines"], total=data["total"], currency=data["currency"],
-                              occurred_at=occurred_at, source=source)
+        commerce.order_record(
+            customer_id=customer.pk,
+            order_number=data["order_number"],
+            status=data["status"],
+            lines=data["lines"],
+            total=data["total"],
+            currency=data["currency"],
+            occurred_at=occurred_at,
+            source=source,
+        )
     except commerce.CommerceError as exc:
         raise EventRejected(exc.field, str(exc)) from exc
 
@@ -90,24 +124,39 @@ def invoice_issued(*, customer, data, occurred_at, source, raw):
         order = Order.objects.filter(order_number=data["order_number"], customer=customer).first()
         if order is None:
             raise EventRejected("data.order_number", f"This customer has no order {data['order_number']}.")
-    commerce.invoice_issue(customer_id=customer.pk, invoice_number=data["invoice_number"], amount=data["amount"],
-                           currency=data["currency"], issued_on=data["issued_on"], due_on=data["due_on"],
-                           order_id=order.pk if order else None, source=source)
+    commerce.invoice_issue(
+        customer_id=customer.pk,
+        invoice_number=data["invoice_number"],
+        amount=data["amount"],
+        currency=data["currency"],
+        issued_on=data["issued_on"],
+        due_on=data["due_on"],
+        order_id=order.pk if order else None,
+        source=source,
+    )
 
 
 def payment_received(*, customer, data, occurred_at, source, raw):
     invoice = Invoice.objects.filter(invoice_number=data["invoice_number"], customer=customer).first()
     if invoice is None:
         raise EventRejected("data.invoice_number", f"This customer has no invoice {data['invoice_number']}.")
-    commerce.payment_receive(invoice_id=invoice.pk, amount=data["amount"], received_on=data["received_on"],
-                             source=source)
+    commerce.payment_receive(
+        invoice_id=invoice.pk, amount=data["amount"], received_on=data["received_on"], source=source
+    )
 
 
 def return_changed(*, customer, data, occurred_at, source, raw):
     try:
-        commerce.return_record(customer_id=customer.pk, return_number=data["return_number"],
-                               order_number=data["order_number"], lines=data["lines"], reason=data["reason"],
-                               status=data["status"], occurred_at=occurred_at, source=source)
+        commerce.return_record(
+            customer_id=customer.pk,
+            return_number=data["return_number"],
+            order_number=data["order_number"],
+            lines=data["lines"],
+            reason=data["reason"],
+            status=data["status"],
+            occurred_at=occurred_at,
+            source=source,
+        )
     except commerce.CommerceError as exc:
         raise EventRejected(exc.field, str(exc)) from exc
 
@@ -116,16 +165,28 @@ MAIL_REASONS = {"addressee_unknown": "Addressee unknown", "moved": "Moved", "ref
 
 
 def mail_returned(*, customer, data, occurred_at, source, raw):
-    customers.mail_returned_record(customer_id=customer.pk, mail_ref=data["mail_ref"], reason=data["reason"],
-                                   reason_label=MAIL_REASONS[data["reason"]], address=data["address"],
-                                   occurred_at=occurred_at, source=source)
+    customers.mail_returned_record(
+        customer_id=customer.pk,
+        mail_ref=data["mail_ref"],
+        reason=data["reason"],
+        reason_label=MAIL_REASONS[data["reason"]],
+        address=data["address"],
+        occurred_at=occurred_at,
+        source=source,
+    )
 
 
 def identity_checked(*, customer, data, occurred_at, source, raw):
-    customers.identity_check_record(customer_id=customer.pk, document_type=data["document_type"],
-                                    document_last4=data["document_last4"], expires_on=data["expires_on"],
-                                    result=data["result"], checked_by=data.get("checked_by", ""),
-                                    occurred_at=occurred_at, source=source)
+    customers.identity_check_record(
+        customer_id=customer.pk,
+        document_type=data["document_type"],
+        document_last4=data["document_last4"],
+        expires_on=data["expires_on"],
+        result=data["result"],
+        checked_by=data.get("checked_by", ""),
+        occurred_at=occurred_at,
+        source=source,
+    )
 
 
 def wishlist_updated(*, customer, data, occurred_at, source, raw):

@@ -37,8 +37,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, source: str, scopes: list[str]) -> tuple["ApiToken", str]:
         plain = f"kb_{secrets.token_urlsafe(32)}"
-        token = cls.objects.create(source=source.lower(), scopes=scopes, token_prefix=plain[:10],
-                                   token_hash=cls.hash(plain))
+        token = cls.objects.create(
+            source=source.lower(), scopes=scopes, token_prefix=plain[:10], token_hash=cls.hash(plain)
+        )
         return token, plain
 
     @property

@@ -65,8 +65,9 @@ class StrictDateTimeField(serializers.DateTimeField):
         return value  # keep the sender's offset; Django stores it as UTC
 
 
-@extend_schema_field({"oneOf": [{"type": "string", "format": "decimal", "example": "740.00"},
-                                 {"type": "number", "minimum": 0}]})
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "decimal", "example": "740.00"}, {"type": "number", "minimum": 0}]}
+)
 class Amount(_TypeStrict, serializers.DecimalField):
     """A money amount with at most two decimals, as a JSON string ("740.00") or number."""
 
@@ -94,8 +95,7 @@ class CustomerRefSerializer(serializers.Serializer):
     email = Text(max_length=254, required=False)
     phone = Text(max_length=30, required=False)
     handle = HandleSerializer(required=False)
-    external_id = Text(max_length=100, required=False,
-                                        help_text="The source system's own id for this customer.")
+    external_id = Text(max_length=100, required=False, help_text="The source system's own id for this customer.")
     name = Text(max_length=200, required=False, help_text="Used when a customer is created.")
     language = serializers.ChoiceField(choices=["nl", "en"], required=False)
 
@@ -154,8 +154,12 @@ class CallEndedData(serializers.Serializer):
 
 
 class OrderLineData(serializers.Serializer):
-    line_number = Whole(min_value=1, max_value=10_000, required=False,
-                        help_text="The line's number in the order; tells apart lines with the same SKU.")
+    line_number = Whole(
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text="The line's number in the order; tells apart lines with the same SKU.",
+    )
     sku = Text(max_length=60)
     description = Text(max_length=200)
     quantity = Whole(min_value=1, max_value=10_000)

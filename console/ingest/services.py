@@ -34,8 +34,9 @@ class Answer:
 def event_parse(raw: bytes) -> dict | Answer:
     """Bytes to a JSON object, or the 400/413/422 that says what is wrong with them."""
     if len(raw) > MAX_EVENT_BYTES:
-        return Answer.error(413, "body", f"An event may be at most {MAX_EVENT_BYTES // 1024} KiB; "
-                                         f"this one is {len(raw) // 1024} KiB.")
+        return Answer.error(
+            413, "body", f"An event may be at most {MAX_EVENT_BYTES // 1024} KiB; this one is {len(raw) // 1024} KiB."
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -72,19 +73,27 @@ def _body_hash(payload: dict) -> str:
 def _replay(existing: InboundEvent, body_hash: str) -> Answer:
     if existing.body_hash == body_hash:
         return Answer(200, existing.response)
-    return Answer.error(409, "id", f"Event id '{existing.event_id}' was already used by {existing.source} for a "
-                                   "different event. Send a new id for a new event.")
+    return Answer.error(
+        409,
+        "id",
+        f"Event id '{existing.event_id}' was already used by {existing.source} for a "
+        "different event. Send a new id for a new event.",
+    )
 
 
 def event_check(*, token: ApiToken, payload: dict) -> dict | Answer:
     """The validated event, or the 403/422 answer."""
     event_type = payload.get("type")
     if isinstance(event_type, str) and event_type in EVENT_TYPES and not token.allows(f"events:{event_type}"):
-        return Answer.error(403, "type", f"This token may not send {event_type} events "
-                                         f"(it has: {', '.join(token.scopes) or 'no scopes'}).")
+        return Answer.error(
+            403,
+            "type",
+            f"This token may not send {event_type} events (it has: {', '.join(token.scopes) or 'no scopes'}).",
+        )
     if isinstance(event_type, str) and event_type not in EVENT_TYPES:
-        return Answer.error(422, "type", f"Unknown event type '{event_type[:60]}'. Known types: "
-                                         f"{', '.join(sorted(EVENT_TYPES))}.")
+        return Answer.error(
+            422, "type", f"Unknown event type '{event_type[:60]}'. Known types: {', '.join(sorted(EVENT_TYPES))}."
+        )
     nul = _nul_paths(payload)
     if nul:
         return Answer(422, {"errors": {path: ["Contains a NUL character (\\u0000)."] for path in nul}})
@@ -126,21 +135,29 @@ class _Rejected(Exception):
 
 def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> Answer:
     recorded.set(None)
-    inbound = InboundEvent.objects.create(source=token.source, event_id=event["id"], type=event["type"],
-                                          body_hash=body_hash, body=payload, token=token)
+    inbound = InboundEvent.objects.create(
+        source=token.source, event_id=event["id"], type=event["type"], body_hash=body_hash, body=payload, token=token
+    )
     ref = CustomerRef.from_event(event["customer"], source=token.source)
     try:
-        customer, created = customer_resolve(ref=ref, source=token.source,
-                                             may_create=token.allows(Scope.CUSTOMERS_CREATE))
+        customer, created = customer_resolve(
+            ref=ref, source=token.source, may_create=token.allows(Scope.CUSTOMERS_CREATE)
+        )
     except IdentityConflict as exc:
-        raise _Rejected(Answer.error(409, "customer", str(exc), candidates=[
-            {"id": c.pk, "customer_number": c.customer_number, "name": c.name} for c in exc.candidates
-        ])) from exc
+        raise _Rejected(
+            Answer.error(
+                409,
+                "customer",
+                str(exc),
+                candidates=[{"id": c.pk, "customer_number": c.customer_number, "name": c.name} for c in exc.candidates],
+            )
+        ) from exc
     except ResolutionError as exc:
         raise _Rejected(Answer.error(422, "customer", str(exc))) from exc
     try:
-        HANDLERS[event["type"]](customer=customer, data=event["data"], occurred_at=event["occurred_at"],
-                                source=token.source, raw=payload)
+        HANDLERS[event["type"]](
+            customer=customer, data=event["data"], occurred_at=event["occurred_at"], source=token.source, raw=payload
+        )
     except EventRejected as exc:
         raise _Rejected(Answer.error(422, exc.field, str(exc))) from exc
     entry = recorded.get()
@@ -160,8 +177,7 @@ def token_authenticate(header: str) -> ApiToken | None:
     if scheme.lower() != "bearer" or not plain.strip():
         return None
     token = ApiToken.objects.filter(token_hash=ApiToken.hash(plain.strip()), revoked_at__isnull=True).first()
-    if token is not None and (token.last_used_at is None or
-                              (timezone.now() - token.last_used_at).total_seconds() > 60):
+    if token is not None and (token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60):
         # Written at most once a minute: a write per request would cost more than the event.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token

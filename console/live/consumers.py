@@ -33,8 +33,13 @@ def _viewer(user, customer_id: int | None) -> dict | None:
 
     if not user.has_perm(Capability.VIEW_CUSTOMERS):
         return None
-    info = {"finance": user.has_perm(Capability.VIEW_INVOICES), "name": user.get_full_name() or user.username,
-            "role": ", ".join(role_names(user)) or "admin", "channel": agent_channel(user), "exists": True}
+    info = {
+        "finance": user.has_perm(Capability.VIEW_INVOICES),
+        "name": user.get_full_name() or user.username,
+        "role": ", ".join(role_names(user)) or "admin",
+        "channel": agent_channel(user),
+        "exists": True,
+    }
     if customer_id is not None:
         info["exists"] = Customer.objects.filter(pk=customer_id).exists()
     return info
@@ -48,8 +53,11 @@ def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, 
     from console.timeline.models import TimelineEntry
 
     limit = settings.LIVE_REPLAY_LIMIT
-    entries = list(TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
-                   .select_related("actor_user").order_by("seq")[: limit + 1])
+    entries = list(
+        TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
+        .select_related("actor_user")
+        .order_by("seq")[: limit + 1]
+    )
     if len(entries) > limit:
         return "", after, True
     return render_entries(entries, finance=finance), (entries[-1].seq if entries else after), False
@@ -139,8 +147,9 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     async def _presence_changed(self, count: int):
         if count <= settings.LIVE_PRESENCE_SHOWN:
-            await self.channel_layer.group_send(customer_group(self.customer_id),
-                                                {"type": "presence.changed", "sender": self.channel_name})
+            await self.channel_layer.group_send(
+                customer_group(self.customer_id), {"type": "presence.changed", "sender": self.channel_name}
+            )
 
     async def presence_changed(self, event):
         if event["sender"] != self.channel_name:
@@ -149,19 +158,30 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     async def _send_presence(self, found: list[tuple[str, dict]] | None = None):
         if found is None:
             found = await presence.registry().viewers(
-                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1)
+                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
+            )
         others = [info for conn, info in found if conn != self.channel_name][: settings.LIVE_PRESENCE_SHOWN]
         if others == self.shown:
             return
         self.shown = others
         people = format_html_join(
-            " ", '<span class="viewer{}">{} <small>{} · {}</small>{}</span>',
-            ((" typing" if v["typing"] else "", v["name"], v["role"], v["channel"],
-              " is typing…" if v["typing"] else "") for v in others),
+            " ",
+            '<span class="viewer{}">{} <small>{} · {}</small>{}</span>',
+            (
+                (
+                    " typing" if v["typing"] else "",
+                    v["name"],
+                    v["role"],
+                    v["channel"],
+                    " is typing…" if v["typing"] else "",
+                )
+                for v in others
+            ),
         )
         inner = format_html("Also here: {}", people) if others else ""
-        await self.send(format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>',
-                                    inner))
+        await self.send(
+            format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>', inner)
+        )
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
@@ -177,5 +197,6 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         await self.send(event["finance" if self.me["finance"] else "store"])
 
     async def screen_pop(self, event):
-        await self.send(json.dumps({"type": "screen_pop", **{k: event[k] for k in
-                                                              ("url", "name", "customer_number", "reason")}}))
+        await self.send(
+            json.dumps({"type": "screen_pop", **{k: event[k] for k in ("url", "name", "customer_number", "reason")}})
+        )

@@ -16,9 +16,16 @@ from console.timeline.selectors import MONEY_KINDS, customer_activity
 TEMPLATE = "customers/picture.html"
 # Kinds after which the panels (orders, invoices, header, ...) are pushed along with the entry.
 PANEL_KINDS = {
-    TimelineEntry.Kind.ORDER, TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT, TimelineEntry.Kind.RETURN,
-    TimelineEntry.Kind.MAIL_RETURNED, TimelineEntry.Kind.IDENTITY, TimelineEntry.Kind.WISHLIST,
-    TimelineEntry.Kind.CASE, TimelineEntry.Kind.MERGE, TimelineEntry.Kind.ADDRESS,
+    TimelineEntry.Kind.ORDER,
+    TimelineEntry.Kind.INVOICE,
+    TimelineEntry.Kind.PAYMENT,
+    TimelineEntry.Kind.RETURN,
+    TimelineEntry.Kind.MAIL_RETURNED,
+    TimelineEntry.Kind.IDENTITY,
+    TimelineEntry.Kind.WISHLIST,
+    TimelineEntry.Kind.CASE,
+    TimelineEntry.Kind.MERGE,
+    TimelineEntry.Kind.ADDRESS,
 }
 
 
@@ -39,11 +46,16 @@ def render_entries(entries: list[TimelineEntry], *, finance: bool) -> str:
 
 
 def _panels(customer: Customer, *, finance: bool) -> str:
-    return render_to_string(f"{TEMPLATE}#live-panels", {
-        "customer": customer, "oob": True, "can_record": True,
-        "picture": customer_picture(customer=customer, show_invoice_list=finance),
-        "activity": customer_activity(customer_id=customer.pk),
-    })
+    return render_to_string(
+        f"{TEMPLATE}#live-panels",
+        {
+            "customer": customer,
+            "oob": True,
+            "can_record": True,
+            "picture": customer_picture(customer=customer, show_invoice_list=finance),
+            "activity": customer_activity(customer_id=customer.pk),
+        },
+    )
 
 
 def _needs_redaction(entry: TimelineEntry) -> bool:
@@ -55,17 +67,22 @@ def entry_message(entry: TimelineEntry) -> dict:
     finance = render_entries([entry], finance=True)
     store = finance
     if _needs_redaction(entry):
-        store = render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry.pk)],
-                               finance=False)
-    message = {"type": "timeline.entry", "customer_id": entry.customer_id, "seq": entry.seq,
-               "finance": finance, "store": store}
+        store = render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry.pk)], finance=False)
+    message = {
+        "type": "timeline.entry",
+        "customer_id": entry.customer_id,
+        "seq": entry.seq,
+        "finance": finance,
+        "store": store,
+    }
     if entry.kind in PANEL_KINDS:
         customer = Customer.objects.get(pk=entry.customer_id)
         message["finance"] += _panels(customer, finance=True)
         message["store"] += _panels(customer, finance=False)
     else:
-        activity = render_to_string(f"{TEMPLATE}#activity", {
-            "oob": True, "activity": customer_activity(customer_id=entry.customer_id)})
+        activity = render_to_string(
+            f"{TEMPLATE}#activity", {"oob": True, "activity": customer_activity(customer_id=entry.customer_id)}
+        )
         message["finance"] += activity
         message["store"] += activity
     return message
@@ -73,11 +90,21 @@ def entry_message(entry: TimelineEntry) -> dict:
 
 def panels_message(customer_id: int) -> dict:
     customer = Customer.objects.get(pk=customer_id)
-    return {"type": "timeline.panels", "customer_id": customer_id,
-            "finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)}
+    return {
+        "type": "timeline.panels",
+        "customer_id": customer_id,
+        "finance": _panels(customer, finance=True),
+        "store": _panels(customer, finance=False),
+    }
 
 
 def screen_pop_message(*, customer_id: int, reason: str) -> dict:
     customer = Customer.objects.only("name", "customer_number").get(pk=customer_id)
-    return {"type": "screen.pop", "customer_id": customer_id, "url": reverse("customers:picture", args=[customer_id]),
-            "name": customer.name, "customer_number": customer.customer_number, "reason": reason}
+    return {
+        "type": "screen.pop",
+        "customer_id": customer_id,
+        "url": reverse("customers:picture", args=[customer_id]),
+        "name": customer.name,
+        "customer_number": customer.customer_number,
+        "reason": reason,
+    }

@@ -33,8 +33,7 @@ def entry_published(entry) -> None:
 
 def flags_published(customer_id: int) -> None:
     """The customer's flags and panels changed (a recomputation, a new order)."""
-    transaction.on_commit(lambda: group_send(customer_group(customer_id),
-                                             fragments.panels_message(customer_id)))
+    transaction.on_commit(lambda: group_send(customer_group(customer_id), fragments.panels_message(customer_id)))
 
 
 def customer_reload(customer_id: int) -> None:
@@ -44,5 +43,6 @@ def customer_reload(customer_id: int) -> None:
 
 def screen_pop(*, user_id: int, customer_id: int, reason: str) -> None:
     """Open this customer's picture on one agent's screen (an incoming call)."""
-    transaction.on_commit(lambda: group_send(agent_group(user_id), fragments.screen_pop_message(
-        customer_id=customer_id, reason=reason)))
+    transaction.on_commit(
+        lambda: group_send(agent_group(user_id), fragments.screen_pop_message(customer_id=customer_id, reason=reason))
+    )

@@ -61,8 +61,9 @@ class Ticker:
         registry = presence.registry()
         await registry.touch_many([(c.customer_id, c.channel_name, c.whoami()) for cs in rooms.values() for c in cs])
         for customer_id, consoles in rooms.items():
-            viewers = await registry.viewers(customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS,
-                                             limit=settings.LIVE_PRESENCE_SHOWN + 1)
+            viewers = await registry.viewers(
+                customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
+            )
             for console in consoles:
                 await console.on_tick(latest.get(customer_id), viewers)
 

@@ -18,8 +18,14 @@ class TimelinePage:
 MONEY_KINDS = (TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT)
 
 
-def timeline_page(*, customer_id: int, before_seq: int | None = None, channel: str = "",
-                  limit: int | None = None, hide_invoice_details: bool = False) -> TimelinePage:
+def timeline_page(
+    *,
+    customer_id: int,
+    before_seq: int | None = None,
+    channel: str = "",
+    limit: int | None = None,
+    hide_invoice_details: bool = False,
+) -> TimelinePage:
     """Newest first, keyset-paginated on seq: the cost is the same for 10 or 100,000 entries."""
     limit = limit or settings.TIMELINE_PAGE_SIZE
     qs = TimelineEntry.objects.filter(customer_id=customer_id)
@@ -47,8 +53,12 @@ def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: 
     """The timeline page as this user may see it; every view renders the timeline through here."""
     from console.accounts.roles import Capability
 
-    return timeline_page(customer_id=customer_id, channel=channel, before_seq=before_seq,
-                         hide_invoice_details=not user.has_perm(Capability.VIEW_INVOICES))
+    return timeline_page(
+        customer_id=customer_id,
+        channel=channel,
+        before_seq=before_seq,
+        hide_invoice_details=not user.has_perm(Capability.VIEW_INVOICES),
+    )
 
 
 # How long after a customer's last contact on a channel the picture says "active on ...".
@@ -63,8 +73,23 @@ def customer_activity(*, customer_id: int) -> list[dict]:
     from django.utils import timezone
 
     since = timezone.now() - timedelta(minutes=ACTIVE_WINDOW_MINUTES)
-    rows = (TimelineEntry.objects.filter(customer_id=customer_id, direction=TimelineEntry.Direction.INBOUND,
-                                         occurred_at__gte=since, occurred_at__lte=timezone.now())
-            .values("channel").annotate(at=Max("occurred_at")).order_by("-at"))
-    return [{"channel": r["channel"], "label": Channel(r["channel"]).label, "at": r["at"],
-             "until": r["at"] + timedelta(minutes=ACTIVE_WINDOW_MINUTES)} for r in rows]
+    rows = (
+        TimelineEntry.objects.filter(
+            customer_id=customer_id,
+            direction=TimelineEntry.Direction.INBOUND,
+            occurred_at__gte=since,
+            occurred_at__lte=timezone.now(),
+        )
+        .values("channel")
+        .annotate(at=Max("occurred_at"))
+        .order_by("-at")
+    )
+    return [
+        {
+            "channel": r["channel"],
+            "label": Channel(r["channel"]).label,
+            "at": r["at"],
+            "until": r["at"] + timedelta(minutes=ACTIVE_WINDOW_MINUTES),
+        }
+        for r in rows
+    ]

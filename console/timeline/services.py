@@ -75,8 +75,10 @@ def _next_seq(customer_id: int) -> int:
     """Raise the customer's last_seq and read it back in one statement, taking the row lock."""
     table = Customer._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
-                       [customer_id])
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
+            [customer_id],
+        )
         row = cursor.fetchone()
     if row is None:
         raise Customer.DoesNotExist(f"No customer {customer_id}.")
@@ -114,6 +116,10 @@ def interaction_record(
             body=body,
             actor_user=user,
         )
-        audit_event_record(actor=user, action=AuditEvent.Action.RECORDED_INTERACTION, customer=entry.customer,
-                           detail=f"{entry.get_kind_display()} #{entry.seq}")
+        audit_event_record(
+            actor=user,
+            action=AuditEvent.Action.RECORDED_INTERACTION,
+            customer=entry.customer,
+            detail=f"{entry.get_kind_display()} #{entry.seq}",
+        )
     return entry

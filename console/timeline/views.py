@@ -22,8 +22,12 @@ def timeline(request, customer_id):
     """The timeline panel (a channel filter) or, with ``before``, the next older entries."""
     customer = customer_for_user(request.user, customer_id, follow_merge=True)
     before = _before_from(request)
-    page = timeline_for_user(user=request.user, customer_id=customer.pk,
-                             channel=channel_filter(request.GET.get("channel")), before_seq=before)
+    page = timeline_for_user(
+        user=request.user,
+        customer_id=customer.pk,
+        channel=channel_filter(request.GET.get("channel")),
+        before_seq=before,
+    )
     partial = "timeline-entries" if before is not None else "timeline"
     context = {"timeline": page, "customer": customer, "channels": Channel.choices}
     return render(request, f"customers/picture.html#{partial}", context)
@@ -49,6 +53,5 @@ def record(request, customer_id):
         return render(request, "customers/picture.html#record-response", context)
     # Invalid: show the form again with what was typed, nothing lost.
     if request.htmx:
-        return render(request, "customers/picture.html#record-form", {"customer": customer, "form": form},
-                      status=422)
+        return render(request, "customers/picture.html#record-form", {"customer": customer, "form": form}, status=422)
     return render(request, "customers/picture.html", picture_context(request, customer, form=form), status=422)

@@ -35,14 +35,34 @@ class AsgiServer:
     def __init__(self):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, **_database_env(), "DEBUG": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-               "LIVE_TICK_SECONDS": "1", "API_RATE_LIMIT_PER_SECOND": "0"}
+        env = {
+            **os.environ,
+            **_database_env(),
+            "DEBUG": "true",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LIVE_TICK_SECONDS": "1",
+            "API_RATE_LIMIT_PER_SECOND": "0",
+        }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = open(ROOT / ".test-asgi.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "console.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--lifespan", "off", "--no-access-log"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "console.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self._wait()
 

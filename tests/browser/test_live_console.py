@@ -36,8 +36,12 @@ def login(browser, server, username, *, width=1280):
 
 
 def post(server, token, body):
-    request = urllib.request.Request(f"{server.url}/api/v1/events", data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/events",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status
 
@@ -57,8 +61,14 @@ def test_two_consoles_stay_live_and_see_each_other(browser, server, make_user):
     expect(desk.locator("#presence")).to_contain_text("Noor de Boer")
     expect(tablet.locator("#presence")).to_contain_text("Lotte Visser")
 
-    assert post(server, token, interaction(customer={"email": "sanne@example.nl"},
-                                           summary="@klantbeeld de brieven komen nog steeds")) == 201
+    assert (
+        post(
+            server,
+            token,
+            interaction(customer={"email": "sanne@example.nl"}, summary="@klantbeeld de brieven komen nog steeds"),
+        )
+        == 201
+    )
     for page in (desk, tablet):
         first = page.locator("#timeline-entries li.entry").first
         expect(first).to_contain_text("de brieven komen nog steeds")
@@ -81,8 +91,11 @@ def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, serve
     for page in (daan, other):
         expect(page.locator("body")).to_have_attribute("data-live", "live")
 
-    body = event("call.started", {"call_id": "c-42", "from_number": "06 23456789", "agent": "daan"},
-                 customer={"phone": "06 23456789"})
+    body = event(
+        "call.started",
+        {"call_id": "c-42", "from_number": "06 23456789", "agent": "daan"},
+        customer={"phone": "06 23456789"},
+    )
     assert post(server, token, body) == 201
     daan.wait_for_url(f"{server.url}{caller.get_absolute_url()}")
     expect(daan.locator("h1")).to_have_text("Fatima El Amrani")

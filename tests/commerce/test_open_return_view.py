@@ -10,14 +10,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wrong_item_order(customer):
-    return add_order(customer, number="WS-2026-0042", lines=[
-        {"sku": "VH-01", "description": "Vogelhuisje Eiken", "unit_price": "39.95", "status": "wrong_item"},
-    ])
+    return add_order(
+        customer,
+        number="WS-2026-0042",
+        lines=[
+            {"sku": "VH-01", "description": "Vogelhuisje Eiken", "unit_price": "39.95", "status": "wrong_item"},
+        ],
+    )
 
 
 def open_return(client, customer, line, reason="wrong_item"):
-    return client.post(reverse("customers:open-return", args=[customer.pk, line.pk]), {"reason": reason},
-                       headers={"HX-Request": "true"})
+    return client.post(
+        reverse("customers:open-return", args=[customer.pk, line.pk]),
+        {"reason": reason},
+        headers={"HX-Request": "true"},
+    )
 
 
 def test_the_second_click_opens_a_return_linked_to_the_order(client_as, customer, wrong_item_order):
@@ -31,7 +38,11 @@ def test_the_second_click_opens_a_return_linked_to_the_order(client_as, customer
     assert response.status_code == 200
     ret = Return.objects.get()
     assert (ret.order, ret.reason, ret.opened_by, ret.lines.get().order_line) == (
-        wrong_item_order, "wrong_item", client.user, line)
+        wrong_item_order,
+        "wrong_item",
+        client.user,
+        line,
+    )
     entry = TimelineEntry.objects.filter(customer=customer, kind="return").get()
     assert entry.return_request == ret and "Vogelhuisje Eiken" in entry.summary
     body = response.content.decode()

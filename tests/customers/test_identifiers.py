@@ -47,8 +47,10 @@ def test_what_is_not_a_phone_number_is_refused_with_a_message(typed):
         normalise_phone(typed)
 
 
-@given(local=st.from_regex(r"[A-Za-z][A-Za-z0-9._]{0,15}", fullmatch=True),
-       domain=st.from_regex(r"[A-Za-z]{2,10}\.(nl|com|be)", fullmatch=True))
+@given(
+    local=st.from_regex(r"[A-Za-z][A-Za-z0-9._]{0,15}", fullmatch=True),
+    domain=st.from_regex(r"[A-Za-z]{2,10}\.(nl|com|be)", fullmatch=True),
+)
 def test_email_is_case_folded_and_normalising_twice_changes_nothing(local, domain):
     address = f"{local}@{domain}"
     once = normalise_email(address.upper())

@@ -22,9 +22,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def duplicate(db):
     """A second record for the same person, opened later by the web shop."""
-    return CustomerFactory(name="J. de Vries", customer_number="C-300077", email="jeroen.dv@example.nl",
-                           phone="06 12345678", address={"street": "Dorpsstraat 4", "postal_code": "1234 AB",
-                                                         "city": "Utrecht"})
+    return CustomerFactory(
+        name="J. de Vries",
+        customer_number="C-300077",
+        email="jeroen.dv@example.nl",
+        phone="06 12345678",
+        address={"street": "Dorpsstraat 4", "postal_code": "1234 AB", "city": "Utrecht"},
+    )
 
 
 def merge_url(customer, **params):
@@ -45,8 +49,13 @@ def interleaved_history(first, second):
     start = timezone.now() - timedelta(days=30)
     for day in range(6):
         owner = first if day % 2 == 0 else second
-        timeline_entry_record(customer_id=owner.pk, kind="interaction", channel="email",
-                              summary=f"Day {day} for {owner.customer_number}", occurred_at=start + timedelta(days=day))
+        timeline_entry_record(
+            customer_id=owner.pk,
+            kind="interaction",
+            channel="email",
+            summary=f"Day {day} for {owner.customer_number}",
+            occurred_at=start + timedelta(days=day),
+        )
 
 
 def test_the_survivors_page_shows_both_records_entries_orders_and_invoices(client_as, customer, duplicate):
@@ -63,8 +72,16 @@ def test_the_survivors_page_shows_both_records_entries_orders_and_invoices(clien
     assert response.status_code == 302 and response["Location"] == customer.get_absolute_url()
     page = client.get(response["Location"]).content.decode()
     assert "C-300077 (J. de Vries) was merged into this record." in page
-    for text in ("Vraag van Jeroen 1", "Chat van J. 2", "WS-1001", "WS-2002", "INV-1001", "INV-2002",
-                 "Open balance <b>EUR 100.00</b>", "Merged C-300077 (J. de Vries) into this record"):
+    for text in (
+        "Vraag van Jeroen 1",
+        "Chat van J. 2",
+        "WS-1001",
+        "WS-2002",
+        "INV-1001",
+        "INV-2002",
+        "Open balance <b>EUR 100.00</b>",
+        "Merged C-300077 (J. de Vries) into this record",
+    ):
         assert text in page, text
 
 
@@ -79,8 +96,9 @@ def test_no_entry_is_lost_or_duplicated(client_as, customer, duplicate):
     after = [e.summary for e in entries_of(customer)]
     assert len(after) == 3 + 5 + 1
     assert len(set(after)) == len(after)
-    assert set(after) - before == {"Merged C-300077 (J. de Vries) into this record: 5 timeline entries, "
-                                   "1 order, 0 invoices moved"}
+    assert set(after) - before == {
+        "Merged C-300077 (J. de Vries) into this record: 5 timeline entries, 1 order, 0 invoices moved"
+    }
     assert entries_of(duplicate) == []
 
 
@@ -116,8 +134,12 @@ def test_identifiers_are_merged_without_duplicates(customer, duplicate, make_use
     customer_merge(user=make_user("phone"), survivor_id=customer.pk, merged_id=duplicate.pk)
 
     identifiers = sorted((i.kind, i.value) for i in customer.identifiers.all())
-    assert identifiers == [("email", "j.devries@example.nl"), ("email", "jeroen.dv@example.nl"),
-                           ("handle", "jeroendv"), ("phone", "+31612345678")]
+    assert identifiers == [
+        ("email", "j.devries@example.nl"),
+        ("email", "jeroen.dv@example.nl"),
+        ("handle", "jeroendv"),
+        ("phone", "+31612345678"),
+    ]
     assert not duplicate.identifiers.exists()
 
 
@@ -132,8 +154,10 @@ def test_addresses_cases_returns_and_the_wish_list_move_too(customer, duplicate,
 
     customer_merge(user=user, survivor_id=customer.pk, merged_id=duplicate.pk)
 
-    assert [(a.street, a.is_primary) for a in customer.addresses.all()] == [("Kerkweg 1", True),
-                                                                            ("Dorpsstraat 4", False)]
+    assert [(a.street, a.is_primary) for a in customer.addresses.all()] == [
+        ("Kerkweg 1", True),
+        ("Dorpsstraat 4", False),
+    ]
     assert [c.title for c in customer.cases.all()] == ["Waar blijft mijn pakket?"]
     assert customer.returns.count() == 1
     assert sorted(i.description for i in customer.wishlist.items.all()) == ["Vogelhuisje Eiken", "Zaaddoos"]
@@ -193,9 +217,19 @@ def test_the_confirmation_page_compares_both_records_and_keeps_the_older_by_defa
 
     assert response.status_code == 200
     page = response.content.decode()
-    for text in ("Jeroen de Vries", "C-200001", "j.devries@example.nl", "J. de Vries", "C-300077",
-                 "Dorpsstraat 4, 1234 AB Utrecht", "<dt>Timeline entries</dt><dd>4</dd>", "<dt>Orders</dt><dd>1</dd>",
-                 "(1 also on the other)", 'name="csrfmiddlewaretoken"', ">Merge</button>"):
+    for text in (
+        "Jeroen de Vries",
+        "C-200001",
+        "j.devries@example.nl",
+        "J. de Vries",
+        "C-300077",
+        "Dorpsstraat 4, 1234 AB Utrecht",
+        "<dt>Timeline entries</dt><dd>4</dd>",
+        "<dt>Orders</dt><dd>1</dd>",
+        "(1 also on the other)",
+        'name="csrfmiddlewaretoken"',
+        ">Merge</button>",
+    ):
         assert text in page, text
     assert f'name="survivor" value="{duplicate.pk}" required checked' in page
     assert f'name="survivor" value="{customer.pk}" required>' in page

@@ -53,10 +53,14 @@ def test_store_staff_see_the_open_balance_but_not_the_invoice_list(client_as, cu
 
 
 def test_the_page_shows_orders_with_line_delivery_status(client_as, customer):
-    add_order(customer, number="WS-77", lines=[
-        {"sku": "VH-01", "description": "Vogelhuisje Eiken", "unit_price": "39.95", "status": "wrong_item"},
-        {"sku": "ZD-02", "description": "Zaaddoos", "unit_price": "9.95", "status": "delivered"},
-    ])
+    add_order(
+        customer,
+        number="WS-77",
+        lines=[
+            {"sku": "VH-01", "description": "Vogelhuisje Eiken", "unit_price": "39.95", "status": "wrong_item"},
+            {"sku": "ZD-02", "description": "Zaaddoos", "unit_price": "9.95", "status": "delivered"},
+        ],
+    )
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
     assert "WS-77" in page
     assert "Wrong item delivered" in page and "Delivered" in page
@@ -77,16 +81,20 @@ def _full_history(customer, *, entries, agent):
     from console.timeline.services import interaction_record
 
     for n in range(3):
-        order = add_order(customer, number=f"WS-{customer.pk}-{n}", lines=[
-            {"sku": f"S{n}{k}", "description": f"Artikel {k}", "unit_price": "10.00"} for k in range(3)])
+        order = add_order(
+            customer,
+            number=f"WS-{customer.pk}-{n}",
+            lines=[{"sku": f"S{n}{k}", "description": f"Artikel {k}", "unit_price": "10.00"} for k in range(3)],
+        )
         add_invoice(customer, number=f"INV-{customer.pk}-{n}", amount="30.00", days_overdue=n * 20)
     return_open(user=agent, customer_id=customer.pk, order_line_id=order.lines.first().pk, reason="damaged")
     case_open(customer_id=customer.pk, title="Levering", owner=agent)
     wishlist_update(customer_id=customer.pk, items=[{"sku": "W1", "description": "Airfryer"}])
     add_entries(customer, entries)
     for n in range(5):
-        interaction_record(user=agent, customer_id=customer.pk, record_kind="note", channel="phone",
-                           summary=f"Notitie {n}")
+        interaction_record(
+            user=agent, customer_id=customer.pk, record_kind="note", channel="phone", summary=f"Notitie {n}"
+        )
 
 
 def test_the_page_costs_the_same_queries_with_10_or_2000_entries(client_as, django_assert_max_num_queries):
@@ -106,8 +114,9 @@ def test_the_page_costs_the_same_queries_with_10_or_2000_entries(client_as, djan
 
 
 def test_the_timeline_fragment_needs_a_role(client_as, customer):
-    response = client_as(None).get(reverse("customers:timeline", args=[customer.pk]) + "?before=5",
-                                   headers={"HX-Request": "true"})
+    response = client_as(None).get(
+        reverse("customers:timeline", args=[customer.pk]) + "?before=5", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 403
 
 
@@ -115,8 +124,11 @@ def test_store_staff_see_no_invoice_details_on_older_timeline_pages(client_as, c
     settings.TIMELINE_PAGE_SIZE = 2
     add_invoice(customer, number="INV-2026-881", amount="740.00", days_overdue=47)
     add_entries(customer, 4)
-    older = client_as("store").get(reverse("customers:timeline", args=[customer.pk]) + "?before=3",
-                                   headers={"HX-Request": "true"}).content.decode()
+    older = (
+        client_as("store")
+        .get(reverse("customers:timeline", args=[customer.pk]) + "?before=3", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert "details are for finance roles" in older
     assert "INV-2026-881" not in older and "740" not in older
 
@@ -129,21 +141,25 @@ def test_the_newest_entries_come_first_and_older_ones_load_by_keyset(client_as, 
     assert page.index("Bericht 12") < page.index("Bericht 8")
     assert "Bericht 7" not in page
     assert "before=8" in page
-    older = client.get(reverse("customers:timeline", args=[customer.pk]) + "?before=8",
-                       headers={"HX-Request": "true"}).content.decode()
+    older = client.get(
+        reverse("customers:timeline", args=[customer.pk]) + "?before=8", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "Bericht 7" in older and "Bericht 3" in older and "Bericht 8" not in older
     assert "before=3" in older
-    oldest = client.get(reverse("customers:timeline", args=[customer.pk]) + "?before=3",
-                        headers={"HX-Request": "true"}).content.decode()
+    oldest = client.get(
+        reverse("customers:timeline", args=[customer.pk]) + "?before=3", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "Bericht 2" in oldest and "Bericht 1" in oldest and "Older" not in oldest
 
 
 def test_the_channel_filter_shows_one_channel(client_as, customer):
     add_entries(customer, 2, channel="twitter", summary="Tweet")
     add_entries(customer, 2, channel="phone", summary="Gesprek")
-    page = client_as("webcare").get(
-        reverse("customers:timeline", args=[customer.pk]) + "?channel=twitter", headers={"HX-Request": "true"}
-    ).content.decode()
+    page = (
+        client_as("webcare")
+        .get(reverse("customers:timeline", args=[customer.pk]) + "?channel=twitter", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert "Tweet 1" in page and "Gesprek" not in page
 
 
@@ -167,7 +183,7 @@ def test_each_invoice_shows_whether_it_is_open_overdue_or_paid(client_as, custom
     payment_receive(invoice_id=paid.pk, amount=paid.amount, received_on=timezone.localdate())
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
     for number, label in (("INV-OPEN", "Open"), ("INV-LATE", "Overdue"), ("INV-PAID", "Paid")):
-        row = page[page.index(f"<td>{number}</td>"):]
+        row = page[page.index(f"<td>{number}</td>") :]
         row = row[: row.index("</tr>")]
         assert f">{label}</span>" in row, row
 
@@ -177,11 +193,21 @@ def test_the_picture_says_the_customer_is_active_on_another_channel_right_now(cl
 
     from django.utils import timezone
 
-    timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="chat", summary="Nog een vraag",
-                          occurred_at=timezone.now() - timedelta(minutes=2))
-    timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="email", summary="Oude mail",
-                          occurred_at=timezone.now() - timedelta(hours=3))
+    timeline_entry_record(
+        customer_id=customer.pk,
+        kind="interaction",
+        channel="chat",
+        summary="Nog een vraag",
+        occurred_at=timezone.now() - timedelta(minutes=2),
+    )
+    timeline_entry_record(
+        customer_id=customer.pk,
+        kind="interaction",
+        channel="email",
+        summary="Oude mail",
+        occurred_at=timezone.now() - timedelta(hours=3),
+    )
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
-    activity = page[page.index('id="activity"'):page.index("</p>", page.index('id="activity"'))]
+    activity = page[page.index('id="activity"') : page.index("</p>", page.index('id="activity"'))]
     assert "Active on Chat 2\xa0minutes ago" in activity
     assert "E-mail" not in activity

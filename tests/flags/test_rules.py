@@ -64,8 +64,14 @@ def test_the_reason_reads_like_the_story():
 @pytest.mark.parametrize(
     ("spend", "years", "tier"),
     [
-        ("0", 0, "none"), ("499.99", 2, "none"), ("500", 0, "silver"), ("0", 3, "silver"),
-        ("1999.99", 4, "silver"), ("2000", 0, "gold"), ("1000", 5, "gold"), ("999.99", 10, "silver"),
+        ("0", 0, "none"),
+        ("499.99", 2, "none"),
+        ("500", 0, "silver"),
+        ("0", 3, "silver"),
+        ("1999.99", 4, "silver"),
+        ("2000", 0, "gold"),
+        ("1000", 5, "gold"),
+        ("999.99", 10, "silver"),
     ],
 )
 def test_loyalty_tier_at_its_edges(spend, years, tier):
@@ -77,8 +83,10 @@ def test_loyalty_tier_at_its_edges(spend, years, tier):
 
 def test_id_document_levels():
     assert id_document_verdict(expires_on=None, document_type="", today=TODAY).level == "missing"
-    assert id_document_verdict(expires_on=TODAY - timedelta(days=1), document_type="Paspoort", today=TODAY).reason \
+    assert (
+        id_document_verdict(expires_on=TODAY - timedelta(days=1), document_type="Paspoort", today=TODAY).reason
         == "Paspoort expired on 23-11-2026"
+    )
     assert id_document_verdict(expires_on=TODAY, document_type="Paspoort", today=TODAY).level == "expiring"
     assert id_document_verdict(expires_on=TODAY + timedelta(days=30), document_type="", today=TODAY).level == "expiring"
     assert id_document_verdict(expires_on=TODAY + timedelta(days=31), document_type="", today=TODAY).level == "ok"

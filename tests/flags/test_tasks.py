@@ -29,8 +29,12 @@ def test_an_invoice_event_recomputes_the_credit_flag_through_a_worker(worker, cl
     token = issue_token(source="finance", scopes=["events:write"])
     import json
 
-    response = client.post("/api/v1/events", data=json.dumps(invoice(amount="740.00")),
-                           content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/events",
+        data=json.dumps(invoice(amount="740.00")),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 201
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

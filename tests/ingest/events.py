@@ -21,16 +21,23 @@ ENVELOPE = ("id", "occurred_at", "customer")
 
 def interaction(**fields):
     envelope = {k: fields.pop(k) for k in ENVELOPE if k in fields}
-    return event("interaction.recorded", {"channel": "twitter", "direction": "inbound",
-                                          "summary": "Waar blijft mijn vogelhuisje?", **fields}, **envelope)
+    return event(
+        "interaction.recorded",
+        {"channel": "twitter", "direction": "inbound", "summary": "Waar blijft mijn vogelhuisje?", **fields},
+        **envelope,
+    )
 
 
 def order(number="WS-1", status="placed", lines=None, total="39.95"):
     lines = lines or [{"sku": "VH-01", "description": "Vogelhuisje Eiken", "quantity": 1, "unit_price": "39.95"}]
-    return event(f"order.{'placed' if status == 'placed' else 'updated'}", {
-        "order_number": number, "status": status, "lines": lines, "total": total, "currency": "EUR"})
+    return event(
+        f"order.{'placed' if status == 'placed' else 'updated'}",
+        {"order_number": number, "status": status, "lines": lines, "total": total, "currency": "EUR"},
+    )
 
 
 def invoice(number="INV-1", amount="740.00", issued_on="2026-09-24", due_on="2026-10-08"):
-    return event("invoice.issued", {"invoice_number": number, "amount": amount, "currency": "EUR",
-                                    "issued_on": issued_on, "due_on": due_on})
+    return event(
+        "invoice.issued",
+        {"invoice_number": number, "amount": amount, "currency": "EUR", "issued_on": issued_on, "due_on": due_on},
+    )

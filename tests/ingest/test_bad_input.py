@@ -94,7 +94,8 @@ def test_a_10000_character_summary_is_422(api):
 
 def test_text_with_a_nul_byte_is_422(api):
     assert errors(api.post(interaction(summary="hallo\x00daar")), 422) == {
-        "data.summary": ["Contains a NUL character (\\u0000)."]}
+        "data.summary": ["Contains a NUL character (\\u0000)."]
+    }
 
 
 def test_invalid_utf8_is_400(api):
@@ -114,8 +115,7 @@ def test_no_token_is_401(client):
 
 
 def test_an_unknown_token_is_401(api):
-    assert errors(api.post(interaction(), token="kb_not-a-real-token"), 401) == {
-        "token": ["Unknown or revoked token."]}
+    assert errors(api.post(interaction(), token="kb_not-a-real-token"), 401) == {"token": ["Unknown or revoked token."]}
 
 
 def test_a_revoked_token_is_401(api):

@@ -30,7 +30,11 @@ def accepted(response, customer):
 def test_interaction_recorded(api, customer):
     entry = accepted(api.post(interaction(body="Al twee weken niets gehoord")), customer)
     assert (entry.kind, entry.channel, entry.summary, entry.actor_source) == (
-        "interaction", "twitter", "Waar blijft mijn vogelhuisje?", "webshop")
+        "interaction",
+        "twitter",
+        "Waar blijft mijn vogelhuisje?",
+        "webshop",
+    )
     assert entry.body == "Al twee weken niets gehoord"
 
 
@@ -50,25 +54,30 @@ def test_interaction_with_an_unknown_case_is_refused(api, customer):
 
 def test_call_started_and_ended(api, customer, make_user):
     agent = make_user("phone", username="daan")
-    started = accepted(api.post(event("call.started", {"call_id": "c-1", "from_number": "06 12345678",
-                                                       "agent": "daan"})), customer)
+    started = accepted(
+        api.post(event("call.started", {"call_id": "c-1", "from_number": "06 12345678", "agent": "daan"})), customer
+    )
     assert (started.kind, started.channel, started.actor_user) == ("call", "phone", agent)
-    ended = accepted(api.post(event("call.ended", {"call_id": "c-1", "duration_s": 252, "outcome": "opgelost"})),
-                     customer)
+    ended = accepted(
+        api.post(event("call.ended", {"call_id": "c-1", "duration_s": 252, "outcome": "opgelost"})), customer
+    )
     assert ended.summary == "Call ended after 4:12: opgelost"
     assert ended.actor_user == agent
 
 
 def test_order_placed_then_updated_line_by_line(api, customer):
-    lines = [{"sku": "SIM-1", "description": "SIM-kaart echtgenote", "quantity": 1, "unit_price": "10.00"},
-             {"sku": "SIM-2", "description": "SIM-kaart dochter", "quantity": 1, "unit_price": "10.00"}]
+    lines = [
+        {"sku": "SIM-1", "description": "SIM-kaart echtgenote", "quantity": 1, "unit_price": "10.00"},
+        {"sku": "SIM-2", "description": "SIM-kaart dochter", "quantity": 1, "unit_price": "10.00"},
+    ]
     placed = accepted(api.post(order("WS-9", lines=lines, total="20.00")), customer)
     stored = Order.objects.get(order_number="WS-9")
     assert (stored.customer, stored.total, stored.lines.count(), placed.order) == (customer, 20, 2, stored)
     lines[0]["status"], lines[1]["status"] = "delivered", "failed"
     updated = accepted(api.post(order("WS-9", status="partially_delivered", lines=lines, total="20.00")), customer)
-    assert updated.summary == ("Order WS-9: partially delivered — SIM-kaart echtgenote: delivered; "
-                               "SIM-kaart dochter: delivery failed")
+    assert updated.summary == (
+        "Order WS-9: partially delivered — SIM-kaart echtgenote: delivered; SIM-kaart dochter: delivery failed"
+    )
     assert sorted(stored.lines.values_list("status", flat=True)) == ["delivered", "failed"]
 
 
@@ -83,28 +92,42 @@ def test_invoice_issued_recomputes_the_credit_flag(api, customer):
 
 def test_payment_received_clears_the_credit_flag(api, customer):
     api.post(invoice(amount="740.00"))
-    entry = accepted(api.post(event("payment.received", {"invoice_number": "INV-1", "amount": "740.00",
-                                                         "received_on": "2026-11-24"})), customer)
+    entry = accepted(
+        api.post(
+            event("payment.received", {"invoice_number": "INV-1", "amount": "740.00", "received_on": "2026-11-24"})
+        ),
+        customer,
+    )
     assert "paid in full" in entry.summary
     assert Invoice.objects.get().open_amount == 0
     assert Flag.objects.get(customer=customer, kind="credit").level == "ok"
 
 
 def test_payment_for_an_unknown_invoice_is_refused(api, customer):
-    response = api.post(event("payment.received", {"invoice_number": "NOPE", "amount": "1.00",
-                                                    "received_on": "2026-11-24"}))
+    response = api.post(
+        event("payment.received", {"invoice_number": "NOPE", "amount": "1.00", "received_on": "2026-11-24"})
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"data.invoice_number": ["This customer has no invoice NOPE."]}
 
 
 def test_return_opened_and_updated(api, customer):
     add_order(customer, number="WS-1")
-    data = {"return_number": "R-1", "order_number": "WS-1", "lines": [{"sku": "VH-01", "quantity": 1}],
-            "reason": "wrong_item", "status": "requested"}
+    data = {
+        "return_number": "R-1",
+        "order_number": "WS-1",
+        "lines": [{"sku": "VH-01", "quantity": 1}],
+        "reason": "wrong_item",
+        "status": "requested",
+    }
     opened = accepted(api.post(event("return.opened", data)), customer)
     ret = Return.objects.get()
     assert (ret.reason, ret.status, ret.lines.get().order_line.sku, opened.return_request) == (
-        "wrong_item", "requested", "VH-01", ret)
+        "wrong_item",
+        "requested",
+        "VH-01",
+        ret,
+    )
     accepted(api.post(event("return.updated", {**data, "status": "refunded"})), customer)
     ret.refresh_from_db()
     assert ret.status == "refunded"
@@ -112,9 +135,19 @@ def test_return_opened_and_updated(api, customer):
 
 def test_mail_returned_marks_the_address_and_queues_a_task(api, customer):
     Address.objects.create(customer=customer, street="Dorpsstraat 1", postal_code="1234 AB", city="Ergens")
-    entry = accepted(api.post(event("mail.returned", {"mail_ref": "INV-2026-881 statement",
-                                                      "reason": "addressee_unknown",
-                                                      "address": "Dorpsstraat 1, 1234 AB Ergens"})), customer)
+    entry = accepted(
+        api.post(
+            event(
+                "mail.returned",
+                {
+                    "mail_ref": "INV-2026-881 statement",
+                    "reason": "addressee_unknown",
+                    "address": "Dorpsstraat 1, 1234 AB Ergens",
+                },
+            )
+        ),
+        customer,
+    )
     assert (entry.kind, entry.channel) == ("mail_returned", "post")
     address = Address.objects.get()
     assert address.status == "undeliverable"
@@ -127,9 +160,21 @@ def test_mail_returned_marks_the_address_and_queues_a_task(api, customer):
 
 
 def test_identity_checked_mismatch_sets_the_id_flag(api, customer):
-    entry = accepted(api.post(event("identity.checked", {"document_type": "Paspoort", "document_last4": "4821",
-                                                         "expires_on": "2031-01-01", "result": "mismatch",
-                                                         "checked_by": "koerier"})), customer)
+    entry = accepted(
+        api.post(
+            event(
+                "identity.checked",
+                {
+                    "document_type": "Paspoort",
+                    "document_last4": "4821",
+                    "expires_on": "2031-01-01",
+                    "result": "mismatch",
+                    "checked_by": "koerier",
+                },
+            )
+        ),
+        customer,
+    )
     assert entry.kind == "identity"
     customer.refresh_from_db()
     assert (customer.id_document_last4, customer.id_document_check) == ("4821", "mismatch")
@@ -156,13 +201,18 @@ def test_lines_with_the_same_sku_are_told_apart(api, customer):
     wife = {"sku": "TC-SIM-NB", "description": "SIM-kaart (nummer echtgenote)", "quantity": 1, "unit_price": "0"}
     daughter = {**wife, "description": "SIM-kaart (nummer dochter)"}
     accepted(api.post(order("WS-SIM", lines=[wife, daughter], total="0")), customer)
-    entry = accepted(api.post(order("WS-SIM", status="shipped", lines=[{**wife, "status": "delivered"}],
-                                    total="0")), customer)
+    entry = accepted(
+        api.post(order("WS-SIM", status="shipped", lines=[{**wife, "status": "delivered"}], total="0")), customer
+    )
     statuses = dict(Order.objects.get(order_number="WS-SIM").lines.values_list("description", "status"))
     assert statuses == {"SIM-kaart (nummer echtgenote)": "delivered", "SIM-kaart (nummer dochter)": "pending"}
     assert "echtgenote): delivered" in entry.summary
-    accepted(api.post(order("WS-SIM", status="shipped", lines=[{**daughter, "line_number": 2, "status": "failed"}],
-                            total="0")), customer)
+    accepted(
+        api.post(
+            order("WS-SIM", status="shipped", lines=[{**daughter, "line_number": 2, "status": "failed"}], total="0")
+        ),
+        customer,
+    )
     assert Order.objects.get(order_number="WS-SIM").lines.get(line_number=2).status == "failed"
 
 

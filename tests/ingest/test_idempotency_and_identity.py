@@ -45,8 +45,9 @@ def test_identifiers_resolve_after_normalising(api, customer):
 
 @pytest.mark.django_db
 def test_new_identifiers_are_attached(api, customer):
-    api.post(interaction(customer={"customer_number": "C-200001", "handle": {"network": "twitter",
-                                                                            "value": "@JeroenDV"}}))
+    api.post(
+        interaction(customer={"customer_number": "C-200001", "handle": {"network": "twitter", "value": "@JeroenDV"}})
+    )
     assert Identifier.objects.filter(customer=customer, kind="handle", namespace="twitter", value="jeroendv").exists()
 
 
@@ -72,8 +73,10 @@ def test_with_a_customer_number_the_number_decides(api, customer):
 @pytest.mark.django_db
 def test_a_source_with_create_scope_creates_the_customer(api, issue_token):
     token = issue_token(source="chatbot", scopes=["events:write", "customers:create"])
-    response = api.post(interaction(customer={"email": "nieuw@example.nl", "name": "Nieuwe Klant",
-                                              "external_id": "bot-77"}), token=token)
+    response = api.post(
+        interaction(customer={"email": "nieuw@example.nl", "name": "Nieuwe Klant", "external_id": "bot-77"}),
+        token=token,
+    )
     assert response.status_code == 201
     created = Customer.objects.get(pk=response.json()["customer"]["id"])
     assert (created.name, response.json()["customer"]["created"]) == ("Nieuwe Klant", True)
@@ -104,8 +107,12 @@ def test_fifty_threads_sending_one_event_make_one_record(make_user):
     def send():
         barrier.wait()
         try:
-            response = Client().post("/api/v1/events", data=body, content_type="application/json",
-                                     headers={"Authorization": f"Bearer {token}"})
+            response = Client().post(
+                "/api/v1/events",
+                data=body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
             results.append((response.status_code, response.json()))
         finally:
             connection.close()

@@ -36,5 +36,6 @@ def test_the_api_never_fails_and_always_answers_as_documented(case, token, setti
     settings.API_RATE_LIMIT_PER_SECOND = 0
     # Schema-valid events may still be refused with 422 (a phone number that does not parse,
     # an unknown invoice): the document says so. Every other check applies.
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                           excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+    )

@@ -68,9 +68,21 @@ class RedisServer:
     def start(self):
         self.log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(REDIS_SERVER),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         if not wait_for(self.ping, timeout=10):
             raise RuntimeError(f"redis-server did not start on {self.port}:\n{_tail(self.log_path)}")
@@ -114,14 +126,35 @@ class Uvicorn:
         self.start()
 
     def start(self):
-        env = {**os.environ, **_database_env(), "REDIS_URL": self.redis_url, "DEBUG": "true",
-               "ALLOWED_HOSTS": "127.0.0.1,localhost", "LIVE_TICK_SECONDS": "1", "API_RATE_LIMIT_PER_SECOND": "0"}
+        env = {
+            **os.environ,
+            **_database_env(),
+            "REDIS_URL": self.redis_url,
+            "DEBUG": "true",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LIVE_TICK_SECONDS": "1",
+            "API_RATE_LIMIT_PER_SECOND": "0",
+        }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "console.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--lifespan", "off", "--no-access-log"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "console.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 20
         while not _port_open(self.port):
@@ -154,11 +187,19 @@ class Uvicorn:
 
 def post_event(url: str, token: str, customer_number: str, summary: str) -> tuple[int, dict]:
     """POST /api/v1/events: an inbound interaction for this customer. (status, body); 0 = no answer."""
-    body = {"id": f"fs-{uuid.uuid4()}", "type": "interaction.recorded", "occurred_at": "2026-11-24T09:15:00+01:00",
-            "customer": {"customer_number": customer_number},
-            "data": {"channel": "twitter", "direction": "inbound", "summary": summary}}
-    request = urllib.request.Request(f"{url}/api/v1/events", data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    body = {
+        "id": f"fs-{uuid.uuid4()}",
+        "type": "interaction.recorded",
+        "occurred_at": "2026-11-24T09:15:00+01:00",
+        "customer": {"customer_number": customer_number},
+        "data": {"channel": "twitter", "direction": "inbound", "summary": summary},
+    }
+    request = urllib.request.Request(
+        f"{url}/api/v1/events",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with NO_PROXY.open(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -191,8 +232,15 @@ class Poster:
             started = time.monotonic()
             number = self.customers[n % len(self.customers)]
             status, body = post_event(server.url, self.token, number, f"fs {number} {server.name} {n}")
-            self.results.append({"at": started, "took": time.monotonic() - started, "server": server.name,
-                                 "status": status, "body": body})
+            self.results.append(
+                {
+                    "at": started,
+                    "took": time.monotonic() - started,
+                    "server": server.name,
+                    "status": status,
+                    "body": body,
+                }
+            )
             n += len(self.servers)
             self._stop.wait(max(0.0, every - (time.monotonic() - started)))
 
@@ -237,9 +285,15 @@ class LiveClient:
         backoff = 0.1
         while True:
             try:
-                async with connect(self.uri, origin=f"http://127.0.0.1:{self.server.port}",
-                                   additional_headers={"Cookie": self.cookie}, proxy=None, open_timeout=3,
-                                   close_timeout=1, max_size=None) as ws:
+                async with connect(
+                    self.uri,
+                    origin=f"http://127.0.0.1:{self.server.port}",
+                    additional_headers={"Cookie": self.cookie},
+                    proxy=None,
+                    open_timeout=3,
+                    close_timeout=1,
+                    max_size=None,
+                ) as ws:
                     self.connects += 1
                     self.connected_at.append(time.monotonic())
                     self.connected = True
@@ -286,9 +340,17 @@ class LiveClient:
         return {seq: n for seq, n in Counter(self.received).items() if n > 1}
 
 
-async def push_arrives(listen_on: Uvicorn, post_to: Uvicorn, customer_id: int, customer_number: str, cookie: str,
-                       token: str, summary: str, redis: RedisServer, timeout: float = 5
-                       ) -> tuple[LiveClient, int, float, float]:
+async def push_arrives(
+    listen_on: Uvicorn,
+    post_to: Uvicorn,
+    customer_id: int,
+    customer_number: str,
+    cookie: str,
+    token: str,
+    summary: str,
+    redis: RedisServer,
+    timeout: float = 5,
+) -> tuple[LiveClient, int, float, float]:
     """Open a console on ``listen_on``, catch up once, then post through ``post_to`` and wait for
     the entry. The console never asks again after its first resume, so the entry can only come
     as a push through the channel layer, which must be ``redis`` (the console's customer group is
@@ -296,8 +358,9 @@ async def push_arrives(listen_on: Uvicorn, post_to: Uvicorn, customer_id: int, c
     from websockets.asyncio.client import connect
 
     client = LiveClient("listener", listen_on, customer_id, cookie, follow_seq=False)
-    async with connect(client.uri, origin=listen_on.url, additional_headers={"Cookie": cookie}, proxy=None,
-                       open_timeout=timeout) as ws:
+    async with connect(
+        client.uri, origin=listen_on.url, additional_headers={"Cookie": cookie}, proxy=None, open_timeout=timeout
+    ) as ws:
         await ws.send(json.dumps({"type": "resume", "after": 0}))
         while True:  # the replay, then the seq message that ends it
             message = await asyncio.wait_for(ws.recv(), timeout)
@@ -384,9 +447,11 @@ def compare(clients: list[LiveClient], expected: dict[int, dict[int, str]]) -> l
         wrong = sorted(seq for seq in set(want) & set(client.held) if want[seq] != client.held[seq])
         dups = client.duplicates()
         if missing or extra or wrong or client.reloads:
-            problems.append(f"{client.name} (customer {client.customer_id}, {client.server.name}): "
-                            f"missing {missing[:10]}{'…' if len(missing) > 10 else ''} ({len(missing)}), "
-                            f"not in the database {extra[:10]}, other entry under the seq {wrong[:10]}, "
-                            f"received twice {dict(list(dups.items())[:10])} ({len(dups)}), reloads {client.reloads}, "
-                            f"connects {client.connects}, last closes {client.closes[-3:]}")
+            problems.append(
+                f"{client.name} (customer {client.customer_id}, {client.server.name}): "
+                f"missing {missing[:10]}{'…' if len(missing) > 10 else ''} ({len(missing)}), "
+                f"not in the database {extra[:10]}, other entry under the seq {wrong[:10]}, "
+                f"received twice {dict(list(dups.items())[:10])} ({len(dups)}), reloads {client.reloads}, "
+                f"connects {client.connects}, last closes {client.closes[-3:]}"
+            )
     return problems

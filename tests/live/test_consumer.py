@@ -43,8 +43,7 @@ def customer_id(db):
 
 
 def record(customer_id, summary, **fields):
-    return timeline_entry_record(customer_id=customer_id, kind="interaction", channel="chat", summary=summary,
-                                 **fields)
+    return timeline_entry_record(customer_id=customer_id, kind="interaction", channel="chat", summary=summary, **fields)
 
 
 async def test_without_a_login_the_socket_is_closed_4401(connect, customer_id):
@@ -147,15 +146,26 @@ async def test_a_call_pops_the_picture_on_that_agents_screen_only(connect, sessi
 
     await sync_to_async(identifier_add)(customer_id=customer_id, kind="phone", value="0623456789")
     _, token = await sync_to_async(ApiToken.issue)(source="telephony", scopes=["events:write"])
-    body = event("call.started", {"call_id": "c-9", "from_number": "06 23456789", "agent": "daan"},
-                 customer={"phone": "06 23456789"})
-    response = await sync_to_async(Client().post)("/api/v1/events", data=json.dumps(body),
-                                                  content_type="application/json",
-                                                  headers={"Authorization": f"Bearer {token}"})
+    body = event(
+        "call.started",
+        {"call_id": "c-9", "from_number": "06 23456789", "agent": "daan"},
+        customer={"phone": "06 23456789"},
+    )
+    response = await sync_to_async(Client().post)(
+        "/api/v1/events",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 201
     pop = json.loads(await next_message(daan_socket))
-    assert pop == {"type": "screen_pop", "url": f"/customers/{customer_id}/", "name": "Fatima El Amrani",
-                   "customer_number": pop["customer_number"], "reason": "Incoming call from +31623456789"}
+    assert pop == {
+        "type": "screen_pop",
+        "url": f"/customers/{customer_id}/",
+        "name": "Fatima El Amrani",
+        "customer_number": pop["customer_number"],
+        "reason": "Incoming call from +31623456789",
+    }
     assert await nothing_but_presence(other_socket)
 
 

@@ -22,12 +22,16 @@ from tests.live.fullstack import REDIS_SERVER, LiveClient, Poster, Stack, compar
 
 ON_POSTGRES = settings.DATABASE_URL.split(":", 1)[0] in ("postgres", "postgresql", "pgsql", "postgis")
 pytestmark = [
-    pytest.mark.skipif(not (ON_POSTGRES and settings.REDIS_URL),
-                       reason="the full-stack live tests need PostgreSQL (DATABASE_URL=postgres://...) and "
-                              "REDIS_URL; they run their own redis-server and uvicorn processes"),
-    pytest.mark.skipif(not REDIS_SERVER.exists(),
-                       reason=f"no {REDIS_SERVER}: the full-stack live tests start a redis-server of their own "
-                              "(apt-get install -y redis-server)"),
+    pytest.mark.skipif(
+        not (ON_POSTGRES and settings.REDIS_URL),
+        reason="the full-stack live tests need PostgreSQL (DATABASE_URL=postgres://...) and "
+        "REDIS_URL; they run their own redis-server and uvicorn processes",
+    ),
+    pytest.mark.skipif(
+        not REDIS_SERVER.exists(),
+        reason=f"no {REDIS_SERVER}: the full-stack live tests start a redis-server of their own "
+        "(apt-get install -y redis-server)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -61,7 +65,8 @@ def committed(customer_ids) -> dict[int, dict[int, str]]:
     """Every committed entry of these customers: {customer id: {seq: summary}}."""
     expected = {pk: {} for pk in customer_ids}
     for customer_id, seq, summary in TimelineEntry.objects.filter(customer_id__in=customer_ids).values_list(
-            "customer_id", "seq", "summary"):
+        "customer_id", "seq", "summary"
+    ):
         expected[customer_id][seq] = summary
     return expected
 
@@ -70,11 +75,14 @@ def assert_pushed(listen_on, post_to, customer, cookie, token, stack) -> tuple[f
     """An entry posted through one process arrives as a push at a console on the other."""
     summary = f"Posted through {post_to.name} for a console on {listen_on.name}"
     try:
-        client, seq, api, took = asyncio.run(push_arrives(listen_on, post_to, customer.pk, customer.customer_number,
-                                                          cookie, token, summary, stack.redis))
+        client, seq, api, took = asyncio.run(
+            push_arrives(listen_on, post_to, customer.pk, customer.customer_number, cookie, token, summary, stack.redis)
+        )
     except TimeoutError:
-        pytest.fail(f"no push reached the console on {listen_on.name} within 5 s\n"
-                    f"--- {listen_on.name}:\n{listen_on.errors()}\n--- {post_to.name}:\n{post_to.errors()}")
+        pytest.fail(
+            f"no push reached the console on {listen_on.name} within 5 s\n"
+            f"--- {listen_on.name}:\n{listen_on.errors()}\n--- {post_to.name}:\n{post_to.errors()}"
+        )
     assert client.held[seq] == summary
     assert client.resumes == 0 and client.duplicates() == {}
     return api, took
@@ -95,8 +103,10 @@ def start_fleet(stack, cookie):
     for customer in customers:
         add_entries(customer, 3)
     servers = [stack.server("a"), stack.server("b")]
-    clients = [LiveClient(f"client{n}", servers[n % 2], customers[(n // 2) % CUSTOMERS].pk, cookie)
-               for n in range(2 * CLIENTS_PER_PROCESS)]
+    clients = [
+        LiveClient(f"client{n}", servers[n % 2], customers[(n // 2) % CUSTOMERS].pk, cookie)
+        for n in range(2 * CLIENTS_PER_PROCESS)
+    ]
     fleet = stack.fleet(clients)
     expected = committed([c.pk for c in customers])
     if not wait_for(lambda: not compare(clients, expected), timeout=10):
@@ -113,12 +123,16 @@ def assert_caught_up(customers, clients, fleet):
     took = time.monotonic() - started
     fleet.stop()
     problems = compare(clients, expected)
-    assert not problems, (f"{len(problems)} of {len(clients)} clients differ from the database ({total} entries) "
-                          f"after {took:.1f} s:\n" + "\n".join(problems))
+    assert not problems, (
+        f"{len(problems)} of {len(clients)} clients differ from the database ({total} entries) "
+        f"after {took:.1f} s:\n" + "\n".join(problems)
+    )
     twice = sum(sum(n - 1 for n in c.duplicates().values()) for c in clients)
-    print(f"{total} entries on {len(customers)} customers; {sum(c.connects > 1 for c in clients)} clients "
-          f"reconnected; caught up {took:.1f} s after the last post; {twice} deliveries of an entry the "
-          f"client already held (replay and late push overlapping; shown once)")
+    print(
+        f"{total} entries on {len(customers)} customers; {sum(c.connects > 1 for c in clients)} clients "
+        f"reconnected; caught up {took:.1f} s after the last post; {twice} deliveries of an entry the "
+        f"client already held (replay and late push overlapping; shown once)"
+    )
 
 
 def test_redis_stopped_and_started_loses_and_doubles_nothing(stack, cookie, token):
@@ -139,10 +153,14 @@ def test_redis_stopped_and_started_loses_and_doubles_nothing(stack, cookie, toke
     failed = [r for r in poster.results if r["status"] != 201]
     assert during, "no event was posted while Redis was down"
     # The data path does not depend on Redis: events are stored and answered while it is down.
-    assert not failed, (f"{len(failed)} of {len(poster.results)} API calls did not answer 201 "
-                        f"({sum(down <= r['at'] < up for r in failed)} while Redis was down): {failed[:3]}")
-    print(f"{len(poster.results)} events posted, {len(during)} while Redis was down "
-          f"(slowest call then {max(r['took'] for r in during) * 1000:.0f} ms)")
+    assert not failed, (
+        f"{len(failed)} of {len(poster.results)} API calls did not answer 201 "
+        f"({sum(down <= r['at'] < up for r in failed)} while Redis was down): {failed[:3]}"
+    )
+    print(
+        f"{len(poster.results)} events posted, {len(during)} while Redis was down "
+        f"(slowest call then {max(r['took'] for r in during) * 1000:.0f} ms)"
+    )
     assert_caught_up(customers, clients, fleet)
     a, b = servers
     assert_pushed(a, b, customers[0], cookie, token, stack)
@@ -165,12 +183,17 @@ def test_an_asgi_process_killed_and_replaced_loses_and_doubles_nothing(stack, co
     finally:
         poster.stop()
     # Calls to process a while it was dead get no answer; every other call is answered 201.
-    failed = [r for r in poster.results if r["status"] != 201
-              and not (r["server"] == "a" and r["status"] == 0 and killed - 1 <= r["at"] < back)]
+    failed = [
+        r
+        for r in poster.results
+        if r["status"] != 201 and not (r["server"] == "a" and r["status"] == 0 and killed - 1 <= r["at"] < back)
+    ]
     assert not failed, f"{len(failed)} of {len(poster.results)} API calls failed: {failed[:3]}"
     assert all(c.connects > 1 for c in clients if c.server is a), "the killed process's clients did not reconnect"
-    print(f"{len(poster.results)} events posted, {sum(r['status'] == 0 for r in poster.results)} unanswered "
-          f"while process a was down")
+    print(
+        f"{len(poster.results)} events posted, {sum(r['status'] == 0 for r in poster.results)} unanswered "
+        f"while process a was down"
+    )
     assert_caught_up(customers, clients, fleet)
     assert_pushed(a, b, customers[0], cookie, token, stack)
     assert_pushed(b, a, customers[1], cookie, token, stack)

@@ -22,7 +22,7 @@ def test_agents_record_a_note_that_tops_the_timeline(client_as, customer, role):
     assert 'hx-swap-oob="true"' in body and "Klant belt terug na 17:00" in body
     record(client, customer, summary="Tweede notitie")
     page = client.get(customer.get_absolute_url()).content.decode()
-    first_entry = page[page.index('id="entry-'):]
+    first_entry = page[page.index('id="entry-') :]
     assert first_entry.index("Tweede notitie") < first_entry.index("Klant belt terug na 17:00")
 
 
@@ -52,7 +52,8 @@ def test_it_needs_the_csrf_token(client, make_user, customer):
 
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(make_user("phone"))
-    response = csrf_client.post(reverse("customers:record", args=[customer.pk]),
-                                {"record_kind": "note", "channel": "phone", "summary": "x"})
+    response = csrf_client.post(
+        reverse("customers:record", args=[customer.pk]), {"record_kind": "note", "channel": "phone", "summary": "x"}
+    )
     assert response.status_code == 403
     assert not TimelineEntry.objects.exists()

@@ -53,8 +53,12 @@ def test_concurrent_writers_never_show_a_reader_a_gap():
             for n in range(per_writer):
                 try:
                     with transaction.atomic():
-                        timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="chat",
-                                              summary=f"writer {worker} entry {n}")
+                        timeline_entry_record(
+                            customer_id=customer.pk,
+                            kind="interaction",
+                            channel="chat",
+                            summary=f"writer {worker} entry {n}",
+                        )
                         if n % 5 == 4:
                             raise RuntimeError("roll this one back")
                 except RuntimeError:
@@ -99,8 +103,9 @@ def test_a_second_writer_waits_for_the_first_to_commit():
     def first():
         try:
             with transaction.atomic():
-                got["first"] = timeline_entry_record(customer_id=customer.pk, kind="note", channel="phone",
-                                                     summary="first").seq
+                got["first"] = timeline_entry_record(
+                    customer_id=customer.pk, kind="note", channel="phone", summary="first"
+                ).seq
                 first_holds.set()
                 release.wait(5)
         finally:
@@ -109,8 +114,9 @@ def test_a_second_writer_waits_for_the_first_to_commit():
     def second():
         first_holds.wait(5)
         try:
-            got["second"] = timeline_entry_record(customer_id=customer.pk, kind="note", channel="phone",
-                                                  summary="second").seq
+            got["second"] = timeline_entry_record(
+                customer_id=customer.pk, kind="note", channel="phone", summary="second"
+            ).seq
             second_done.set()
         finally:
             connection.close()

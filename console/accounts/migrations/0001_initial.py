@@ -6,30 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('viewed_customer', 'Viewed customer'), ('recorded_interaction', 'Recorded interaction'), ('opened_return', 'Opened return')], max_length=40)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("viewed_customer", "Viewed customer"),
+                            ("recorded_interaction", "Recorded interaction"),
+                            ("opened_return", "Opened return"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_events",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'permissions': [('view_customers', 'Search and view customers, timeline, orders, returns, flags'), ('view_invoices', 'See the invoice list and amounts'), ('record_interactions', 'Record interactions, notes, returns, cases, callbacks'), ('send_messages', 'Send messages to customers'), ('manage_flags', 'Override flags, approve credit exceptions, dashboards, audit log'), ('administer', 'Manage users, teams, tokens and journey templates')],
-                'indexes': [models.Index(fields=['customer', '-created_at'], name='accounts_au_custome_b35f7b_idx')],
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("view_customers", "Search and view customers, timeline, orders, returns, flags"),
+                    ("view_invoices", "See the invoice list and amounts"),
+                    ("record_interactions", "Record interactions, notes, returns, cases, callbacks"),
+                    ("send_messages", "Send messages to customers"),
+                    ("manage_flags", "Override flags, approve credit exceptions, dashboards, audit log"),
+                    ("administer", "Manage users, teams, tokens and journey templates"),
+                ],
+                "indexes": [models.Index(fields=["customer", "-created_at"], name="accounts_au_custome_b35f7b_idx")],
             },
         ),
     ]

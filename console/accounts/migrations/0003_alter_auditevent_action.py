@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
+        ("accounts", "0002_role_groups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed_customer', 'Viewed customer'), ('recorded_interaction', 'Recorded interaction'), ('opened_return', 'Opened return'), ('merged_customers', 'Merged customers')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed_customer", "Viewed customer"),
+                    ("recorded_interaction", "Recorded interaction"),
+                    ("opened_return", "Opened return"),
+                    ("merged_customers", "Merged customers"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

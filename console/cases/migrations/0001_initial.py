@@ -7,33 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('question', 'Question'), ('complaint', 'Complaint'), ('return', 'Return'), ('callback', 'Callback'), ('journey', 'Journey'), ('data_quality', 'Data quality')], default='question', max_length=15)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('waiting', 'Waiting on customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('team', models.CharField(choices=[('webcare', 'Webcare'), ('phone', 'Phone'), ('store', 'Store'), ('back_office', 'Back office')], default='phone', max_length=12)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('next_step', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='customers.customer')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("question", "Question"),
+                            ("complaint", "Complaint"),
+                            ("return", "Return"),
+                            ("callback", "Callback"),
+                            ("journey", "Journey"),
+                            ("data_quality", "Data quality"),
+                        ],
+                        default="question",
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("waiting", "Waiting on customer"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "team",
+                    models.CharField(
+                        choices=[
+                            ("webcare", "Webcare"),
+                            ("phone", "Phone"),
+                            ("store", "Store"),
+                            ("back_office", "Back office"),
+                        ],
+                        default="phone",
+                        max_length=12,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("next_step", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cases", to="customers.customer"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
-                'indexes': [models.Index(fields=['customer', 'status'], name='cases_case_custome_a915c6_idx'), models.Index(fields=['team', 'status', 'due_at'], name='cases_case_team_82eb9a_idx')],
+                "ordering": ["due_at", "id"],
+                "indexes": [
+                    models.Index(fields=["customer", "status"], name="cases_case_custome_a915c6_idx"),
+                    models.Index(fields=["team", "status", "due_at"], name="cases_case_team_82eb9a_idx"),
+                ],
             },
         ),
     ]

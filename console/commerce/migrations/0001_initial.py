@@ -9,132 +9,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_number', models.CharField(max_length=40, unique=True)),
-                ('status', models.CharField(choices=[('placed', 'Placed'), ('paid', 'Paid'), ('shipped', 'Shipped'), ('partially_delivered', 'Partially delivered'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], default='placed', max_length=20)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('placed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(blank=True, max_length=40)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_number", models.CharField(max_length=40, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("placed", "Placed"),
+                            ("paid", "Paid"),
+                            ("shipped", "Shipped"),
+                            ("partially_delivered", "Partially delivered"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="placed",
+                        max_length=20,
+                    ),
+                ),
+                ("total", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("source", models.CharField(blank=True, max_length=40)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="orders", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-placed_at'],
+                "ordering": ["-placed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invoice_number', models.CharField(max_length=40, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('paid_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12)),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('issued_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invoices', to='customers.customer')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invoices', to='commerce.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("invoice_number", models.CharField(max_length=40, unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("paid_amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=12)),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                ("issued_on", models.DateField()),
+                ("due_on", models.DateField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="invoices", to="customers.customer"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invoices",
+                        to="commerce.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_on', '-id'],
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_number', models.PositiveSmallIntegerField()),
-                ('sku', models.CharField(max_length=60)),
-                ('description', models.CharField(max_length=200)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('wrong_item', 'Wrong item delivered'), ('failed', 'Delivery failed'), ('returned', 'Returned'), ('cancelled', 'Cancelled')], default='pending', max_length=12)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='commerce.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line_number", models.PositiveSmallIntegerField()),
+                ("sku", models.CharField(max_length=60)),
+                ("description", models.CharField(max_length=200)),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("shipped", "Shipped"),
+                            ("delivered", "Delivered"),
+                            ("wrong_item", "Wrong item delivered"),
+                            ("failed", "Delivery failed"),
+                            ("returned", "Returned"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="commerce.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'line_number'],
+                "ordering": ["order", "line_number"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('received_on', models.DateField()),
-                ('reference', models.CharField(blank=True, max_length=60)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='commerce.invoice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("received_on", models.DateField()),
+                ("reference", models.CharField(blank=True, max_length=60)),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="payments", to="commerce.invoice"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on'],
+                "ordering": ["-received_on"],
             },
         ),
         migrations.CreateModel(
-            name='Return',
+            name="Return",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('return_number', models.CharField(max_length=40, unique=True)),
-                ('reason', models.CharField(choices=[('wrong_item', 'Wrong item'), ('damaged', 'Damaged'), ('not_as_described', 'Not as described'), ('unwanted', 'Unwanted'), ('other', 'Other')], max_length=20)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('in_transit', 'In transit'), ('received', 'Received'), ('refunded', 'Refunded'), ('rejected', 'Rejected')], default='requested', max_length=12)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='customers.customer')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='commerce.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("return_number", models.CharField(max_length=40, unique=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("wrong_item", "Wrong item"),
+                            ("damaged", "Damaged"),
+                            ("not_as_described", "Not as described"),
+                            ("unwanted", "Unwanted"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("in_transit", "In transit"),
+                            ("received", "Received"),
+                            ("refunded", "Refunded"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="customers.customer"
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="commerce.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnLine',
+            name="ReturnLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='return_lines', to='commerce.orderline')),
-                ('return_request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='commerce.return')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                (
+                    "order_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="return_lines",
+                        to="commerce.orderline",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="commerce.return"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WishList',
+            name="WishList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='wishlist', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wishlist", to="customers.customer"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WishListItem',
+            name="WishListItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=60)),
-                ('description', models.CharField(max_length=200)),
-                ('wishlist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='commerce.wishlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku", models.CharField(max_length=60)),
+                ("description", models.CharField(max_length=200)),
+                (
+                    "wishlist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="commerce.wishlist"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-placed_at'], name='commerce_or_custome_c27614_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-placed_at"], name="commerce_or_custome_c27614_idx"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['customer', 'due_on'], name='commerce_in_custome_2609a4_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["customer", "due_on"], name="commerce_in_custome_2609a4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'line_number'), name='order_line_unique'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(fields=("order", "line_number"), name="order_line_unique"),
         ),
     ]

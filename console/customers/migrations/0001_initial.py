@@ -6,65 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_number', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('language', models.CharField(choices=[('nl', 'Nederlands'), ('en', 'English')], default='nl', max_length=2)),
-                ('customer_since', models.DateField(default=django.utils.timezone.localdate)),
-                ('marketing_consent', models.BooleanField(default=False)),
-                ('id_document_type', models.CharField(blank=True, max_length=30)),
-                ('id_document_last4', models.CharField(blank=True, max_length=4)),
-                ('id_document_expires_on', models.DateField(blank=True, null=True)),
-                ('last_seq', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("customer_number", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "language",
+                    models.CharField(choices=[("nl", "Nederlands"), ("en", "English")], default="nl", max_length=2),
+                ),
+                ("customer_since", models.DateField(default=django.utils.timezone.localdate)),
+                ("marketing_consent", models.BooleanField(default=False)),
+                ("id_document_type", models.CharField(blank=True, max_length=30)),
+                ("id_document_last4", models.CharField(blank=True, max_length=4)),
+                ("id_document_expires_on", models.DateField(blank=True, null=True)),
+                ("last_seq", models.PositiveBigIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('street', models.CharField(max_length=200)),
-                ('postal_code', models.CharField(max_length=10)),
-                ('city', models.CharField(max_length=100)),
-                ('country', models.CharField(default='NL', max_length=2)),
-                ('is_primary', models.BooleanField(default=True)),
-                ('status', models.CharField(choices=[('ok', 'Deliverable'), ('undeliverable', 'Undeliverable')], default='ok', max_length=15)),
-                ('status_evidence', models.CharField(blank=True, max_length=300)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("street", models.CharField(max_length=200)),
+                ("postal_code", models.CharField(max_length=10)),
+                ("city", models.CharField(max_length=100)),
+                ("country", models.CharField(default="NL", max_length=2)),
+                ("is_primary", models.BooleanField(default=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("ok", "Deliverable"), ("undeliverable", "Undeliverable")], default="ok", max_length=15
+                    ),
+                ),
+                ("status_evidence", models.CharField(blank=True, max_length=300)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-is_primary', 'id'],
+                "verbose_name_plural": "addresses",
+                "ordering": ["-is_primary", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone'), ('handle', 'Social handle'), ('source_id', 'Source system id')], max_length=10)),
-                ('namespace', models.CharField(blank=True, max_length=40)),
-                ('value', models.CharField(max_length=254)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("phone", "Phone"),
+                            ("handle", "Social handle"),
+                            ("source_id", "Source system id"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("namespace", models.CharField(blank=True, max_length=40)),
+                ("value", models.CharField(max_length=254)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="identifiers", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'value'],
-                'indexes': [models.Index(fields=['kind', 'value'], name='identifier_lookup')],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'kind', 'namespace', 'value'), name='identifier_unique_per_customer')],
+                "ordering": ["kind", "value"],
+                "indexes": [models.Index(fields=["kind", "value"], name="identifier_lookup")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("customer", "kind", "namespace", "value"), name="identifier_unique_per_customer"
+                    )
+                ],
             },
         ),
     ]

@@ -5,30 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_search_indexes'),
+        ("customers", "0002_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='id_document_check',
+            model_name="customer",
+            name="id_document_check",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='id_document_checked_at',
+            model_name="customer",
+            name="id_document_checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='merged_at',
+            model_name="customer",
+            name="merged_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='customers.customer'),
+            model_name="customer",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="merged_from",
+                to="customers.customer",
+            ),
         ),
     ]

@@ -10,9 +10,19 @@ register = template.Library()
 
 # Which icon of static/console/icons.svg stands for which channel.
 CHANNEL_ICONS = {
-    "twitter": "at", "facebook": "at", "instagram": "at", "whatsapp": "chat", "email": "mail",
-    "chat": "chat", "chatbot": "bot", "sms": "sms", "phone": "phone", "store": "store",
-    "post": "post", "web": "web", "system": "system",
+    "twitter": "at",
+    "facebook": "at",
+    "instagram": "at",
+    "whatsapp": "chat",
+    "email": "mail",
+    "chat": "chat",
+    "chatbot": "bot",
+    "sms": "sms",
+    "phone": "phone",
+    "store": "store",
+    "post": "post",
+    "web": "web",
+    "system": "system",
 }
 
 
@@ -24,8 +34,9 @@ def icon(name: str, label: str = ""):
     """An icon from the sprite; decorative unless a label is given."""
     href = f"{static('console/icons.svg')}#{name}"
     if label:
-        return format_html('<svg class="icon icon-{}" role="img" aria-label="{}"><use href="{}"></use></svg>',
-                           name, label, href)
+        return format_html(
+            '<svg class="icon icon-{}" role="img" aria-label="{}"><use href="{}"></use></svg>', name, label, href
+        )
     return format_html('<svg class="icon icon-{}" aria-hidden="true"><use href="{}"></use></svg>', name, href)
 
 

@@ -6,33 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('credit', 'Credit'), ('loyalty', 'Loyalty'), ('data_quality', 'Data quality'), ('id_document', 'ID document')], max_length=12)),
-                ('level', models.CharField(choices=[('ok', 'OK'), ('watch', 'Watch'), ('hold', 'Hold'), ('none', 'No tier'), ('silver', 'Silver'), ('gold', 'Gold'), ('undeliverable', 'Address undeliverable'), ('expiring', 'Expiring soon'), ('expired', 'Expired'), ('mismatch', 'Mismatch'), ('missing', 'Not on file')], max_length=15)),
-                ('reason', models.CharField(max_length=300)),
-                ('computed_at', models.DateTimeField()),
-                ('override_level', models.CharField(blank=True, choices=[('ok', 'OK'), ('watch', 'Watch'), ('hold', 'Hold'), ('none', 'No tier'), ('silver', 'Silver'), ('gold', 'Gold'), ('undeliverable', 'Address undeliverable'), ('expiring', 'Expiring soon'), ('expired', 'Expired'), ('mismatch', 'Mismatch'), ('missing', 'Not on file')], max_length=15)),
-                ('override_reason', models.CharField(blank=True, max_length=300)),
-                ('override_until', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='customers.customer')),
-                ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("credit", "Credit"),
+                            ("loyalty", "Loyalty"),
+                            ("data_quality", "Data quality"),
+                            ("id_document", "ID document"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("ok", "OK"),
+                            ("watch", "Watch"),
+                            ("hold", "Hold"),
+                            ("none", "No tier"),
+                            ("silver", "Silver"),
+                            ("gold", "Gold"),
+                            ("undeliverable", "Address undeliverable"),
+                            ("expiring", "Expiring soon"),
+                            ("expired", "Expired"),
+                            ("mismatch", "Mismatch"),
+                            ("missing", "Not on file"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "override_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ok", "OK"),
+                            ("watch", "Watch"),
+                            ("hold", "Hold"),
+                            ("none", "No tier"),
+                            ("silver", "Silver"),
+                            ("gold", "Gold"),
+                            ("undeliverable", "Address undeliverable"),
+                            ("expiring", "Expiring soon"),
+                            ("expired", "Expired"),
+                            ("mismatch", "Mismatch"),
+                            ("missing", "Not on file"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("override_reason", models.CharField(blank=True, max_length=300)),
+                ("override_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flags", to="customers.customer"
+                    ),
+                ),
+                (
+                    "override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['customer', 'kind'],
-                'indexes': [models.Index(fields=['kind', 'level'], name='flag_by_level')],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'kind'), name='flag_one_per_kind')],
+                "ordering": ["customer", "kind"],
+                "indexes": [models.Index(fields=["kind", "level"], name="flag_by_level")],
+                "constraints": [models.UniqueConstraint(fields=("customer", "kind"), name="flag_one_per_kind")],
             },
         ),
     ]

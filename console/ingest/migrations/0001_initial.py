@@ -5,47 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0003_merge_and_id_check'),
+        ("customers", "0003_merge_and_id_check"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(help_text='The source system, e.g. webshop, finance, postroom.', max_length=40)),
-                ('scopes', models.JSONField(default=list)),
-                ('token_prefix', models.CharField(editable=False, help_text="The token's first characters.", max_length=12)),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(help_text="The source system, e.g. webshop, finance, postroom.", max_length=40),
+                ),
+                ("scopes", models.JSONField(default=list)),
+                (
+                    "token_prefix",
+                    models.CharField(editable=False, help_text="The token's first characters.", max_length=12),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['source', '-created_at'],
+                "ordering": ["source", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='InboundEvent',
+            name="InboundEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=40)),
-                ('event_id', models.CharField(max_length=200)),
-                ('type', models.CharField(max_length=40)),
-                ('body_hash', models.CharField(max_length=64)),
-                ('body', models.JSONField()),
-                ('response', models.JSONField(default=dict)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_events', to='customers.customer')),
-                ('token', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ingest.apitoken')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=40)),
+                ("event_id", models.CharField(max_length=200)),
+                ("type", models.CharField(max_length=40)),
+                ("body_hash", models.CharField(max_length=64)),
+                ("body", models.JSONField()),
+                ("response", models.JSONField(default=dict)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_events",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="ingest.apitoken"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'event_id'), name='inbound_event_idempotency')],
+                "ordering": ["-received_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "event_id"), name="inbound_event_idempotency")
+                ],
             },
         ),
     ]

@@ -13,21 +13,42 @@ from .client import ApiClient, ConsoleUnreachable, Reply, SimulationError, Tally
 from .stories import STORIES, story_play
 from .traffic import Traffic, customers_fetch
 
-__all__ = ["STORIES", "ApiClient", "ConsoleUnreachable", "Reply", "SimulationError", "Tally", "traffic_run",
-           "stories_run"]
+__all__ = [
+    "STORIES",
+    "ApiClient",
+    "ConsoleUnreachable",
+    "Reply",
+    "SimulationError",
+    "Tally",
+    "traffic_run",
+    "stories_run",
+]
 
 
-def traffic_run(client: ApiClient, *, tally: Tally, rate: float, count: int | None, duration: float | None,
-                seed: int | None, write: Callable[[str], None], clock=time.monotonic, sleep=time.sleep) -> None:
+def traffic_run(
+    client: ApiClient,
+    *,
+    tally: Tally,
+    rate: float,
+    count: int | None,
+    duration: float | None,
+    seed: int | None,
+    write: Callable[[str], None],
+    clock=time.monotonic,
+    sleep=time.sleep,
+) -> None:
     """Send background events at ``rate`` per second until ``count`` or ``duration`` is reached."""
     rng = random.Random(seed)
     people = customers_fetch(client, rng)
     if not people:
-        raise SimulationError("No customers found to send traffic for. Seed some first: "
-                         ".venv/bin/python manage.py seed_demo")
+        raise SimulationError(
+            "No customers found to send traffic for. Seed some first: .venv/bin/python manage.py seed_demo"
+        )
     limits = [f"{count} events" if count else "", f"{duration:g} s" if duration else ""]
-    write(f"Background traffic at {rate:g} events/s over {len(people)} customers, "
-          f"until {' or '.join(filter(None, limits)) or 'Ctrl-C'}.")
+    write(
+        f"Background traffic at {rate:g} events/s over {len(people)} customers, "
+        f"until {' or '.join(filter(None, limits)) or 'Ctrl-C'}."
+    )
     traffic, interval = Traffic(people, rng), 1.0 / rate
     deadline = clock() + duration if duration else None
     next_at = clock()
@@ -44,8 +65,9 @@ def traffic_run(client: ApiClient, *, tally: Tally, rate: float, count: int | No
         next_at = max(next_at + interval, clock())
 
 
-def stories_run(client: ApiClient, keys: list[str], *, tally: Tally, rate: float, write: Callable[[str], None],
-                sleep=time.sleep) -> None:
+def stories_run(
+    client: ApiClient, keys: list[str], *, tally: Tally, rate: float, write: Callable[[str], None], sleep=time.sleep
+) -> None:
     """Play the stories in order, ``rate`` steps per second, so a presenter can follow on screen."""
     tally.prefix = "     "
     for index, key in enumerate(keys):

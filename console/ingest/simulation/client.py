@@ -42,8 +42,15 @@ class Reply:
 
 
 class ApiClient:
-    def __init__(self, url: str, token: str, *, timeout: float = 15.0, on_throttle: Callable | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout: float = 15.0,
+        on_throttle: Callable | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         parts = urlsplit(url.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConsoleUnreachable(f"{url!r} is not an http(s) URL; give e.g. --url http://127.0.0.1:8000")
@@ -164,5 +171,10 @@ def event_line(reply: Reply, event: dict, note: str = "") -> str:
 
 def _known_as(customer: dict) -> str:
     handle = customer.get("handle") or {}
-    return (customer.get("customer_number") or customer.get("phone") or customer.get("email")
-            or (handle.get("value") and f"@{handle['value'].lstrip('@')}") or "?")
+    return (
+        customer.get("customer_number")
+        or customer.get("phone")
+        or customer.get("email")
+        or (handle.get("value") and f"@{handle['value'].lstrip('@')}")
+        or "?"
+    )

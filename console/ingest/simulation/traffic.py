@@ -85,22 +85,53 @@ def customers_fetch(client: ApiClient, rng: random.Random, size: int = POOL_SIZE
 
 # Lines for the channels the demo catalogue has none for: (summary, body in Dutch).
 EXTRA_LINES = {
-    "facebook": [("Message on Facebook: asked about the {product} promotion",
-                  "Hoi, geldt de actie op de {product} ook in de winkel of alleen online?")],
-    "sms": [("SMS reply: delivery time slot is fine", "Ja, dinsdag tussen 14 en 16 uur is prima."),
-            ("SMS: asked to deliver to the neighbours", "Ik ben morgen niet thuis, mag het pakket naar nr. 12?")],
-    "instagram": [("Comment on Instagram: asked if the {product} comes in black",
-                   "Is deze {product} ook in het zwart te krijgen? 😍")],
-    "whatsapp": [("WhatsApp: sent a photo of the damaged {product}",
-                  "Kijk, zo kwam de {product} binnen. De doos was helemaal ingedeukt.")],
+    "facebook": [
+        (
+            "Message on Facebook: asked about the {product} promotion",
+            "Hoi, geldt de actie op de {product} ook in de winkel of alleen online?",
+        )
+    ],
+    "sms": [
+        ("SMS reply: delivery time slot is fine", "Ja, dinsdag tussen 14 en 16 uur is prima."),
+        ("SMS: asked to deliver to the neighbours", "Ik ben morgen niet thuis, mag het pakket naar nr. 12?"),
+    ],
+    "instagram": [
+        (
+            "Comment on Instagram: asked if the {product} comes in black",
+            "Is deze {product} ook in het zwart te krijgen? 😍",
+        )
+    ],
+    "whatsapp": [
+        (
+            "WhatsApp: sent a photo of the damaged {product}",
+            "Kijk, zo kwam de {product} binnen. De doos was helemaal ingedeukt.",
+        )
+    ],
 }
 # (channel, weight): how often each touchpoint speaks up on an ordinary day.
-CHANNELS = [("web", 6), ("email", 5), ("chat", 4), ("phone", 4), ("chatbot", 3), ("whatsapp", 3),
-            ("twitter", 2), ("store", 2), ("sms", 2), ("instagram", 1), ("facebook", 1)]
+CHANNELS = [
+    ("web", 6),
+    ("email", 5),
+    ("chat", 4),
+    ("phone", 4),
+    ("chatbot", 3),
+    ("whatsapp", 3),
+    ("twitter", 2),
+    ("store", 2),
+    ("sms", 2),
+    ("instagram", 1),
+    ("facebook", 1),
+]
 # The demo users who work each channel (their usernames are their roles).
 CHANNEL_AGENT = {"phone": "phone", "store": "store", "chat": "webcare", "whatsapp": "webcare"}
-CALL_OUTCOMES = ["Question answered", "Delivery date confirmed", "Return explained", "Address changed",
-                 "Callback promised for tomorrow", "Invoice copy sent by e-mail"]
+CALL_OUTCOMES = [
+    "Question answered",
+    "Delivery date confirmed",
+    "Return explained",
+    "Address changed",
+    "Callback promised for tomorrow",
+    "Invoice copy sent by e-mail",
+]
 ID_DOCUMENTS = ["Paspoort", "ID-kaart", "Rijbewijs"]
 
 
@@ -125,7 +156,8 @@ class Traffic:
             return self._stamp(self.follow_ups.popleft())
         maker = self.rng.choices(
             [self.interaction, self.call, self.order, self.wishlist, self.mail_returned, self.identity],
-            weights=[55, 12, 12, 8, 2, 2])[0]
+            weights=[55, 12, 12, 8, 2, 2],
+        )[0]
         return self._stamp(maker(self.rng.choice(self.people)))
 
     def _stamp(self, event: dict) -> dict:
@@ -149,8 +181,12 @@ class Traffic:
         by = {"phone": "phone", "sms": "phone", "whatsapp": "phone", "email": "email"}.get(channel, "number")
         if channel in ("twitter", "facebook", "instagram"):
             by = "handle"
-        data = {"channel": channel, "direction": "inbound", "summary": summary.format(product=product),
-                "body": body.format(product=product)}
+        data = {
+            "channel": channel,
+            "direction": "inbound",
+            "summary": summary.format(product=product),
+            "body": body.format(product=product),
+        }
         if channel in CHANNEL_AGENT:
             data["agent"] = CHANNEL_AGENT[channel]
         if channel == "web":
@@ -161,52 +197,98 @@ class Traffic:
         call_id = f"call-{self.run}-{next(self.refs):05d}"
         number = person.phone or f"+3161{self.rng.randrange(10**7):07d}"
         customer = self._ref(person, by="phone")
-        self.follow_ups.append({"type": "call.ended", "customer": customer, "data": {
-            "call_id": call_id, "duration_s": self.rng.randint(40, 900), "outcome": self.rng.choice(CALL_OUTCOMES)}})
+        self.follow_ups.append(
+            {
+                "type": "call.ended",
+                "customer": customer,
+                "data": {
+                    "call_id": call_id,
+                    "duration_s": self.rng.randint(40, 900),
+                    "outcome": self.rng.choice(CALL_OUTCOMES),
+                },
+            }
+        )
         # "phone" is the demo phone agent's username: the screen pop lands on that console.
-        return {"type": "call.started", "customer": customer,
-                "data": {"call_id": call_id, "from_number": number, "agent": "phone"}}
+        return {
+            "type": "call.started",
+            "customer": customer,
+            "data": {"call_id": call_id, "from_number": number, "agent": "phone"},
+        }
 
     def order(self, person: Person) -> dict:
         number = f"WS-SIM-{self.run.upper()}-{next(self.refs):05d}"
         products = self.rng.sample(PRODUCTS, k=self.rng.choice([1, 1, 2, 3]))
-        lines = [{"sku": sku, "description": desc, "quantity": 1, "unit_price": str(price)}
-                 for sku, desc, price in products]
+        lines = [
+            {"sku": sku, "description": desc, "quantity": 1, "unit_price": str(price)} for sku, desc, price in products
+        ]
         total = sum((Decimal(line["unit_price"]) for line in lines), Decimal("0"))
         base = {"customer": {"customer_number": person.number}}
         data = {"order_number": number, "lines": lines, "total": str(total), "currency": "EUR"}
         shipped = [{**line, "status": "shipped"} for line in lines]
-        self.follow_ups.append({**base, "type": "order.updated", "data": {**data, "status": "shipped",
-                                                                          "lines": shipped}})
+        self.follow_ups.append(
+            {**base, "type": "order.updated", "data": {**data, "status": "shipped", "lines": shipped}}
+        )
         self._invoice(person, number, total)
         return {**base, "type": "order.placed", "data": {**data, "status": "placed"}}
 
     def _invoice(self, person: Person, order_number: str, amount: Decimal) -> None:
         """Finance invoices the order; most customers pay, the rest reach the credit flag later."""
         invoice, day, customer = order_number.replace("WS-", "INV-", 1), today(), {"customer_number": person.number}
-        self.follow_ups.append({"type": "invoice.issued", "customer": customer, "data": {
-            "invoice_number": invoice, "amount": str(amount), "currency": "EUR", "issued_on": day.isoformat(),
-            "due_on": (day + timedelta(days=14)).isoformat(), "order_number": order_number}})
+        self.follow_ups.append(
+            {
+                "type": "invoice.issued",
+                "customer": customer,
+                "data": {
+                    "invoice_number": invoice,
+                    "amount": str(amount),
+                    "currency": "EUR",
+                    "issued_on": day.isoformat(),
+                    "due_on": (day + timedelta(days=14)).isoformat(),
+                    "order_number": order_number,
+                },
+            }
+        )
         if self.rng.random() < 0.8:
-            self.follow_ups.append({"type": "payment.received", "customer": customer, "data": {
-                "invoice_number": invoice, "amount": str(amount), "received_on": day.isoformat()}})
+            self.follow_ups.append(
+                {
+                    "type": "payment.received",
+                    "customer": customer,
+                    "data": {"invoice_number": invoice, "amount": str(amount), "received_on": day.isoformat()},
+                }
+            )
 
     def wishlist(self, person: Person) -> dict:
         items = [{"sku": sku, "description": desc} for sku, desc, _ in self.rng.sample(PRODUCTS, k=3)]
-        return {"type": "wishlist.updated", "customer": self._ref(person, by="email"),
-                "data": {"items": items[: self.rng.randint(1, 3)]}}
+        return {
+            "type": "wishlist.updated",
+            "customer": self._ref(person, by="email"),
+            "data": {"items": items[: self.rng.randint(1, 3)]},
+        }
 
     def mail_returned(self, person: Person) -> dict:
         if not person.address:  # the post room only scans letters that were sent somewhere
             return self.interaction(person)
-        return {"type": "mail.returned", "customer": {"customer_number": person.number}, "data": {
-            "mail_ref": f"Rekeningoverzicht {today():%m-%Y}", "address": person.address,
-            "reason": self.rng.choice(["addressee_unknown", "moved", "moved", "refused"])}}
+        return {
+            "type": "mail.returned",
+            "customer": {"customer_number": person.number},
+            "data": {
+                "mail_ref": f"Rekeningoverzicht {today():%m-%Y}",
+                "address": person.address,
+                "reason": self.rng.choice(["addressee_unknown", "moved", "moved", "refused"]),
+            },
+        }
 
     def identity(self, person: Person) -> dict:
         result = self.rng.choices(["valid", "expired", "mismatch"], weights=[8, 1, 1])[0]
         expires = today() + timedelta(days=-90 if result == "expired" else self.rng.randint(200, 3500))
-        return {"type": "identity.checked", "customer": {"customer_number": person.number}, "data": {
-            "document_type": self.rng.choice(ID_DOCUMENTS), "document_last4": f"{self.rng.randrange(10**4):04d}",
-            "expires_on": expires.isoformat(), "result": result,
-            "checked_by": self.rng.choice(["Koerier", "Winkel Utrecht", "Winkel Haarlem"])}}
+        return {
+            "type": "identity.checked",
+            "customer": {"customer_number": person.number},
+            "data": {
+                "document_type": self.rng.choice(ID_DOCUMENTS),
+                "document_last4": f"{self.rng.randrange(10**4):04d}",
+                "expires_on": expires.isoformat(),
+                "result": result,
+                "checked_by": self.rng.choice(["Koerier", "Winkel Utrecht", "Winkel Haarlem"]),
+            },
+        }

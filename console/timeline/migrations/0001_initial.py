@@ -6,43 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('commerce', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("commerce", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField()),
-                ('kind', models.CharField(choices=[('note', 'Note'), ('interaction', 'Interaction'), ('call', 'Call'), ('store_visit', 'Store visit'), ('order', 'Order'), ('invoice', 'Invoice'), ('payment', 'Payment'), ('return', 'Return'), ('mail_returned', 'Returned mail'), ('identity', 'ID check'), ('wishlist', 'Wish list'), ('case', 'Case'), ('web_visit', 'Web visit')], max_length=20)),
-                ('channel', models.CharField(choices=[('twitter', 'Twitter'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('whatsapp', 'WhatsApp'), ('email', 'E-mail'), ('chat', 'Chat'), ('chatbot', 'Chatbot'), ('sms', 'SMS'), ('phone', 'Phone'), ('store', 'Store'), ('post', 'Post'), ('web', 'Web'), ('system', 'System')], max_length=12)),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound'), ('internal', 'Internal')], default='inbound', max_length=10)),
-                ('occurred_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.CharField(max_length=500)),
-                ('body', models.TextField(blank=True)),
-                ('actor_source', models.CharField(blank=True, max_length=40)),
-                ('raw', models.JSONField(blank=True, default=dict)),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entries', to='cases.case')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='customers.customer')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.invoice')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.order')),
-                ('return_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.return')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveBigIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "Note"),
+                            ("interaction", "Interaction"),
+                            ("call", "Call"),
+                            ("store_visit", "Store visit"),
+                            ("order", "Order"),
+                            ("invoice", "Invoice"),
+                            ("payment", "Payment"),
+                            ("return", "Return"),
+                            ("mail_returned", "Returned mail"),
+                            ("identity", "ID check"),
+                            ("wishlist", "Wish list"),
+                            ("case", "Case"),
+                            ("web_visit", "Web visit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("twitter", "Twitter"),
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("whatsapp", "WhatsApp"),
+                            ("email", "E-mail"),
+                            ("chat", "Chat"),
+                            ("chatbot", "Chatbot"),
+                            ("sms", "SMS"),
+                            ("phone", "Phone"),
+                            ("store", "Store"),
+                            ("post", "Post"),
+                            ("web", "Web"),
+                            ("system", "System"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")],
+                        default="inbound",
+                        max_length=10,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.CharField(max_length=500)),
+                ("body", models.TextField(blank=True)),
+                ("actor_source", models.CharField(blank=True, max_length=40)),
+                ("raw", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="entries",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="customers.customer"
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.invoice",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.order",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.return",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'timeline entries',
-                'ordering': ['customer', '-seq'],
-                'indexes': [models.Index(fields=['customer', 'channel', '-seq'], name='timeline_by_channel')],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'seq'), name='timeline_seq_unique')],
+                "verbose_name_plural": "timeline entries",
+                "ordering": ["customer", "-seq"],
+                "indexes": [models.Index(fields=["customer", "channel", "-seq"], name="timeline_by_channel")],
+                "constraints": [models.UniqueConstraint(fields=("customer", "seq"), name="timeline_seq_unique")],
             },
         ),
     ]

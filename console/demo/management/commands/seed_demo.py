@@ -61,16 +61,24 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_PASSWORD,
-                            help=f"Password for new demo users (default: {DEFAULT_PASSWORD}).")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete ALL customers and the five demo users before seeding.")
-        parser.add_argument("--customers", type=int, default=None,
-                            help="Number of customers (demo default 200, bulk default 100000).")
-        parser.add_argument("--entries-per-customer", type=int, default=None,
-                            help="Bulk mode: timeline entries per customer.")
-        parser.add_argument("--big-customer-entries", type=int, default=0,
-                            help="Bulk mode: also add customer B-BIG with this many entries.")
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help=f"Password for new demo users (default: {DEFAULT_PASSWORD})."
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete ALL customers and the five demo users before seeding."
+        )
+        parser.add_argument(
+            "--customers", type=int, default=None, help="Number of customers (demo default 200, bulk default 100000)."
+        )
+        parser.add_argument(
+            "--entries-per-customer", type=int, default=None, help="Bulk mode: timeline entries per customer."
+        )
+        parser.add_argument(
+            "--big-customer-entries",
+            type=int,
+            default=0,
+            help="Bulk mode: also add customer B-BIG with this many entries.",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
 
     def handle(self, *args, **options):
@@ -90,8 +98,10 @@ class Command(BaseCommand):
     def _demo(self, options):
         count = 200 if options["customers"] is None else options["customers"]
         if count > MAX_DEMO_CUSTOMERS:
-            raise CommandError(f"Demo mode writes through the services and is meant for up to "
-                               f"{MAX_DEMO_CUSTOMERS:,} customers; add --entries-per-customer for bulk mode.")
+            raise CommandError(
+                f"Demo mode writes through the services and is meant for up to "
+                f"{MAX_DEMO_CUSTOMERS:,} customers; add --entries-per-customer for bulk mode."
+            )
         password = options["password"]
         if demo_users_exist() and Customer.objects.exists():
             self.stdout.write(self.style.WARNING("Demo data already present (use --reset to start over)."))
@@ -114,24 +124,30 @@ class Command(BaseCommand):
         crowd.seed(count, progress=lambda n, total: self.stdout.write(f"customers {n}/{total} …"))
         stories_seed(users)
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded {Customer.objects.count():,} customers, "
-            f"{TimelineEntry.objects.count():,} timeline entries, {Order.objects.count():,} orders, "
-            f"{Invoice.objects.count():,} invoices, "
-            f"{Case.objects.count():,} cases in {elapsed:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {Customer.objects.count():,} customers, "
+                f"{TimelineEntry.objects.count():,} timeline entries, {Order.objects.count():,} orders, "
+                f"{Invoice.objects.count():,} invoices, "
+                f"{Case.objects.count():,} cases in {elapsed:.1f} s."
+            )
+        )
         self._print_stories()
 
     def _print_stories(self):
         self.stdout.write("\nStory customers (before state):")
-        flags = {(f.customer.customer_number, f.kind): f for f in Flag.objects.select_related("customer")
-                 .filter(customer__customer_number__in=[row[1] for row in STORY_CUSTOMERS])}
+        flags = {
+            (f.customer.customer_number, f.kind): f
+            for f in Flag.objects.select_related("customer").filter(
+                customer__customer_number__in=[row[1] for row in STORY_CUSTOMERS]
+            )
+        }
         for story, number, name, find, what in STORY_CUSTOMERS:
             self.stdout.write(f"  {story}  {number}  {name:<17} {find}")
             self.stdout.write(f"      {what}")
             credit = flags.get((number, Flag.Kind.CREDIT))
             if credit and credit.level != "ok":
-                self.stdout.write(f"      credit flag: {credit.level}, \"{credit.reason}\"")
+                self.stdout.write(f'      credit flag: {credit.level}, "{credit.reason}"')
 
     def _print_users(self, users):
         self.stdout.write("\nDemo users (log in at /accounts/login/; admin can also use /admin/):")
@@ -155,16 +171,23 @@ class Command(BaseCommand):
         count = 100_000 if options["customers"] is None else options["customers"]
         entries = options["entries_per_customer"] or 0
         users = demo_users_ensure(options["password"])
-        self.stdout.write(f"Bulk mode on {connection.vendor}: {count:,} customers x {entries} entries"
-                          + (f", plus B-BIG with {options['big_customer_entries']:,}" if
-                             options["big_customer_entries"] else "")
-                          + ". Flags are not computed in bulk mode.")
-        result = bulk_seed(customers=count, entries_per_customer=entries,
-                           big_customer_entries=options["big_customer_entries"], write=self.stdout.write,
-                           seed=options["seed"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Bulk: {result.customers:,} customers, {result.entries:,} timeline entries in "
-            f"{result.seconds:.1f} s ({result.entries / max(result.seconds, 0.001):,.0f} entries/s). "
-            "Flags skipped in bulk mode."
-        ))
+        self.stdout.write(
+            f"Bulk mode on {connection.vendor}: {count:,} customers x {entries} entries"
+            + (f", plus B-BIG with {options['big_customer_entries']:,}" if options["big_customer_entries"] else "")
+            + ". Flags are not computed in bulk mode."
+        )
+        result = bulk_seed(
+            customers=count,
+            entries_per_customer=entries,
+            big_customer_entries=options["big_customer_entries"],
+            write=self.stdout.write,
+            seed=options["seed"],
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Bulk: {result.customers:,} customers, {result.entries:,} timeline entries in "
+                f"{result.seconds:.1f} s ({result.entries / max(result.seconds, 0.001):,.0f} entries/s). "
+                "Flags skipped in bulk mode."
+            )
+        )
         self._print_users(users)

@@ -7,13 +7,20 @@ ALL_SCOPES = [Scope.EVENTS_WRITE, Scope.CUSTOMERS_READ, Scope.CUSTOMERS_CREATE]
 
 
 class Command(BaseCommand):
-    help = ("Issue an API token for a source system. The plain token is printed once, alone on the "
-            "last line; only its hash is stored. Without --scope the token gets all scopes.")
+    help = (
+        "Issue an API token for a source system. The plain token is printed once, alone on the "
+        "last line; only its hash is stored. Without --scope the token gets all scopes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--source", required=True, help="The source system, e.g. webshop, finance, postroom.")
-        parser.add_argument("--scope", action="append", dest="scopes", default=[],
-                            help="events:write, events:<type>, customers:read or customers:create (repeatable).")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            dest="scopes",
+            default=[],
+            help="events:write, events:<type>, customers:read or customers:create (repeatable).",
+        )
 
     def handle(self, *args, source, scopes, **options):
         valid = {str(s) for s in ALL_SCOPES} | {f"events:{t}" for t in EVENT_TYPES}

@@ -30,9 +30,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="The console (default %(default)s).")
         parser.add_argument("--token", required=True, help="An API token, e.g. from seed_demo or issue_token.")
-        parser.add_argument("--rate", type=float, default=None,
-                            help=f"Events per second (default {TRAFFIC_RATE:g}); with --story, steps per "
-                                 f"second (default {STORY_RATE:g}, one step every {1 / STORY_RATE:g} s).")
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=None,
+            help=f"Events per second (default {TRAFFIC_RATE:g}); with --story, steps per "
+            f"second (default {STORY_RATE:g}, one step every {1 / STORY_RATE:g} s).",
+        )
         parser.add_argument("--story", choices=[*STORIES, "all"], help="Replay a story instead of traffic.")
         parser.add_argument("--count", type=int, default=None, help="Traffic: stop after this many events.")
         parser.add_argument("--duration", type=float, default=None, help="Traffic: stop after this many seconds.")
@@ -44,16 +48,26 @@ class Command(BaseCommand):
         if (count is not None and count < 1) or (duration is not None and duration <= 0):
             raise CommandError("--count and --duration must be more than 0.")
         tally = Tally(write=self.stdout.write)
-        client = ApiClient(url, token, on_throttle=lambda wait: self.stdout.write(
-            f"429  rate-limited: waiting {wait:g} s as Retry-After asks"))
+        client = ApiClient(
+            url,
+            token,
+            on_throttle=lambda wait: self.stdout.write(f"429  rate-limited: waiting {wait:g} s as Retry-After asks"),
+        )
         try:
             self._check_access(client)
             if story:
                 keys = list(STORIES) if story == "all" else [story]
                 stories_run(client, keys, tally=tally, rate=rate or STORY_RATE, write=self.stdout.write)
             else:
-                traffic_run(client, tally=tally, rate=rate or TRAFFIC_RATE, count=count, duration=duration,
-                            seed=seed, write=self.stdout.write)
+                traffic_run(
+                    client,
+                    tally=tally,
+                    rate=rate or TRAFFIC_RATE,
+                    count=count,
+                    duration=duration,
+                    seed=seed,
+                    write=self.stdout.write,
+                )
         except KeyboardInterrupt:
             self.stdout.write("Interrupted.")
         except SimulationError as exc:
@@ -70,14 +84,20 @@ class Command(BaseCommand):
         """Fail at once, with what to do, when the token is wrong, rather than on every event."""
         reply = client.get("/api/v1/customers", q="C-200001")
         if reply.status == 401:
-            raise SimulationError(f"{client.url} does not know this token (401). Issue one with "
-                                  ".venv/bin/python manage.py issue_token --source simulator")
+            raise SimulationError(
+                f"{client.url} does not know this token (401). Issue one with "
+                ".venv/bin/python manage.py issue_token --source simulator"
+            )
         if reply.status == 403:
-            raise SimulationError(f"The token may not read customers (403: {reply.errors()}). The simulator "
-                                  "needs events:write, customers:read and customers:create.")
+            raise SimulationError(
+                f"The token may not read customers (403: {reply.errors()}). The simulator "
+                "needs events:write, customers:read and customers:create."
+            )
         if reply.status != 200:
-            raise SimulationError(f"{client.url}/api/v1/customers answered {reply.status}: {reply.errors()}. "
-                                  f"Is the console running at {client.url}?")
+            raise SimulationError(
+                f"{client.url}/api/v1/customers answered {reply.status}: {reply.errors()}. "
+                f"Is the console running at {client.url}?"
+            )
 
     def _summarise(self, tally: Tally) -> None:
         style = self.style.ERROR if tally.server_errors else self.style.SUCCESS
