@@ -69,7 +69,8 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     """
     from console.commerce.models import Invoice, Order
 
-    q = " ".join(query.split())
+    # NUL cannot be stored or compared in PostgreSQL text; nobody searches for it.
+    q = " ".join(query.replace("\x00", "").split())
     if len(q) < 2:
         return []
     ranked: list[int] = []

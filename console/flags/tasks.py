@@ -12,4 +12,6 @@ def flags_recompute_task(customer_id: int) -> None:
 
 def flags_recompute_on_commit(*, customer_id: int) -> None:
     """Start the recomputation once the change that calls for it is committed (never on rollback)."""
-    transaction.on_commit(lambda: flags_recompute_task.delay(customer_id))
+    # robust: a broker that is down must not turn the committed change into an error answer
+    # (the customer's flags are then recomputed by the next change, or the nightly run).
+    transaction.on_commit(lambda: flags_recompute_task.delay(customer_id), robust=True)

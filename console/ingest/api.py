@@ -171,9 +171,11 @@ def _decode_large(body: bytes):
         return Answer.error(400, "body", f"The body is not valid UTF-8 (byte {exc.start}).")
 
 
-def _batch_item(token, item: dict) -> Answer:
+def _batch_item(token, item) -> Answer:
     import json
 
+    if not isinstance(item, dict):
+        return Answer.error(400, "body", "Each event in a batch must be a JSON object.")
     if len(json.dumps(item, ensure_ascii=False).encode()) > MAX_EVENT_BYTES:
         return Answer.error(413, "body", f"An event may be at most {MAX_EVENT_BYTES // 1024} KiB.")
     return event_ingest(token=token, payload=item)

@@ -4,6 +4,7 @@ A handler adapts the validated event to a service call and nothing more; the ser
 its record and the timeline entry in the caller's transaction.
 """
 
+import re
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -34,8 +35,8 @@ def _agent(username: str | None):
 def _case(customer, case_ref: str | None):
     if not case_ref:
         return None
-    digits = case_ref.upper().removeprefix("K-").lstrip("0") or "0"
-    case = Case.objects.filter(pk=int(digits), customer=customer).first() if digits.isdigit() else None
+    match = re.fullmatch(r"(?:K-)?0*(\d{1,12})", case_ref.strip(), re.ASCII | re.IGNORECASE)
+    case = Case.objects.filter(pk=int(match[1]), customer=customer).first() if match else None
     if case is None:
         raise EventRejected("data.case_ref", f"This customer has no case {case_ref}.")
     return case

@@ -7,11 +7,13 @@ the owning app's record and the timeline entry commit together or not at all.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS, EventRejected
 from console.ingest.models import ApiToken, InboundEvent, Scope
@@ -46,7 +48,7 @@ def event_parse(raw: bytes) -> dict | Answer:
 
 def json_object(text: str) -> dict | Answer:
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         return Answer.error(400, "body", f"The body is not valid JSON: {exc}.")
     if not isinstance(payload, dict):
@@ -54,14 +56,28 @@ def json_object(text: str) -> dict | Answer:
     return payload
 
 
-def _nul_paths(value, path="") -> list[str]:
-    """Where the payload has a NUL character: no text column can hold one, and no sender means one."""
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_paths(value, path="") -> list[str]:
+    """Where the payload has text no database column can hold: a NUL, or half of a UTF-16
+    surrogate pair (JSON allows "\\ud800"; UTF-8 does not). Keys are text too."""
     if isinstance(value, str):
-        return [path or "body"] if "\x00" in value else []
+        return [path or "body"] if _UNSTORABLE.search(value) else []
     if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _nul_paths(v, f"{path}.{k}" if path else str(k))]
+        found = []
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if _UNSTORABLE.search(key):
+                found.append(path or "body")
+            found.extend(_unstorable_paths(item, here))
+        return found
     if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))]
+        return [p for i, v in enumerate(value) for p in _unstorable_paths(v, f"{path}.{i}" if path else str(i))]
     return []
 
 
@@ -94,9 +110,19 @@ def event_check(*, token: ApiToken, payload: dict) -> dict | Answer:
         return Answer.error(
             422, "type", f"Unknown event type '{event_type[:60]}'. Known types: {', '.join(sorted(EVENT_TYPES))}."
         )
-    nul = _nul_paths(payload)
-    if nul:
-        return Answer(422, {"errors": {path: ["Contains a NUL character (\\u0000)."] for path in nul}})
+    unstorable = _unstorable_paths(payload)
+    if unstorable:
+        return Answer(
+            422,
+            {
+                "errors": {
+                    _UNSTORABLE.sub("?", path): [
+                        "Contains a NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff)."
+                    ]
+                    for path in unstorable
+                }
+            },
+        )
     serializer = EventSerializer(data=payload)
     if not serializer.is_valid():
         return Answer(422, {"errors": flatten_errors(serializer.errors)})
@@ -154,6 +180,7 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
         ) from exc
     except ResolutionError as exc:
         raise _Rejected(Answer.error(422, "customer", str(exc))) from exc
+    customer = _locked_survivor(customer)
     try:
         HANDLERS[event["type"]](
             customer=customer, data=event["data"], occurred_at=event["occurred_at"], source=token.source, raw=payload
@@ -169,6 +196,16 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
     inbound.customer, inbound.response = customer, response
     inbound.save(update_fields=["customer", "response"])
     return Answer(201, response)
+
+
+def _locked_survivor(customer: Customer) -> Customer:
+    """Lock the customer row before anything else is written (the lock order every writer
+    keeps), and follow a merge that committed while this event was being resolved."""
+    while True:
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if not locked.merged_into_id:
+            return locked
+        customer = Customer.objects.get(pk=locked.merged_into_id)
 
 
 def token_authenticate(header: str) -> ApiToken | None:

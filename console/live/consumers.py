@@ -49,7 +49,7 @@ def _viewer(user, customer_id: int | None) -> dict | None:
 def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, int, bool]:
     """Rendered entries after ``after`` (oldest first), the highest seq among them (or
     ``after``), and whether too much was missed to replay (the page then reloads)."""
-    from console.live.fragments import render_entries
+    from console.live.fragments import panels_html, render_entries
     from console.timeline.models import TimelineEntry
 
     limit = settings.LIVE_REPLAY_LIMIT
@@ -60,7 +60,11 @@ def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, 
     )
     if len(entries) > limit:
         return "", after, True
-    return render_entries(entries, finance=finance), (entries[-1].seq if entries else after), False
+    if not entries:
+        return "", after, False
+    # Whatever the missed entries changed (orders, flags) comes along: the panels as they are now.
+    html = render_entries(entries, finance=finance) + panels_html(customer_id, finance=finance)
+    return html, entries[-1].seq, False
 
 
 class ConsoleConsumer(AsyncWebsocketConsumer):
@@ -185,16 +189,17 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
-        if event["seq"] <= self.sent_seq:
-            return  # already sent in a replay
-        self.sent_seq = event["seq"]
-        await self.send(event["finance" if self.me["finance"] else "store"])
+        audience = "finance" if self.me["finance"] else "store"
+        if event["seq"] > self.sent_seq:  # otherwise it was already sent in a replay
+            self.sent_seq = event["seq"]
+            await self.send(event["entry"][audience])
+        await self.send(event["panels"][audience])
 
     async def customer_reload(self, event):
         await self.send(json.dumps({"type": "reload"}))
 
     async def timeline_panels(self, event):
-        await self.send(event["finance" if self.me["finance"] else "store"])
+        await self.send(event["panels"]["finance" if self.me["finance"] else "store"])
 
     async def screen_pop(self, event):
         await self.send(

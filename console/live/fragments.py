@@ -68,24 +68,28 @@ def entry_message(entry: TimelineEntry) -> dict:
     store = finance
     if _needs_redaction(entry):
         store = render_entries([TimelineEntry.objects.select_related("actor_user").get(pk=entry.pk)], finance=False)
-    message = {
-        "type": "timeline.entry",
-        "customer_id": entry.customer_id,
-        "seq": entry.seq,
-        "finance": finance,
-        "store": store,
-    }
+    # The entry part is sent once per connection (by seq); the panels part is always applied:
+    # replacing a panel by id twice changes nothing.
     if entry.kind in PANEL_KINDS:
         customer = Customer.objects.get(pk=entry.customer_id)
-        message["finance"] += _panels(customer, finance=True)
-        message["store"] += _panels(customer, finance=False)
+        panels = {"finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)}
     else:
         activity = render_to_string(
             f"{TEMPLATE}#activity", {"oob": True, "activity": customer_activity(customer_id=entry.customer_id)}
         )
-        message["finance"] += activity
-        message["store"] += activity
-    return message
+        panels = {"finance": activity, "store": activity}
+    return {
+        "type": "timeline.entry",
+        "customer_id": entry.customer_id,
+        "seq": entry.seq,
+        "entry": {"finance": finance, "store": store},
+        "panels": panels,
+    }
+
+
+def panels_html(customer_id: int, *, finance: bool) -> str:
+    """The header and every panel for one audience (sent after a replay, so it is current too)."""
+    return _panels(Customer.objects.get(pk=customer_id), finance=finance)
 
 
 def panels_message(customer_id: int) -> dict:
@@ -93,8 +97,7 @@ def panels_message(customer_id: int) -> dict:
     return {
         "type": "timeline.panels",
         "customer_id": customer_id,
-        "finance": _panels(customer, finance=True),
-        "store": _panels(customer, finance=False),
+        "panels": {"finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)},
     }
 
 

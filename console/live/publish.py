@@ -17,32 +17,34 @@ from console.live.groups import agent_group, customer_group
 log = logging.getLogger(__name__)
 
 
-def group_send(group: str, message: dict) -> None:
-    """Send to a group; a failed push is logged, never raised: the data is committed, and
-    consoles fetch what they miss by sequence number (docs/live.md)."""
+def group_send(group: str, build) -> None:
+    """Build the message and send it to a group. A failure is logged, never raised: the data
+    is committed, the caller has its answer, and consoles catch up by sequence number."""
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:  # noqa: BLE001 - the layer's own errors vary by backend
+        async_to_sync(get_channel_layer().group_send)(group, build())
+    except Exception:  # noqa: BLE001 - rendering or the layer's own errors, whatever the backend
         log.exception("live push to %s failed; consoles will catch up by seq", group)
+
+
+def _after_commit(group: str, build) -> None:
+    transaction.on_commit(lambda: group_send(group, build), robust=True)
 
 
 def entry_published(entry) -> None:
     """A new timeline entry, for everyone viewing its customer."""
-    transaction.on_commit(lambda: group_send(customer_group(entry.customer_id), fragments.entry_message(entry)))
+    _after_commit(customer_group(entry.customer_id), lambda: fragments.entry_message(entry))
 
 
 def flags_published(customer_id: int) -> None:
     """The customer's flags and panels changed (a recomputation, a new order)."""
-    transaction.on_commit(lambda: group_send(customer_group(customer_id), fragments.panels_message(customer_id)))
+    _after_commit(customer_group(customer_id), lambda: fragments.panels_message(customer_id))
 
 
 def customer_reload(customer_id: int) -> None:
     """The customer's timeline was renumbered (a merge): open consoles load the page afresh."""
-    transaction.on_commit(lambda: group_send(customer_group(customer_id), {"type": "customer.reload"}))
+    _after_commit(customer_group(customer_id), lambda: {"type": "customer.reload"})
 
 
 def screen_pop(*, user_id: int, customer_id: int, reason: str) -> None:
     """Open this customer's picture on one agent's screen (an incoming call)."""
-    transaction.on_commit(
-        lambda: group_send(agent_group(user_id), fragments.screen_pop_message(customer_id=customer_id, reason=reason))
-    )
+    _after_commit(agent_group(user_id), lambda: fragments.screen_pop_message(customer_id=customer_id, reason=reason))

@@ -65,7 +65,11 @@ class Ticker:
                 customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
             )
             for console in consoles:
-                await console.on_tick(latest.get(customer_id), viewers)
+                try:
+                    await console.on_tick(latest.get(customer_id), viewers)
+                except Exception:  # noqa: BLE001 - a socket that died without saying so
+                    log.info("dropping a console that failed its tick", exc_info=True)
+                    self.leave(console)
 
 
 _tickers: dict = {}

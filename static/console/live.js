@@ -76,20 +76,25 @@
       control(JSON.parse(text));
       return;
     }
-    var first = /data-seq="(\d+)"/.exec(text);
-    if (first && parseInt(first[1], 10) > lastSeq + 1 && entries()) {
-      // A push went missing before this one: fetch the gap (this entry comes with it).
-      event.preventDefault();
-      resume();
-    }
   });
 
   // Every entry swap passes here: one row per seq, whatever arrives twice.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    // Only live entries (inserted at the top of the list); a whole timeline swapped in by a
+    // form or a filter brings its own state.
+    var target = event.detail.target;
+    if (!target || target.id !== "timeline-entries") return;
     var fragment = event.detail.fragment;
     var entry = fragment && fragment.querySelector ? fragment.querySelector("li.entry") : null;
     if (!entry) return;
     var seq = parseInt(entry.getAttribute("data-seq"), 10);
+    if (seq > lastSeq + 1) {
+      // A push went missing before this one: leave this entry out and fetch the gap, which
+      // brings it along in order. Panels in the same message still apply.
+      event.detail.shouldSwap = false;
+      resume();
+      return;
+    }
     lastSeq = Math.max(lastSeq, seq);
     var list = entries();
     var filter = list ? list.getAttribute("data-channel") : "";

@@ -55,3 +55,8 @@ def test_it_finds_a_customer_by_order_number_and_invoice_number(customer, others
 def test_it_finds_nothing_for_one_letter_or_an_unknown_name(customer):
     assert customer_search(query="j") == []
     assert customer_search(query="Zwaluwstaart") == []
+
+
+def test_a_nul_character_in_the_search_text_is_ignored(customer):
+    assert numbers(customer_search(query="vries\x00")) == ["C-200001"]
+    assert customer_search(query="\x00\x00") == []

@@ -29,3 +29,9 @@ def test_it_requires_a_role(client_as, customer):
 def test_the_search_text_is_escaped(client_as, customer):
     body = client_as("phone").get(reverse("customers:search"), {"q": "<b>x</b>"}).content.decode()
     assert "<b>x</b>" not in body
+
+
+def test_a_nul_character_in_the_search_box_is_not_an_error(client_as, customer):
+    response = client_as("phone").get(reverse("customers:search"), {"q": "vries\x00"})
+    assert response.status_code == 200
+    assert "Jeroen de Vries" in response.content.decode()

@@ -93,9 +93,28 @@ def test_a_10000_character_summary_is_422(api):
 
 
 def test_text_with_a_nul_byte_is_422(api):
-    assert errors(api.post(interaction(summary="hallo\x00daar")), 422) == {
-        "data.summary": ["Contains a NUL character (\\u0000)."]
-    }
+    assert "NUL" in errors(api.post(interaction(summary="hallo\x00daar")), 422)["data.summary"][0]
+
+
+def test_a_nul_in_a_field_name_is_422(api):
+    body = interaction()
+    body["data"]["ex\x00tra"] = 1
+    assert "NUL" in errors(api.post(body), 422)["data"][0]
+
+
+def test_a_lone_surrogate_is_422(api):
+    raw = json.dumps(interaction(summary="x")).replace('"x"', '"\\ud800"')
+    assert "surrogate" in errors(api.post(None, raw=raw), 422)["data.summary"][0]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_400(api, constant):
+    raw = json.dumps(invoice()).replace('"740.00"', constant)
+    assert "not a JSON number" in errors(api.post(None, raw=raw), 400)["body"][0]
+
+
+def test_a_case_ref_with_odd_digits_is_422(api):
+    assert "data.case_ref" in errors(api.post(interaction(case_ref="K-\u00b2")), 422)
 
 
 def test_invalid_utf8_is_400(api):

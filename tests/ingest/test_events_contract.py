@@ -223,3 +223,10 @@ def test_the_timeline_api_names_the_case_an_entry_belongs_to(api, customer):
     api.post(interaction(case_ref=case.reference))
     entries = api.get(f"/api/v1/customers/{customer.pk}/timeline").json()
     assert [e["case_ref"] for e in entries] == [case.reference, case.reference]
+
+
+def test_a_batch_item_that_is_not_an_object_is_answered_alone(api, customer):
+    response = api.post({"events": [42, interaction(id="ok-1")]}, path="/api/v1/events/batch")
+    assert response.status_code == 207
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [400, 201]
