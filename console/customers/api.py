@@ -177,8 +177,14 @@ class TimelineView(_ReadEndpoint):
         operation_id="customers_timeline",
         summary="Timeline entries after a sequence number, oldest first",
         parameters=[
-            OpenApiParameter("after", int, description="Return entries with seq greater than this (0)."),
-            OpenApiParameter("limit", int, description="At most this many (100, at most 1000)."),
+            OpenApiParameter(
+                "after", {"type": "integer", "minimum": 0}, description="Return entries with seq greater than this (0)."
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 1000},
+                description="At most this many (100, at most 1000).",
+            ),
         ],
         responses={200: serializers.ListSerializer(child=EntryOut()), **READ_ERRORS},
     )
@@ -245,7 +251,11 @@ class CreditCheckView(_ReadEndpoint):
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(request.query_params.get(name, default)), low), high)
-    except (TypeError, ValueError):
+    """A whole number from the query string; anything else is an error (a sync cursor that
+    silently restarted from 0 would re-read everything)."""
+    raw = request.query_params.get(name)
+    if raw is None:
         return default
+    if not raw.isascii() or not raw.isdigit():
+        raise UnknownParameter({name: [f"Must be a whole number from {low} to {high}."]})
+    return min(max(int(raw), low), high)

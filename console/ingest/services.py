@@ -175,7 +175,7 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
                 409,
                 "customer",
                 str(exc),
-                candidates=[{"id": c.pk, "customer_number": c.customer_number, "name": c.name} for c in exc.candidates],
+                candidates=_candidates(exc.candidates, with_names=token.allows(Scope.CUSTOMERS_READ)),
             )
         ) from exc
     except ResolutionError as exc:
@@ -196,6 +196,14 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
     inbound.customer, inbound.response = customer, response
     inbound.save(update_fields=["customer", "response"])
     return Answer(201, response)
+
+
+def _candidates(customers, *, with_names: bool) -> list[dict]:
+    """Whom the identifiers point at; names only for tokens that may read customers anyway."""
+    return [
+        {"id": c.pk, "customer_number": c.customer_number, **({"name": c.name} if with_names else {})}
+        for c in customers
+    ]
 
 
 def _locked_survivor(customer: Customer) -> Customer:

@@ -113,8 +113,8 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             message = json.loads(text_data or "{}")
         except ValueError:
             return
-        if not isinstance(message, dict) or self.customer_id is None:
-            return
+        if not isinstance(message, dict) or self.customer_id is None or not getattr(self, "joined", None):
+            return  # nothing to answer on a refused or customer-less subscription
         if message.get("type") == "resume":
             after = message.get("after")
             await self._replay(after if isinstance(after, int) and after >= 0 else 0)

@@ -70,6 +70,8 @@ class RedisPresence:
                 seen, about = self._keys(customer_id)
                 pipe.zadd(seen, {conn: now})
                 pipe.hset(about, conn, json.dumps(info))
+                pipe.expire(seen, 3600)
+                pipe.expire(about, 3600)
             await pipe.execute()
 
     async def leave(self, customer_id: int, conn: str) -> int:

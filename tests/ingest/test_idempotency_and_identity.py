@@ -127,3 +127,10 @@ def test_fifty_threads_sending_one_event_make_one_record(make_user):
     assert len({json.dumps(body, sort_keys=True) for _, body in results}) == 1
     assert InboundEvent.objects.count() == 1
     assert TimelineEntry.objects.filter(customer=customer).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_timeline_cursor_refuses_a_bad_after(api, customer):
+    response = api.get(f"/api/v1/customers/{customer.pk}/timeline", after="abc")
+    assert response.status_code == 422
+    assert "whole number" in response.json()["errors"]["after"][0]

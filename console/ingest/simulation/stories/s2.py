@@ -1,0 +1,70 @@
+"""S2 — Mail that keeps coming back: a returned letter is a signal every channel sees."""
+
+from collections.abc import Iterator
+
+from .scene import SANNE, Scene, Step, address_line, said
+
+
+def s2(scene: Scene) -> Iterator[Step]:
+    yield _letter_returned(scene)
+    yield _tweet_arrives(scene)
+    yield _webcare_replies(scene)
+
+
+def _letter_returned(scene: Scene) -> Step:
+    return Step(
+        "The post room scans a second returned letter for Sanne Jansen: it is on her timeline within a "
+        "second, for webcare, phone and store alike; the address stays undeliverable.",
+        [
+            scene.event(
+                "mail.returned",
+                {"customer_number": SANNE},
+                {
+                    "mail_ref": "INV-2026-881 herinnering",
+                    "reason": "addressee_unknown",
+                    "address": "Dorpsstraat 1, 1234 AB Ergens",
+                },
+            )
+        ],
+        check=lambda s: address_line(s, SANNE),
+    )
+
+
+def _tweet_arrives(scene: Scene) -> Step:
+    return Step(
+        "Sanne tweets about it. Webcare sees the tweet with both returned letters right below it, the "
+        "data-quality task, and a prompt to confirm her address.",
+        [
+            scene.event(
+                "interaction.recorded",
+                {"handle": {"network": "twitter", "value": "@sjansen"}},
+                said(
+                    "twitter",
+                    "Public post: letters keep coming for someone who does not live here",
+                    "@klantbeeld Alweer een brief voor iemand die hier niet woont. Twee keer 'retour afzender' "
+                    "op de envelop gezet, maar ze blijven komen. Leest iemand dat eigenlijk?",
+                ),
+            )
+        ],
+    )
+
+
+def _webcare_replies(scene: Scene) -> Step:
+    return Step(
+        "Webcare replies on Twitter; correcting the address in the console clears the flag and is "
+        "itself recorded on the timeline.",
+        [
+            scene.event(
+                "interaction.recorded",
+                {"handle": {"network": "twitter", "value": "@sjansen"}},
+                {
+                    "channel": "twitter",
+                    "direction": "outbound",
+                    "agent": "webcare",
+                    "summary": "Replied: sorry, we will correct the address; asked for details by DM",
+                    "body": "@sjansen Sorry, dat had niet mogen gebeuren. We zien beide retourbrieven. Stuur je "
+                    "ons een DM met het juiste adres? Dan passen we het meteen aan. ^Lotte",
+                },
+            )
+        ],
+    )
