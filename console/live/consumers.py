@@ -170,13 +170,12 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.shown = others
         people = format_html_join(
             " ",
-            '<span class="viewer{}">{} <small>{} · {}</small>{}</span>',
+            '<span class="viewer{}">{} <small>{}</small>{}</span>',
             (
                 (
                     " typing" if v["typing"] else "",
                     v["name"],
-                    v["role"],
-                    v["channel"],
+                    v["role"] if v["role"] == v["channel"] else f"{v['role']} · {v['channel']}",
                     " is typing…" if v["typing"] else "",
                 )
                 for v in others
