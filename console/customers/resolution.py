@@ -8,7 +8,7 @@ social handle — and every identifier the event brings that the customer lacks 
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from console.customers.models import Customer, Identifier
@@ -90,6 +90,8 @@ def _matches(ref: CustomerRef) -> list[Customer]:
 
 def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tuple[Customer, bool]:
     """Return (customer, created). Raises NoCustomerMatch or IdentityConflict."""
+    if may_create:
+        _identifiers_lock(ref)
     by_number = None
     if ref.customer_number:
         by_number = Customer.objects.filter(customer_number=ref.customer_number).first()
@@ -114,6 +116,21 @@ def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tupl
         )
     _attach_new_identifiers(customer, ref, taken={m.pk for m in matches} - {customer.pk})
     return customer, False
+
+
+def _identifiers_lock(ref: CustomerRef) -> None:
+    """Two events about the same new person, at the same moment, must not create two records:
+    on PostgreSQL each identifier is locked (until the transaction ends) before it is looked up.
+    Sorted, so two events never wait on each other crosswise. SQLite runs one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        {f"{kind}:{namespace}:{value}" for kind, namespace, value in ref.identifiers}
+        | ({f"number:{ref.customer_number}"} if ref.customer_number else set())
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def _attach_new_identifiers(customer: Customer, ref: CustomerRef, *, taken: set[int]) -> None:

@@ -134,3 +134,36 @@ def test_the_timeline_cursor_refuses_a_bad_after(api, customer):
     response = api.get(f"/api/v1/customers/{customer.pk}/timeline", after="abc")
     assert response.status_code == 422
     assert "whole number" in response.json()["errors"]["after"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_about_one_new_person_at_once_create_one_customer(make_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent creation is tested on PostgreSQL (set DATABASE_URL)")
+    from django.test import Client
+
+    _, token = ApiToken.issue(source="chatbot", scopes=["events:write", "customers:create"])
+    barrier, statuses = threading.Barrier(10), []
+
+    def send(n):
+        body = json.dumps(interaction(id=f"bot-{n}", customer={"email": "nieuw@example.nl", "name": "Nieuwe Klant"}))
+        barrier.wait()
+        try:
+            response = Client().post(
+                "/api/v1/events",
+                data=body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [201] * 10
+    assert Customer.objects.filter(identifiers__value="nieuw@example.nl").count() == 1
+    assert TimelineEntry.objects.count() == 10
