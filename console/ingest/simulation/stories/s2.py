@@ -32,8 +32,8 @@ def _letter_returned(scene: Scene) -> Step:
 
 def _tweet_arrives(scene: Scene) -> Step:
     return Step(
-        "Sanne tweets about it. Webcare sees the tweet with both returned letters right below it, the "
-        "data-quality task, and a prompt to confirm her address.",
+        "Sanne tweets about it. Webcare sees the tweet arrive live, with both returned letters right "
+        "below it and the address flagged undeliverable in the header.",
         [
             scene.event(
                 "interaction.recorded",
@@ -51,8 +51,8 @@ def _tweet_arrives(scene: Scene) -> Step:
 
 def _webcare_replies(scene: Scene) -> Step:
     return Step(
-        "Webcare replies on Twitter; correcting the address in the console clears the flag and is "
-        "itself recorded on the timeline.",
+        "Webcare replies on Twitter; the reply is on the timeline too. (Confirming or correcting the "
+        "address from the console comes with the cases and messages work.)",
         [
             scene.event(
                 "interaction.recorded",

@@ -69,8 +69,9 @@ def _passport_mismatch(scene: Scene) -> Step:
 
 def _callback_answered_by_sms(scene: Scene, callback: str | None) -> Step:
     return Step(
-        "The missed callback was texted a new time; Ahmed answers by SMS and the reply lands on the "
-        "callback case." + ("" if callback else UNLINKED),
+        "Ahmed answers by SMS about his promised callback; the reply lands on the callback case. "
+        "(Texting a new time automatically when a callback will be missed comes with the cases work.)"
+        + ("" if callback else UNLINKED),
         [
             scene.event(
                 "interaction.recorded",

@@ -15,7 +15,7 @@ from ..traffic import AMSTERDAM, now_iso, today
 
 JEROEN, SANNE, FATIMA, PIETER, AHMED, MARIEKE = (f"C-20000{n}" for n in range(1, 7))
 
-UNLINKED = " [Not linked to the case: the reading API gives integrators no case numbers.]"
+UNLINKED = " [Not linked to the case: no case number found on this customer's timeline.]"
 
 
 @dataclass
