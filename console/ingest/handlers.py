@@ -102,19 +102,16 @@ def call_ended(*, customer, data, occurred_at, source, raw):
 
 
 def order_changed(*, customer, data, occurred_at, source, raw):
-    try:
-        commerce.order_record(
-            customer_id=customer.pk,
-            order_number=data["order_number"],
-            status=data["status"],
-            lines=data["lines"],
-            total=data["total"],
-            currency=data["currency"],
-            occurred_at=occurred_at,
-            source=source,
-        )
-    except commerce.CommerceError as exc:
-        raise EventRejected(exc.field, str(exc)) from exc
+    commerce.order_record(
+        customer_id=customer.pk,
+        order_number=data["order_number"],
+        status=data["status"],
+        lines=data["lines"],
+        total=data["total"],
+        currency=data["currency"],
+        occurred_at=occurred_at,
+        source=source,
+    )
 
 
 def invoice_issued(*, customer, data, occurred_at, source, raw):
@@ -147,19 +144,16 @@ def payment_received(*, customer, data, occurred_at, source, raw):
 
 
 def return_changed(*, customer, data, occurred_at, source, raw):
-    try:
-        commerce.return_record(
-            customer_id=customer.pk,
-            return_number=data["return_number"],
-            order_number=data["order_number"],
-            lines=data["lines"],
-            reason=data["reason"],
-            status=data["status"],
-            occurred_at=occurred_at,
-            source=source,
-        )
-    except commerce.CommerceError as exc:
-        raise EventRejected(exc.field, str(exc)) from exc
+    commerce.return_record(
+        customer_id=customer.pk,
+        return_number=data["return_number"],
+        order_number=data["order_number"],
+        lines=data["lines"],
+        reason=data["reason"],
+        status=data["status"],
+        occurred_at=occurred_at,
+        source=source,
+    )
 
 
 MAIL_REASONS = {"addressee_unknown": "Addressee unknown", "moved": "Moved", "refused": "Refused", "other": "Other"}

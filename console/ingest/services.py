@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from console.commerce.services import CommerceError
 from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS, EventRejected
@@ -185,7 +186,9 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
         HANDLERS[event["type"]](
             customer=customer, data=event["data"], occurred_at=event["occurred_at"], source=token.source, raw=payload
         )
-    except EventRejected as exc:
+    except (EventRejected, CommerceError) as exc:
+        # The event is well-formed but does not fit the records (an unknown order, an invoice
+        # of another customer): the handler or the owning service says which field.
         raise _Rejected(Answer.error(422, exc.field, str(exc))) from exc
     entry = recorded.get()
     response = {
