@@ -122,7 +122,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}]},
+            # health_check_interval: a pooled connection idle for a second is pinged before use,
+            # so after a Redis restart dead connections are replaced instead of failing a console.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS, "health_check_interval": 1}]
+            },
         }
     }
 else:

@@ -45,7 +45,7 @@ class RedisPresence:
     def __init__(self, url: str):
         import redis.asyncio as redis
 
-        self.redis = redis.from_url(url, max_connections=settings.REDIS_MAX_CONNECTIONS)
+        self.redis = redis.from_url(url, max_connections=settings.REDIS_MAX_CONNECTIONS, health_check_interval=1)
 
     @staticmethod
     def _keys(customer_id: int) -> tuple[str, str]:
