@@ -115,11 +115,15 @@ def start_fleet(stack, cookie):
 
 
 def assert_caught_up(customers, clients, fleet):
-    """Wait (up to 20 s) until every client holds every committed entry; then exactly once, nothing else."""
+    """Wait (up to 45 s) until every client holds every committed entry; then exactly once, nothing else.
+
+    After a Redis restart each server process works through its stale pooled connections; on a
+    loaded 2-core machine (the whole suite running) that has taken more than 20 s for one client.
+    """
     expected = committed([c.pk for c in customers])
     total = sum(len(v) for v in expected.values())
     started = time.monotonic()
-    wait_for(lambda: not compare(clients, expected), timeout=20, interval=0.2)
+    wait_for(lambda: not compare(clients, expected), timeout=45, interval=0.2)
     took = time.monotonic() - started
     fleet.stop()
     problems = compare(clients, expected)
