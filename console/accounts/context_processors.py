@@ -5,6 +5,5 @@ def roles(request):
     user = request.user
     return {
         "user_roles": role_names(user),
-        "can_view_invoices": user.is_authenticated and user.has_perm(Capability.VIEW_INVOICES),
         "can_record": user.is_authenticated and user.has_perm(Capability.RECORD_INTERACTIONS),
     }

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.customers.models import Address, Customer, Identifier
-from console.customers.resolution import _survivor
 from console.customers.selectors import customer_search
 from console.flags.models import Flag
 from console.ingest.api import READ_ERRORS
@@ -130,7 +129,7 @@ class _ReadEndpoint(APIView):
             )
 
     def customer(self, pk) -> Customer:
-        return _survivor(get_object_or_404(Customer, pk=pk))
+        return get_object_or_404(Customer, pk=pk).survivor()
 
 
 class CustomerSearchView(_ReadEndpoint):

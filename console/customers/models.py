@@ -49,6 +49,18 @@ class Customer(models.Model):
     def get_absolute_url(self):
         return reverse("customers:picture", args=[self.pk])
 
+    def survivor(self) -> "Customer":
+        """The record that answers for this one: itself, or the one it was merged into.
+
+        Merges keep one hop (customers.merge re-points older merges), so this is usually
+        one query at most; the guard only stops a loop in damaged data.
+        """
+        customer, seen = self, set()
+        while customer.merged_into_id and customer.pk not in seen:
+            seen.add(customer.pk)
+            customer = Customer.objects.get(pk=customer.merged_into_id)
+        return customer
+
 
 class Identifier(models.Model):
     """Something a source system knows the customer by, stored normalised."""

@@ -57,15 +57,6 @@ class CustomerRef:
         return ref
 
 
-def _survivor(customer: Customer) -> Customer:
-    """A merged-away record answers for the record it was merged into."""
-    seen = set()
-    while customer.merged_into_id and customer.pk not in seen:
-        seen.add(customer.pk)
-        customer = Customer.objects.get(pk=customer.merged_into_id)
-    return customer
-
-
 def _matches(ref: CustomerRef) -> list[Customer]:
     """Customers the event's identifiers (other than the number) point at, most trusted first."""
     if not ref.identifiers:
@@ -82,7 +73,7 @@ def _matches(ref: CustomerRef) -> list[Customer]:
     by_id = Customer.objects.in_bulk(ids)
     survivors = []
     for pk in ids:
-        customer = _survivor(by_id[pk])
+        customer = by_id[pk].survivor()
         if customer not in survivors:
             survivors.append(customer)
     return survivors
@@ -99,7 +90,7 @@ def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tupl
             raise NoCustomerMatch(f"No customer has number {ref.customer_number}.")
     matches = _matches(ref)
     if by_number is not None:
-        customer = _survivor(by_number)
+        customer = by_number.survivor()
     elif len(matches) > 1:
         raise IdentityConflict(
             "The identifiers point at different customers; merge them in the console, "

@@ -28,9 +28,7 @@ def customer_for_user(user, customer_id: int, *, follow_merge: bool = False) -> 
     if not user.is_authenticated or not user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied("Your role does not allow viewing customers.")
     customer = get_object_or_404(Customer, pk=customer_id)
-    while follow_merge and customer.merged_into_id:
-        customer = Customer.objects.get(pk=customer.merged_into_id)
-    return customer
+    return customer.survivor() if follow_merge else customer
 
 
 def _identifier_matches(query: str) -> Q | None:

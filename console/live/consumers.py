@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
-from console.live import presence
+from console.live import presence, publish
 from console.live.groups import agent_group, customer_group
 from console.live.ticker import ticker
 
@@ -151,9 +151,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     async def _presence_changed(self, count: int):
         if count <= settings.LIVE_PRESENCE_SHOWN:
-            await self.channel_layer.group_send(
-                customer_group(self.customer_id), {"type": "presence.changed", "sender": self.channel_name}
-            )
+            await publish.presence_changed(customer_id=self.customer_id, sender=self.channel_name)
 
     async def presence_changed(self, event):
         if event["sender"] != self.channel_name:

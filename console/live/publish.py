@@ -40,6 +40,13 @@ def flags_published(customer_id: int) -> None:
     _after_commit(customer_group(customer_id), lambda: fragments.panels_message(customer_id))
 
 
+async def presence_changed(*, customer_id: int, sender: str) -> None:
+    """Someone arrived, started typing or left: the others on this customer look again.
+
+    Not a change to any record, so nothing to wait for; sent at once from the consumer."""
+    await get_channel_layer().group_send(customer_group(customer_id), {"type": "presence.changed", "sender": sender})
+
+
 def customer_reload(customer_id: int) -> None:
     """The customer's timeline was renumbered (a merge): open consoles load the page afresh."""
     _after_commit(customer_group(customer_id), lambda: {"type": "customer.reload"})
