@@ -12,6 +12,11 @@ class AuditEvent(models.Model):
         RECORDED_INTERACTION = "recorded_interaction", "Recorded interaction"
         OPENED_RETURN = "opened_return", "Opened return"
         MERGED_CUSTOMERS = "merged_customers", "Merged customers"
+        OVERRODE_FLAG = "overrode_flag", "Overrode a flag"
+        OVERRIDE_LAPSED = "override_lapsed", "Flag override lapsed"
+        DECIDED_CREDIT = "decided_credit", "Decided a credit approval"
+        SENT_STATEMENT = "sent_statement", "Sent an invoice statement"
+        CHANGED_FLAG_POLICY = "changed_flag_policy", "Changed the flag thresholds"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -75,6 +75,8 @@ class Invoice(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     issued_on = models.DateField()
     due_on = models.DateField()
+    # Statements that listed this invoice while it was overdue; enough of them put credit on hold.
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-issued_on", "-id"]

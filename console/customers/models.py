@@ -77,6 +77,9 @@ class Identifier(models.Model):
     namespace = models.CharField(max_length=40, blank=True)
     value = models.CharField(max_length=254)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An e-mail address that bounced is kept (it still identifies the customer) but not written to.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_evidence = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["kind", "value"]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from console.live import presence, publish
-from console.live.groups import agent_group, customer_group
+from console.live.groups import agent_group, customer_group, managers_group
 from console.live.ticker import ticker
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def _viewer(user, customer_id: int | None) -> dict | None:
         return None
     info = {
         "finance": user.has_perm(Capability.VIEW_INVOICES),
+        "manager": user.has_perm(Capability.MANAGE_FLAGS),
         "name": user.get_full_name() or user.username,
         "role": ", ".join(role_names(user)) or "admin",
         "channel": agent_channel(user),
@@ -84,6 +85,8 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if not self.me["exists"]:
             return await self.close(code=UNKNOWN_CUSTOMER)
         self.joined = [agent_group(self.user.pk)]
+        if self.me["manager"]:
+            self.joined.append(managers_group())
         if self.customer_id is not None:
             self.joined.append(customer_group(self.customer_id))
         for group in self.joined:

@@ -14,3 +14,8 @@ def agent_group(user_id: int) -> str:
 def team_group(team: str) -> str:
     """A team's case queue."""
     return f"team.{team}"
+
+
+def managers_group() -> str:
+    """Every online manager: approvals waiting for a decision, the dashboard's changes."""
+    return "managers"

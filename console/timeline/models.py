@@ -40,6 +40,11 @@ class TimelineEntry(models.Model):
         WEB_VISIT = "web_visit", "Web visit"
         MERGE = "merge", "Records merged"
         ADDRESS = "address", "Address"
+        EMAIL_BOUNCED = "email_bounced", "E-mail bounced"
+        FLAG = "flag", "Flag"
+        CREDIT_APPROVAL = "credit_approval", "Credit approval"
+        MESSAGE = "message", "Message"
+        STATEMENT = "statement", "Invoice statement"
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", "Inbound"
