@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_identifier_bounce_evidence_identifier_bounced_at'),
+        ('customers', '0004_email_bounces'),
         ('flags', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
