@@ -108,6 +108,7 @@ class FlagChange(models.Model):
     level_before = models.CharField(max_length=15, choices=Flag.Level.choices, blank=True)
     level = models.CharField(max_length=15, choices=Flag.Level.choices)
     reason = models.CharField(max_length=300)
+    reason_without_amounts = models.CharField(max_length=300, blank=True)
     because = models.CharField(max_length=200, blank=True)
     changed_at = models.DateTimeField(db_index=True)
     changed_by = models.ForeignKey(
@@ -120,6 +121,9 @@ class FlagChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.level_before or '-'} → {self.level}"
+
+    def reason_for(self, *, finance: bool) -> str:
+        return self.reason if finance or not self.reason_without_amounts else self.reason_without_amounts
 
 
 class FlagPolicy(models.Model):
@@ -160,7 +164,10 @@ class FlagPolicy(models.Model):
         max_digits=12, decimal_places=2, default=Decimal("5000"), help_text="Credit check: above this, approval."
     )
     check_watch_limit = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("500"), help_text="Credit check on watch: above this, approval."
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("500"),
+        help_text="Credit check on watch: above this, approval.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
