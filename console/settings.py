@@ -10,6 +10,7 @@ deployment.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,8 +48,10 @@ INSTALLED_APPS = [
     "console.commerce",
     "console.cases",
     "console.flags",
+    "console.messaging",
     "console.ingest",
     "console.live",
+    "console.dashboard",
     "console.demo",
     "rest_framework",
     "drf_spectacular",
@@ -141,7 +144,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that died (kill -9, power loss) is delivered again by Redis once its
+# visibility_timeout (seconds) has passed; keep that longer than the longest task, or a slow task
+# runs twice (ours are safe to). JSON, e.g. the worker-death test's short
+# {"visibility_timeout": 2, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}.
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600})
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The nightly flag recomputation works through this many consecutive customer ids per transaction.
+FLAGS_RECOMPUTE_CHUNK = env.int("FLAGS_RECOMPUTE_CHUNK", default=10_000)
+# Hosts credit-approval webhooks may be sent to ("orders.example.nl", or ".example.nl" for its
+# subdomains); empty: no webhooks, order systems read the decision with GET.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# The periodic jobs (celery beat in the full stack; `manage.py run_periodic NAME` in the
+# embedded mode, or from cron). Every job is idempotent: running one twice changes nothing more.
+CELERY_BEAT_SCHEDULE = {
+    # Overdue complaints go before the managers, each once (docs/cases.md).
+    "complaints-escalate": {"task": "console.cases.tasks.complaints_escalate_overdue_task", "schedule": 300.0},
+    # Time alone turns an invoice overdue and an ID document expired: all flags, every night.
+    "flags-nightly": {"task": "console.flags.tasks.flags_recompute_all_task", "schedule": crontab(hour=2, minute=0)},
+    # Overrides lapse by themselves; this takes the lapsed ones off the badges and out of the history.
+    "flags-overrides-lapse": {"task": "console.flags.tasks.flags_overrides_lapse_task", "schedule": 60.0},
+    # Invoice statements (docs/messaging.md): daily; sends only on and just after STATEMENT_DAY_OF_MONTH.
+    "statements": {"task": "console.messaging.tasks.statements_send_due_task", "schedule": crontab(minute=0, hour=7)},
+    # Messages whose task went missing (broker down at commit, worker gone): handed over again / marked unknown.
+    "messages-resume-stalled": {"task": "console.messaging.tasks.messages_resume_stalled_task", "schedule": 300.0},
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -217,8 +244,6 @@ PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="NL")
 # How many timeline entries the customer picture shows per page ("older" loads more).
 TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=30)
 # First flag rules (a later issue makes them editable by an admin).
-CREDIT_HOLD_DAYS_OVERDUE = env.int("CREDIT_HOLD_DAYS_OVERDUE", default=30)
-CREDIT_HOLD_AMOUNT_OPEN = env.int("CREDIT_HOLD_AMOUNT_OPEN", default=500)
 
 # The shared cache: Redis in the full stack (the API rate limit counts there, across
 # processes), process memory in the embedded mode.
@@ -241,6 +266,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Klantbeeld event API",
     "DESCRIPTION": "How source systems feed the customer picture, and read it back. See docs/api.md.",
     "VERSION": "1.0.0",
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "FlagLevelEnum": "console.flags.models.Flag.Level",
+        "CreditDecisionEnum": ["allowed", "needs_approval", "refused"],
+        "DecisionAtRequestEnum": ["needs_approval", "refused"],
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -258,6 +289,31 @@ LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
 LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
 # How many colleagues the presence line names ("Also here: ...").
 LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
-# Credit check: order amounts above these need a manager's approval.
-CREDIT_CHECK_WATCH_LIMIT = env.int("CREDIT_CHECK_WATCH_LIMIT", default=500)
-CREDIT_CHECK_OK_LIMIT = env.int("CREDIT_CHECK_OK_LIMIT", default=5000)
+
+# Outbound messages and invoice statements (docs/messaging.md).
+# E-mail goes through Django's e-mail backend: printed to the console unless EMAIL_BACKEND says
+# otherwise (django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST... in production).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Klantenservice <klantenservice@klantbeeld.example>")
+# One delivery backend per channel, by dotted path; issue 7 adds SMS and HTTP gateways here.
+MESSAGING_BACKENDS = {
+    "email": env("MESSAGING_EMAIL_BACKEND", default="console.messaging.backends.email.DjangoEmailBackend"),
+    "post": env("MESSAGING_POST_BACKEND", default="console.messaging.backends.letters.FolderLetterBackend"),
+}
+# Where the folder backend leaves letters for the print room.
+LETTERS_DIR = env("LETTERS_DIR", default=str(BASE_DIR / "var" / "letters"))
+# Statements go out on this day of the month (a missed run still sends up to STATEMENT_LATE_DAYS
+# later), for the calendar month, by these channels.
+STATEMENT_DAY_OF_MONTH = env.int("STATEMENT_DAY_OF_MONTH", default=1)
+STATEMENT_LATE_DAYS = env.int("STATEMENT_LATE_DAYS", default=3)
+STATEMENT_CHANNELS = env.list("STATEMENT_CHANNELS", default=["email", "post"])
+# The safety net for messages whose task went missing (messaging.services.messages_resume_stalled).
+MESSAGE_REQUEUE_AFTER_MINUTES = env.int("MESSAGE_REQUEUE_AFTER_MINUTES", default=30)
+MESSAGE_SENDING_TIMEOUT_MINUTES = env.int("MESSAGE_SENDING_TIMEOUT_MINUTES", default=120)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from console.commerce import views as commerce_views
 from console.customers import api as customer_api
 from console.customers import views as customer_views
+from console.flags import api as flags_api
 from console.ingest import api as ingest_api
 from console.timeline import views as timeline_views
 
@@ -15,6 +17,8 @@ customer_patterns = [
     path("", customer_views.search, name="search"),
     path("<int:customer_id>/", customer_views.picture, name="picture"),
     path("<int:customer_id>/merge/", customer_views.merge, name="merge"),
+    path("<int:customer_id>/address/<int:address_id>/confirm/", customer_views.confirm_address, name="address-confirm"),
+    path("<int:customer_id>/address/<int:address_id>/correct/", customer_views.correct_address, name="address-correct"),
     path("<int:customer_id>/timeline/", timeline_views.timeline, name="timeline"),
     path("<int:customer_id>/record/", timeline_views.record, name="record"),
     path("<int:customer_id>/lines/<int:line_id>/return/", commerce_views.open_return, name="open-return"),
@@ -26,14 +30,19 @@ api_patterns = [
     path("customers", customer_api.CustomerSearchView.as_view(), name="customers"),
     path("customers/<int:pk>", customer_api.CustomerDetailView.as_view(), name="customer"),
     path("customers/<int:pk>/timeline", customer_api.TimelineView.as_view(), name="timeline"),
-    path("customers/<int:pk>/credit-check", customer_api.CreditCheckView.as_view(), name="credit-check"),
+    path("customers/<int:pk>/credit-check", flags_api.CreditCheckView.as_view(), name="credit-check"),
+    path("customers/<int:pk>/credit-approvals", flags_api.CreditApprovalsView.as_view(), name="credit-approvals"),
+    path("credit-approvals/<int:pk>", flags_api.CreditApprovalView.as_view(), name="credit-approval"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    # Integrators get JSON for a wrong path too, not the console's HTML 404 page.
+    # Integrators get JSON for a wrong path too, not the console's HTML 404 page (nor, for a
+    # POST, the CSRF refusal meant for browsers).
     re_path(
         r"^.*$",
-        lambda request: JsonResponse(
-            {"errors": {"path": [f"No API endpoint at {request.path} (see /api/v1/docs)."]}}, status=404
+        csrf_exempt(
+            lambda request: JsonResponse(
+                {"errors": {"path": [f"No API endpoint at {request.path} (see /api/v1/docs)."]}}, status=404
+            )
         ),
     ),
 ]
@@ -42,6 +51,10 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", RedirectView.as_view(pattern_name="customers:search"), name="home"),
     path("customers/", include((customer_patterns, "customers"))),
+    path("cases/", include("console.cases.urls")),
+    path("messages/", include("console.messaging.urls")),
+    path("flags/", include("console.flags.urls")),
+    path("dashboard/", include("console.dashboard.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

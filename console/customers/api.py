@@ -1,10 +1,7 @@
-"""The reading side of the API: search, profile, timeline cursor and credit check."""
+"""The reading side of the API: search, profile and timeline cursor (the credit check: flags/api.py)."""
 
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,14 +12,14 @@ from console.flags.models import Flag
 from console.ingest.api import READ_ERRORS
 from console.ingest.auth import rate_limit_check
 from console.ingest.models import Scope
-from console.ingest.schemas import CURRENCIES
 from console.timeline.models import TimelineEntry
 
 
 class IdentifierOut(serializers.ModelSerializer):
     class Meta:
         model = Identifier
-        fields = ["kind", "namespace", "value"]
+        fields = ["kind", "namespace", "value", "bounced_at"]
+        extra_kwargs = {"bounced_at": {"help_text": "When e-mail to this address bounced; null while it works."}}
 
 
 class AddressOut(serializers.ModelSerializer):
@@ -41,9 +38,42 @@ class AddressOut(serializers.ModelSerializer):
 
 
 class FlagOut(serializers.ModelSerializer):
+    level = serializers.ChoiceField(
+        source="effective_level",
+        choices=Flag.Level.choices,
+        help_text="The level that counts: a manager's override while it lasts, else the computed level.",
+    )
+    computed_level = serializers.ChoiceField(source="level", choices=Flag.Level.choices)
+    override = serializers.SerializerMethodField()
+
     class Meta:
         model = Flag
-        fields = ["kind", "level", "reason", "computed_at"]
+        fields = [
+            "kind",
+            "level",
+            "reason",
+            "computed_level",
+            "computed_at",
+            "changed_at",
+            "changed_because",
+            "override",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "level": {"type": "string"},
+                "reason": {"type": "string"},
+                "until": {"type": "string", "format": "date-time"},
+            },
+        }
+    )
+    def get_override(self, flag):
+        if not flag.overridden:
+            return None
+        return {"level": flag.override_level, "reason": flag.override_reason, "until": flag.override_until.isoformat()}
 
 
 class CustomerBrief(serializers.ModelSerializer):
@@ -149,9 +179,9 @@ class CustomerSearchView(_ReadEndpoint):
         responses={200: CustomerBrief(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        if "q" not in request.query_params:
+        query = request.query_params.get("q", "").strip()[:200]
+        if not query:
             return Response({"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}, status=422)
-        query = request.query_params["q"][:200]
         return Response(CustomerBrief(customer_search(query=query), many=True).data)
 
 
@@ -196,57 +226,6 @@ class TimelineView(_ReadEndpoint):
             .order_by("seq")[:limit]
         )
         return Response(EntryOut(entries, many=True).data)
-
-
-class CreditCheckOut(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["allowed", "needs_approval", "refused"])
-    reasons = serializers.ListField(child=serializers.CharField())
-    credit_level = serializers.CharField()
-
-
-class CreditCheckView(_ReadEndpoint):
-    parameters = ("amount", "currency")
-
-    @extend_schema(
-        operation_id="customers_credit_check",
-        summary="May this customer place an order of this amount?",
-        parameters=[
-            OpenApiParameter(
-                "amount",
-                {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
-                required=True,
-                description="The order amount, e.g. 900.00",
-            ),
-            OpenApiParameter(
-                "currency",
-                {"type": "string", "enum": ["EUR"]},
-                description="EUR (the default) is the only currency checked.",
-            ),
-        ],
-        responses={200: CreditCheckOut, **READ_ERRORS},
-    )
-    def get(self, request, pk: int):
-        from console.flags.selectors import credit_check
-
-        customer = self.customer(pk)
-        try:
-            amount = Decimal(request.query_params.get("amount", ""))
-        except InvalidOperation:
-            return Response({"errors": {"amount": ["Give the order amount, e.g. amount=900.00."]}}, status=422)
-        currency = request.query_params.get("currency", "EUR").upper()
-        if not amount.is_finite() or amount < 0 or amount > Decimal("1e10"):
-            return Response({"errors": {"amount": ["Give a positive order amount."]}}, status=422)
-        if currency != "EUR":
-            known = "a currency we do not check" if currency in CURRENCIES else "not a currency code"
-            return Response({"errors": {"currency": [f"{currency} is {known}; send EUR amounts."]}}, status=422)
-        return Response(
-            credit_check(
-                customer=customer,
-                amount=amount,
-                watch_limit=Decimal(settings.CREDIT_CHECK_WATCH_LIMIT),
-                ok_limit=Decimal(settings.CREDIT_CHECK_OK_LIMIT),
-            )
-        )
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:

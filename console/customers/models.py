@@ -88,7 +88,12 @@ class Identifier(models.Model):
                 fields=["customer", "kind", "namespace", "value"], name="identifier_unique_per_customer"
             )
         ]
-        indexes = [models.Index(fields=["kind", "value"], name="identifier_lookup")]
+        indexes = [
+            models.Index(fields=["kind", "value"], name="identifier_lookup"),
+            models.Index(
+                fields=["bounced_at"], name="identifier_bounced", condition=models.Q(bounced_at__isnull=False)
+            ),
+        ]
 
     def __str__(self):
         return self.display
@@ -123,6 +128,12 @@ class Address(models.Model):
     class Meta:
         ordering = ["-is_primary", "id"]
         verbose_name_plural = "addresses"
+        # The returned-mail backlog: the few undeliverable addresses, oldest first.
+        indexes = [
+            models.Index(
+                fields=["status_changed_at"], name="address_undeliverable", condition=models.Q(status="undeliverable")
+            )
+        ]
 
     def __str__(self):
         return self.one_line

@@ -170,7 +170,9 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
 
     if show_invoice_list is None:
         show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
-    flags = sorted(customer.flags.all(), key=lambda f: FLAG_ORDER.index(f.kind))
+    flags = sorted(
+        Flag.objects.filter(customer=customer).select_related("override_by"), key=lambda f: FLAG_ORDER.index(f.kind)
+    )
     open_returns = list(
         Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)
         .select_related("order")

@@ -1,4 +1,8 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from console.customers.identifiers import normalise_email, normalise_handle, normalise_phone
 from console.customers.models import Address, Customer, Identifier
@@ -108,8 +112,223 @@ def mail_returned_record(
         occurred_at=occurred_at,
         actor_source=source,
     )
-    flags_recompute_on_commit(customer_id=customer_id)
+    flags_recompute_on_commit(customer_id=customer_id, because=f"letter {mail_ref} returned")
     return match
+
+
+# How the timeline says where the agent spoke with the customer ("confirmed ... by phone").
+_WITH_CUSTOMER = {
+    "phone": "by phone",
+    "store": "in the store",
+    "email": "by e-mail",
+    "sms": "by SMS",
+    "chat": "in the chat",
+    "chatbot": "through the chatbot",
+    "post": "by post",
+    "web": "on the website",
+}
+_DUTCH_POSTAL_CODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
+
+
+def address_fields_clean(*, street: str, postal_code: str, city: str, country: str = "NL") -> dict:
+    """The address as it will be stored, or a ValidationError with a message per field.
+
+    A Dutch postal code is stored the way PostNL prints it ("1234 AB"); for other countries
+    formats vary too much to check more than that one is given.
+    """
+    street, postal_code, city = street.strip(), postal_code.strip(), city.strip()
+    country = (country or "NL").strip().upper()
+    errors = {}
+    if not street:
+        errors["street"] = "Enter the street and house number."
+    elif len(street) > 200:
+        errors["street"] = "Keep the street and house number under 200 characters."
+    if not city:
+        errors["city"] = "Enter the town or city."
+    elif len(city) > 100:
+        errors["city"] = "Keep the town or city under 100 characters."
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = "Enter the country as a two-letter code, e.g. NL, BE or DE."
+    if country == "NL":
+        dutch = _DUTCH_POSTAL_CODE.fullmatch(postal_code)
+        if dutch:
+            postal_code = f"{dutch[1]} {dutch[2].upper()}"
+        else:
+            errors["postal_code"] = "A Dutch postal code is 4 digits and 2 letters, e.g. 1234 AB."
+    elif not postal_code:
+        errors["postal_code"] = "Enter the postal code."
+    elif len(postal_code) > 10:
+        errors["postal_code"] = "A postal code has at most 10 characters."
+    if errors:
+        raise ValidationError(errors)
+    return {"street": street, "postal_code": postal_code, "city": city, "country": country}
+
+
+def _with_customer(channel: str) -> str:
+    from console.timeline.models import Channel
+
+    if channel not in Channel.values or channel == Channel.SYSTEM:
+        raise ValidationError({"channel": f"'{channel}' is not a channel on which an agent talks to a customer."})
+    return _WITH_CUSTOMER.get(channel) or f"on {Channel(channel).label}"
+
+
+def _returned_mail_address(*, customer_id: int, address_id: int) -> Address:
+    """The address post came back from, locked; someone may just have dealt with it."""
+    address = Address.objects.select_for_update().get(customer_id=customer_id, pk=address_id)
+    if address.status != Address.Status.UNDELIVERABLE:
+        raise ValidationError("This address was already dealt with: post goes there again (see the timeline).")
+    return address
+
+
+def _returned_mail_evidence(address: Address) -> str:
+    when = f", {timezone.localtime(address.status_changed_at):%d-%m-%Y}" if address.status_changed_at else ""
+    return f"{address.status_evidence or 'post returned'}{when}"
+
+
+def _returned_mail_settled(*, entry, user, channel: str, resolution: str, because: str) -> None:
+    """What confirming and correcting share: the task closes, the audit log and flags follow."""
+    from console.accounts.models import AuditEvent
+    from console.accounts.services import audit_event_record
+    from console.cases.services import case_data_quality_close
+    from console.flags.tasks import flags_recompute_on_commit
+
+    # Post to a second address may still be coming back: then the task stays open for that one.
+    if not Address.objects.filter(customer_id=entry.customer_id, status=Address.Status.UNDELIVERABLE).exists():
+        case_data_quality_close(customer_id=entry.customer_id, resolution=resolution, channel=channel, actor_user=user)
+    audit_event_record(
+        actor=user, action=AuditEvent.Action.RECORDED_INTERACTION, customer=entry.customer, detail=resolution
+    )
+    flags_recompute_on_commit(customer_id=entry.customer_id, because=because)
+
+
+@transaction.atomic
+def address_confirm(*, customer_id: int, address_id: int, user, channel: str) -> Address:
+    """The customer says the address is right after all (the letters were for someone else),
+    so post goes there again. Why it was doubted stays on the timeline (story S2)."""
+    from console.accounts.roles import Capability, require
+    from console.timeline.models import TimelineEntry
+    from console.timeline.services import timeline_entry_record
+
+    require(user, Capability.RECORD_INTERACTIONS)
+    how = _with_customer(channel)
+    address = _returned_mail_address(customer_id=customer_id, address_id=address_id)
+    evidence = _returned_mail_evidence(address)
+    now = timezone.now()
+    address.status = Address.Status.OK
+    address.status_evidence = f"Confirmed by the customer {how} on {timezone.localtime(now):%d-%m-%Y}"
+    address.status_changed_at = now
+    address.save(update_fields=["status", "status_evidence", "status_changed_at"])
+    summary = f"Address confirmed with the customer {how}: {address.one_line}"
+    entry = timeline_entry_record(
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.ADDRESS,
+        channel=channel,
+        direction=TimelineEntry.Direction.INTERNAL,
+        summary=summary[:500],
+        body=f"Post had come back ({evidence}). The customer says the address is right, so post goes there again.",
+        actor_user=user,
+    )
+    _returned_mail_settled(entry=entry, user=user, channel=channel, resolution=summary, because="address confirmed")
+    return address
+
+
+@transaction.atomic
+def address_correct(
+    *,
+    customer_id: int,
+    address_id: int,
+    user,
+    channel: str,
+    street: str,
+    postal_code: str,
+    city: str,
+    country: str = "NL",
+) -> Address:
+    """The customer gives the address post should go to instead of the one it came back from.
+
+    The old address is kept as a previous one (not primary, and no longer undeliverable:
+    nothing is sent there any more); the new one becomes the primary address (story S2).
+    """
+    from console.accounts.roles import Capability, require
+    from console.timeline.models import TimelineEntry
+    from console.timeline.services import timeline_entry_record
+
+    require(user, Capability.RECORD_INTERACTIONS)
+    how = _with_customer(channel)
+    fields = address_fields_clean(street=street, postal_code=postal_code, city=city, country=country)
+    old = _returned_mail_address(customer_id=customer_id, address_id=address_id)
+    new_line = f"{fields['street']}, {fields['postal_code']} {fields['city']}"
+    if _address_key(new_line) == _address_key(old.one_line):
+        raise ValidationError(
+            "That is the address the post came back from. If the customer says it is right, "
+            "choose “Address is correct” instead."
+        )
+    evidence = _returned_mail_evidence(old)
+    now = timezone.now()
+    today = f"{timezone.localtime(now):%d-%m-%Y}"
+    old.is_primary = False
+    old.status = Address.Status.OK
+    old.status_evidence = f"Moved away: the customer gave a new address {how} on {today}"
+    old.status_changed_at = now
+    old.save(update_fields=["is_primary", "status", "status_evidence", "status_changed_at"])
+    others = Address.objects.select_for_update().filter(customer_id=customer_id).exclude(pk=old.pk)
+    others.filter(is_primary=True).update(is_primary=False)
+    # An address the customer had before (a second one on file) is reused, not doubled.
+    new = next((a for a in others if _address_key(a.one_line) == _address_key(new_line)), None)
+    new = new or Address(customer_id=customer_id)
+    for name, value in fields.items():
+        setattr(new, name, value)
+    new.is_primary = True
+    new.status = Address.Status.OK
+    new.status_evidence = f"Given by the customer {how} on {today}"
+    new.status_changed_at = now
+    new.save()
+    summary = f"Address corrected: {old.one_line} → {new.one_line}"
+    entry = timeline_entry_record(
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.ADDRESS,
+        channel=channel,
+        direction=TimelineEntry.Direction.INTERNAL,
+        summary=summary[:500],
+        body=f"Given by the customer {how}. Post to the old address had come back ({evidence}); "
+        "it is kept as a previous address and nothing is sent there any more.",
+        actor_user=user,
+    )
+    resolution = f"Address corrected with the customer {how}: {old.one_line} → {new.one_line}"
+    _returned_mail_settled(entry=entry, user=user, channel=channel, resolution=resolution, because="address corrected")
+    return new
+
+
+@transaction.atomic
+def email_bounce_record(
+    *, customer_id: int, email: str, reason: str, occurred_at, source: str = "mailer"
+) -> Identifier:
+    """An e-mail to the customer bounced: the address stays (it still identifies the customer)
+    but is marked, so statements and messages go by post, and the data-quality flag says so."""
+    from console.flags.tasks import flags_recompute_on_commit
+    from console.timeline.models import Channel, TimelineEntry
+    from console.timeline.services import timeline_entry_record
+
+    value = normalise_email(email)
+    identifier = (
+        Identifier.objects.select_for_update().filter(customer_id=customer_id, kind=Identifier.Kind.EMAIL, value=value)
+    ).first()
+    if identifier is None:  # an address the sender had but we did not: keep it, marked
+        identifier = Identifier.objects.create(customer_id=customer_id, kind=Identifier.Kind.EMAIL, value=value)
+    identifier.bounced_at = occurred_at
+    identifier.bounce_evidence = f"Bounced: {reason}"[:300]
+    identifier.save(update_fields=["bounced_at", "bounce_evidence"])
+    timeline_entry_record(
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.EMAIL_BOUNCED,
+        channel=Channel.EMAIL,
+        summary=f"E-mail to {value} bounced ({reason})",
+        body="E-mail to this address is undeliverable; confirm or correct it with the customer.",
+        occurred_at=occurred_at,
+        actor_source=source,
+    )
+    flags_recompute_on_commit(customer_id=customer_id, because="e-mail bounced")
+    return identifier
 
 
 @transaction.atomic
@@ -154,5 +373,5 @@ def identity_check_record(
         occurred_at=occurred_at,
         actor_source=source,
     )
-    flags_recompute_on_commit(customer_id=customer_id)
+    flags_recompute_on_commit(customer_id=customer_id, because="ID checked")
     return customer

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
@@ -14,8 +14,9 @@ from console.customers.merge import (
     merged_notice,
     merged_records,
 )
-from console.customers.models import Customer
+from console.customers.models import Address, Customer
 from console.customers.selectors import customer_for_user, customer_picture, customer_search
+from console.customers.services import address_confirm, address_correct
 from console.timeline.forms import InteractionForm
 from console.timeline.models import Channel
 from console.timeline.selectors import channel_filter, customer_activity, timeline_for_user
@@ -106,3 +107,67 @@ def _merge_page(request, customer, *, text="", other=None, choices=(), error="",
             for record, counterpart in ((customer, other), (other, customer))
         ]
     return render(request, "customers/merge.html", context, status=status)
+
+
+@require_POST
+def confirm_address(request, customer_id, address_id):
+    """The customer says the address post came back from is right after all (story S2)."""
+    customer = _customer_for_address_change(request, customer_id, address_id)
+    try:
+        address_confirm(customer_id=customer.pk, address_id=address_id, user=request.user, channel=_talking_on(request))
+    except ValidationError as exc:
+        return _returned_mail_prompt_invalid(request, customer, address_id, exc)
+    return _returned_mail_prompt_done(request, customer)
+
+
+@require_POST
+def correct_address(request, customer_id, address_id):
+    """The customer gives the address post should go to instead (story S2)."""
+    customer = _customer_for_address_change(request, customer_id, address_id)
+    typed = {name: request.POST.get(name, "")[:200] for name in ("street", "postal_code", "city", "country")}
+    try:
+        address_correct(
+            customer_id=customer.pk, address_id=address_id, user=request.user, channel=_talking_on(request), **typed
+        )
+    except ValidationError as exc:
+        return _returned_mail_prompt_invalid(request, customer, address_id, exc, typed=typed)
+    return _returned_mail_prompt_done(request, customer)
+
+
+def _customer_for_address_change(request, customer_id, address_id):
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    require(request.user, Capability.RECORD_INTERACTIONS)
+    get_object_or_404(Address, pk=address_id, customer=customer)
+    return customer
+
+
+def _talking_on(request) -> str:
+    """The channel the agent talks to the customer on: the one chosen in the record form (the
+    prompt sends it along), else the one the agent usually works on."""
+    return request.POST.get("channel") or agent_channel(request.user)
+
+
+def _returned_mail_prompt_done(request, customer):
+    if not request.htmx:
+        return redirect(customer)
+    # The prompt goes, the header shows the address as it is now; the push brings the timeline.
+    context = {**picture_context(request, customer), "oob": True}
+    return render(request, "customers/picture.html#returned-mail-response", context)
+
+
+def _returned_mail_prompt_invalid(request, customer, address_id, exc, *, typed=None):
+    """The prompt again with what was wrong and what was typed; nothing was changed."""
+    picture = customer_picture(customer=customer, user=request.user)
+    still_returned = any(a.pk == address_id and a.status == Address.Status.UNDELIVERABLE for a in picture.addresses)
+    problems = exc.messages
+    context = {
+        "prompt_address_id": address_id,
+        "prompt_errors": problems if still_returned else [],
+        # Someone else settled it meanwhile: the prompt is gone, so say why.
+        "prompt_notice": "" if still_returned else " ".join(problems),
+        "prompt_typed": typed or {},
+    }
+    if request.htmx:
+        context |= {"customer": customer, "picture": picture}
+        return render(request, "customers/picture.html#address-prompt", context, status=422)
+    return render(request, "customers/picture.html", picture_context(request, customer) | context, status=422)

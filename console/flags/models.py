@@ -49,6 +49,10 @@ class Flag(models.Model):
     reason = models.CharField(max_length=300)
     # The same reason without amounts, for roles that may not see invoice amounts (store).
     reason_without_amounts = models.CharField(max_length=300, blank=True)
+    # Credit only: the figures behind the level, so lists can sort worst first from the flag alone.
+    amount_overdue = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_open = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    oldest_due_on = models.DateField(null=True, blank=True)
     # When level or reason last changed.
     computed_at = models.DateTimeField()
     # When the level last changed, and what caused it ("invoice.issued", "nightly", ...).
@@ -65,7 +69,14 @@ class Flag(models.Model):
     class Meta:
         ordering = ["customer", "kind"]
         constraints = [models.UniqueConstraint(fields=["customer", "kind"], name="flag_one_per_kind")]
-        indexes = [models.Index(fields=["kind", "level"], name="flag_by_level")]
+        indexes = [
+            models.Index(fields=["kind", "level"], name="flag_by_level"),
+            models.Index(fields=["kind", "level", "-amount_overdue"], name="flag_worst_first"),
+            # The few flags a manager overrode (any level may be set by hand).
+            models.Index(
+                fields=["kind", "override_level"], name="flag_overridden", condition=~models.Q(override_level="")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_effective_level_display()}"

@@ -68,7 +68,11 @@ class Dialect:
         return f"({self.text(number)} || CASE WHEN {number} = 1 THEN ' {word}' ELSE ' {word}s' END)"
 
 
-def _in(column: str, customer_ids: list[int] | None, params: dict) -> str:
+def _only(column: str, customer_ids: list[int] | None, id_range: tuple[int, int] | None, params: dict) -> str:
+    """The filter to some customers: a list (after an event) or a range of ids (a nightly chunk)."""
+    if id_range is not None:
+        params["lo"], params["hi"] = id_range
+        return f" AND {column} BETWEEN %(lo)s AND %(hi)s"
     if customer_ids is None:
         return ""
     names = []
@@ -106,7 +110,8 @@ def _credit(d: Dialect, only: str, only_fk: str) -> str:
       CASE
         WHEN x.overdue_count > 0 THEN {overdue_words}
         WHEN x.open_total > 0 THEN 'Nothing overdue'
-        ELSE 'No open invoices' END AS reason_without_amounts
+        ELSE 'No open invoices' END AS reason_without_amounts,
+      x.overdue_total AS amount_overdue, x.open_total AS amount_open, x.oldest_due AS oldest_due_on
     FROM (
       SELECT c.id AS customer_id,
         COALESCE(i.open_total, 0) AS open_total,
@@ -141,7 +146,7 @@ def _loyalty(d: Dialect, only: str, only_fk: str) -> str:
     return f"""
     SELECT y.customer_id, 'loyalty' AS kind,
       CASE y.tier WHEN 2 THEN 'gold' WHEN 1 THEN 'silver' ELSE 'none' END AS level,
-      y.reason, '' AS reason_without_amounts
+      y.reason, '' AS reason_without_amounts, NULL AS amount_overdue, NULL AS amount_open, NULL AS oldest_due_on
     FROM (
       SELECT x.customer_id,
         CASE WHEN {returned_much} AND {tier} > 0 THEN {tier} - 1 ELSE {tier} END AS tier,
@@ -181,7 +186,7 @@ def _data_quality(only: str, only_fk: str) -> str:
           || CASE WHEN m.n > 0 THEN '; e-mail to ' || m.first_email || ' bounced' ELSE '' END
         WHEN m.n > 0 THEN 'E-mail to ' || m.first_email || ' bounced'
         ELSE 'Address and contact details in order' END AS reason,
-      '' AS reason_without_amounts
+      '' AS reason_without_amounts, NULL AS amount_overdue, NULL AS amount_open, NULL AS oldest_due_on
     FROM customers_customer c
     LEFT JOIN (
       SELECT customer_id, COUNT(*) AS n, MIN(street || ', ' || postal_code || ' ' || city) AS first_address
@@ -213,13 +218,15 @@ def _id_document(d: Dialect, only: str) -> str:
         WHEN c.id_document_expires_on < {d.date_param("today")} THEN {label} || ' expired on ' || {expires}
         WHEN c.id_document_expires_on <= {d.date_param("expiring_until")} THEN {label} || ' expires on ' || {expires}
         ELSE {label} || ' valid until ' || {expires} END AS reason,
-      '' AS reason_without_amounts
+      '' AS reason_without_amounts, NULL AS amount_overdue, NULL AS amount_open, NULL AS oldest_due_on
     FROM customers_customer c
     WHERE c.merged_into_id IS NULL{only}"""  # noqa: S608 - our own SQL only; values are parameters
 
 
-def flags_query(*, today: date, now, customer_ids: list[int] | None = None) -> tuple[str, dict]:
-    """The SELECT of every flag of the given customers (all when ``customer_ids`` is None)."""
+def flags_query(
+    *, today: date, now, customer_ids: list[int] | None = None, id_range: tuple[int, int] | None = None
+) -> tuple[str, dict]:
+    """The SELECT of every flag of the given customers, or of those whose id lies in ``id_range``."""
     policy = FlagPolicy.current()
     d = Dialect(connection.vendor)
     params = {
@@ -236,7 +243,7 @@ def flags_query(*, today: date, now, customer_ids: list[int] | None = None) -> t
         "silver_years": policy.loyalty_silver_years,
         "max_returns_percent": policy.loyalty_max_returns_percent,
     }
-    only = _in("c.id", customer_ids, params)
-    only_fk = _in("customer_id", customer_ids, params)
+    only = _only("c.id", customer_ids, id_range, params)
+    only_fk = _only("customer_id", customer_ids, id_range, params)
     parts = [_credit(d, only, only_fk), _loyalty(d, only, only_fk), _data_quality(only, only_fk), _id_document(d, only)]
     return " UNION ALL ".join(parts), params

@@ -3,13 +3,16 @@ managers' overrides. Every change leaves a line in ``FlagChange`` and reaches op
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
+from console.customers.models import Customer
 from console.flags.models import Flag, FlagChange
 from console.flags.recompute import flags_query
 from console.live.publish import flags_published
@@ -20,32 +23,41 @@ RECORDS_CHANGED = "records changed"
 NIGHTLY = "nightly recomputation"
 
 
-def flags_recompute(
-    *, customer_id: int | None = None, customer_ids: list[int] | None = None, because: str = ""
-) -> set[int]:
-    """Recompute the four flags of some customers (``customer_ids=None``, ``customer_id=None``:
-    everyone) from their records as they stand now. Returns the customers whose flags changed.
+def flags_recompute(*, customer_id: int | None = None, because: str = "") -> int:
+    """Recompute the four flags of one customer, or of everyone (``customer_id=None``: the
+    nightly run), from their records as they stand now. Returns how many customers' flags changed.
 
-    Two set statements, whatever the number of customers: the history of every level that
-    changes, then the flags themselves (an upsert that leaves unchanged rows alone and returns
-    the changed ones, so only those are pushed to open consoles).
+    Everyone is done in chunks of ``FLAGS_RECOMPUTE_CHUNK`` consecutive customer ids, each in its
+    own transaction, so memory stays flat and no lock is held for long; within a chunk the work
+    is two set statements, never a loop over customers.
     """
     if customer_id is not None:
-        customer_ids = [customer_id]
-    everyone = customer_ids is None
+        return _recompute(customer_ids=[customer_id], because=because or RECORDS_CHANGED)
+    bounds = Customer.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    if bounds["lo"] is None:
+        return 0
+    step = settings.FLAGS_RECOMPUTE_CHUNK
+    return sum(
+        _recompute(id_range=(lo, lo + step - 1), because=because or NIGHTLY)
+        for lo in range(bounds["lo"], bounds["hi"] + 1, step)
+    )
+
+
+def _recompute(*, because: str, customer_ids: list[int] | None = None, id_range=None) -> int:
+    """Two set statements: the history of every level that changes, then the flags themselves
+    (an upsert that leaves unchanged rows alone and returns the changed ones, so only those are
+    pushed to open consoles)."""
     now = timezone.now()
-    query, params = flags_query(today=timezone.localdate(now), now=now, customer_ids=customer_ids)
-    params |= {
-        "now": connection.ops.adapt_datetimefield_value(now),
-        "because": (because or (NIGHTLY if everyone else RECORDS_CHANGED))[:200],
-    }
+    query, params = flags_query(today=timezone.localdate(now), now=now, customer_ids=customer_ids, id_range=id_range)
+    params |= {"now": connection.ops.adapt_datetimefield_value(now), "because": because[:200]}
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""INSERT INTO flags_flagchange
                       (customer_id, kind, level_before, level, reason, reason_without_amounts, because, changed_at)
                     SELECT n.customer_id, n.kind, COALESCE(f.level, ''), n.level, n.reason,
-                           n.reason_without_amounts, %(because)s, %(now)s
+                           n.reason_without_amounts, CASE WHEN f.id IS NULL THEN 'first computed' ELSE %(because)s END,
+                           %(now)s
                     FROM ({query}) n
                     LEFT JOIN flags_flag f ON f.customer_id = n.customer_id AND f.kind = n.kind
                     WHERE f.id IS NULL OR f.level <> n.level""",  # noqa: S608 - values are parameters
@@ -54,19 +66,22 @@ def flags_recompute(
             # "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join condition.
             cursor.execute(
                 f"""INSERT INTO flags_flag
-                      (customer_id, kind, level, reason, reason_without_amounts, computed_at, changed_at,
-                       changed_because, override_level, override_reason)
-                    SELECT n.customer_id, n.kind, n.level, n.reason, n.reason_without_amounts, %(now)s, %(now)s,
-                           %(because)s, '', ''
+                      (customer_id, kind, level, reason, reason_without_amounts, amount_overdue, amount_open,
+                       oldest_due_on, computed_at, changed_at, changed_because, override_level, override_reason)
+                    SELECT n.customer_id, n.kind, n.level, n.reason, n.reason_without_amounts, n.amount_overdue,
+                           n.amount_open, n.oldest_due_on, %(now)s, %(now)s, 'first computed', '', ''
                     FROM ({query}) n WHERE true
                     ON CONFLICT (customer_id, kind) DO UPDATE SET
                       changed_at = CASE WHEN flags_flag.level <> excluded.level
                                    THEN excluded.changed_at ELSE flags_flag.changed_at END,
                       changed_because = CASE WHEN flags_flag.level <> excluded.level
-                                        THEN excluded.changed_because ELSE flags_flag.changed_because END,
+                                        THEN %(because)s ELSE flags_flag.changed_because END,
                       level = excluded.level,
                       reason = excluded.reason,
                       reason_without_amounts = excluded.reason_without_amounts,
+                      amount_overdue = excluded.amount_overdue,
+                      amount_open = excluded.amount_open,
+                      oldest_due_on = excluded.oldest_due_on,
                       computed_at = excluded.computed_at
                     WHERE flags_flag.level <> excluded.level OR flags_flag.reason <> excluded.reason
                        OR flags_flag.reason_without_amounts <> excluded.reason_without_amounts
@@ -75,9 +90,9 @@ def flags_recompute(
             )
             changed = {row[0] for row in cursor.fetchall()}
         # Only a change is pushed: a recomputation that finds nothing new costs nothing live.
-        for pk in changed:
-            flags_published(pk)
-    return changed
+        if changed:
+            flags_published(*changed)
+    return len(changed)
 
 
 def flag_override_set(*, customer_id: int, kind: str, level: str, reason: str, until: datetime, user) -> Flag:

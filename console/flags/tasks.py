@@ -11,14 +11,14 @@ def flags_recompute_task(customer_id: int, because: str = "") -> None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def flags_recompute_all_task() -> None:
+def flags_recompute_all_task() -> str:
     """Every customer's flags (nightly): time alone turns invoices overdue and IDs expired."""
-    flags_recompute(because="nightly recomputation")
+    return f"{flags_recompute():,} customers' flags changed"
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def flags_overrides_lapse_task() -> None:
-    flags_overrides_lapse()
+def flags_overrides_lapse_task() -> str:
+    return f"{flags_overrides_lapse()} overrides lapsed"
 
 
 def flags_recompute_on_commit(*, customer_id: int, because: str = "") -> None:
@@ -26,3 +26,35 @@ def flags_recompute_on_commit(*, customer_id: int, because: str = "") -> None:
     # robust: a broker that is down must not turn the committed change into an error answer
     # (the customer's flags are then recomputed by the next change, or the nightly run).
     transaction.on_commit(lambda: flags_recompute_task.delay(customer_id, because), robust=True)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    # Unreachable receiver or a 5xx (approvals.WebhookNotDelivered is a ConnectionError):
+    # try again after about 5 s, 10 s, 20 s, ... at most 5 more times.
+    autoretry_for=(ConnectionError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def credit_approval_webhook_task(self, approval_id: int) -> None:
+    """Tell the system that asked for a credit approval what the manager decided."""
+    from console.flags.approvals import credit_approval_webhook_send  # approvals starts this task
+
+    try:
+        credit_approval_webhook_send(approval_id=approval_id)
+    except ConnectionError:
+        if self.request.is_eager:
+            # The embedded mode has no broker to try again later: one attempt, and the error
+            # stays on the request for the asker to see.
+            return
+        raise
+
+
+def credit_approval_webhook_on_commit(*, approval_id: int) -> None:
+    """Send the decision once it is committed; a broker that is down must not undo the decision."""
+    transaction.on_commit(lambda: credit_approval_webhook_task.delay(approval_id), robust=True)

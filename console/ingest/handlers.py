@@ -171,6 +171,12 @@ def mail_returned(*, customer, data, occurred_at, source, raw):
     )
 
 
+def email_bounced(*, customer, data, occurred_at, source, raw):
+    customers.email_bounce_record(
+        customer_id=customer.pk, email=data["email"], reason=data["reason"], occurred_at=occurred_at, source=source
+    )
+
+
 def identity_checked(*, customer, data, occurred_at, source, raw):
     customers.identity_check_record(
         customer_id=customer.pk,
@@ -199,6 +205,7 @@ HANDLERS = {
     "return.opened": return_changed,
     "return.updated": return_changed,
     "mail.returned": mail_returned,
+    "email.bounced": email_bounced,
     "identity.checked": identity_checked,
     "wishlist.updated": wishlist_updated,
 }

@@ -218,6 +218,13 @@ class MailReturnedData(serializers.Serializer):
     address = Text(max_length=300)
 
 
+class EmailBouncedData(serializers.Serializer):
+    email = Text(max_length=254)
+    reason = Text(max_length=200)
+
+    validate_email = CustomerRefSerializer.validate_email
+
+
 class IdentityCheckedData(serializers.Serializer):
     document_type = Text(max_length=30)
     document_last4 = Pattern(r"^[0-9A-Za-z]{4}$", max_length=4)
@@ -247,6 +254,7 @@ EVENT_TYPES = {
     "return.opened": ReturnData,
     "return.updated": ReturnData,
     "mail.returned": MailReturnedData,
+    "email.bounced": EmailBouncedData,
     "identity.checked": IdentityCheckedData,
     "wishlist.updated": WishListData,
 }

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from console.live import presence, publish
-from console.live.groups import agent_group, customer_group, managers_group
+from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.ticker import ticker
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,19 @@ def _viewer(user, customer_id: int | None) -> dict | None:
     if customer_id is not None:
         info["exists"] = Customer.objects.filter(pk=customer_id).exists()
     return info
+
+
+async def _team_exists(team: str) -> bool:
+    from console.cases.models import Team
+
+    return team in Team.values
+
+
+@database_sync_to_async
+def _panels(customer_id: int, finance: bool) -> str:
+    from console.live.fragments import panels_html
+
+    return panels_html(customer_id, finance=finance)
 
 
 @database_sync_to_async
@@ -84,11 +97,17 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return await self.close(code=FORBIDDEN)
         if not self.me["exists"]:
             return await self.close(code=UNKNOWN_CUSTOMER)
+        # A queue page (?team=phone). Any agent may watch any team's queue (docs/cases.md).
+        team = self._team_param()
+        if team is not None and not await _team_exists(team):
+            return await self.close(code=UNKNOWN_CUSTOMER)
         self.joined = [agent_group(self.user.pk)]
         if self.me["manager"]:
             self.joined.append(managers_group())
         if self.customer_id is not None:
             self.joined.append(customer_group(self.customer_id))
+        if team is not None:
+            self.joined.append(team_group(team))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         if self.customer_id is not None:
@@ -101,6 +120,10 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return int(values[0]) if values else None
         except ValueError:
             return -1  # not a customer anyone has: refused as unknown
+
+    def _team_param(self) -> str | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get("team")
+        return values[0] if values else None
 
     async def disconnect(self, code):
         if getattr(self, "joined", None) and self.customer_id is not None:
@@ -198,10 +221,30 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     async def customer_reload(self, event):
         await self.send(json.dumps({"type": "reload"}))
 
-    async def timeline_panels(self, event):
-        await self.send(event["panels"]["finance" if self.me["finance"] else "store"])
+    async def flags_changed(self, event):
+        """Flags changed: this console renders the header and panels for its own audience."""
+        await self.send(await _panels(self.customer_id, self.me["finance"]))
+
+    async def dashboard_changed(self, event):
+        await self.send(json.dumps({"type": "dashboard"}))
 
     async def screen_pop(self, event):
         await self.send(
             json.dumps({"type": "screen_pop", **{k: event[k] for k in ("url", "name", "customer_number", "reason")}})
         )
+
+    async def approval_notices(self, event):
+        # Only managers join the managers' group; checked again, as every push to a role is.
+        if self.me["manager"]:
+            await self.send(event["html"])
+
+    # Cases (docs/cases.md): a team's queue list, and notices for one agent or for managers.
+    async def queue_changed(self, event):
+        await self.send(event["html"])
+
+    async def agent_notice(self, event):
+        await self.send(event["html"])
+
+    async def manager_notice(self, event):
+        if self.me["manager"]:
+            await self.send(event["html"])

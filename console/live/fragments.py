@@ -26,6 +26,8 @@ PANEL_KINDS = {
     TimelineEntry.Kind.CASE,
     TimelineEntry.Kind.MERGE,
     TimelineEntry.Kind.ADDRESS,
+    TimelineEntry.Kind.STATEMENT,
+    TimelineEntry.Kind.CREDIT_APPROVAL,
 }
 
 
@@ -92,15 +94,6 @@ def panels_html(customer_id: int, *, finance: bool) -> str:
     return _panels(Customer.objects.get(pk=customer_id), finance=finance)
 
 
-def panels_message(customer_id: int) -> dict:
-    customer = Customer.objects.get(pk=customer_id)
-    return {
-        "type": "timeline.panels",
-        "customer_id": customer_id,
-        "panels": {"finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)},
-    }
-
-
 def screen_pop_message(*, customer_id: int, reason: str) -> dict:
     customer = Customer.objects.only("name", "customer_number").get(pk=customer_id)
     return {
@@ -111,3 +104,15 @@ def screen_pop_message(*, customer_id: int, reason: str) -> dict:
         "customer_number": customer.customer_number,
         "reason": reason,
     }
+
+
+def approval_notices_message() -> dict:
+    """The managers' notices of credit approvals waiting, as they stand after a change.
+
+    The whole notices area is sent (it is small), so a notice appears, changes and goes away
+    the same way, and a missed push is made good by the next one.
+    """
+    from console.flags.selectors import approval_notices
+
+    html = render_to_string("flags/approvals.html#notices", {"notices": approval_notices(), "oob": True})
+    return {"type": "approval.notices", "html": html}

@@ -78,7 +78,11 @@ class TimelineEntry(models.Model):
         ordering = ["customer", "-seq"]
         verbose_name_plural = "timeline entries"
         constraints = [models.UniqueConstraint(fields=["customer", "seq"], name="timeline_seq_unique")]
-        indexes = [models.Index(fields=["customer", "channel", "-seq"], name="timeline_by_channel")]
+        indexes = [
+            models.Index(fields=["customer", "channel", "-seq"], name="timeline_by_channel"),
+            # The dashboard's interactions per channel per day.
+            models.Index(fields=["occurred_at"], name="timeline_by_day"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.get_channel_display()}: {self.summary}"

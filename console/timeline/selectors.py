@@ -13,9 +13,15 @@ class TimelinePage:
     channel: str
 
 
-# Entries that carry invoice numbers and amounts (and any entry linked to an invoice);
-# roles without invoice access see them without those details (store: open balance only).
-MONEY_KINDS = (TimelineEntry.Kind.INVOICE, TimelineEntry.Kind.PAYMENT)
+# Entries that carry invoice numbers and amounts (and any entry linked to an invoice), and
+# credit approvals (order amounts, the credit standing behind them); roles without invoice
+# access see them without those details (store: open balance only).
+MONEY_KINDS = (
+    TimelineEntry.Kind.INVOICE,
+    TimelineEntry.Kind.PAYMENT,
+    TimelineEntry.Kind.CREDIT_APPROVAL,
+    TimelineEntry.Kind.STATEMENT,
+)
 
 
 def timeline_page(

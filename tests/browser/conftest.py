@@ -60,3 +60,33 @@ def login(live_server, make_user):
         page.wait_for_url(f"{live_server.url}/customers/")
 
     return login_as
+
+
+@pytest.fixture
+def server():
+    """A real ASGI server (uvicorn) on the test database, for tests that need websockets."""
+    from tests.browser.asgi_server import AsgiServer
+
+    server = AsgiServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker():
+    """In the full stack the server sends follow-up tasks (flag recomputation) to the broker:
+    run a worker on the test database, as production does. The embedded mode runs them in the server."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from console.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = True

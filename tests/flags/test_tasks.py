@@ -3,26 +3,11 @@
 import time
 
 import pytest
-from django.conf import settings
 
-from console.celery import app
 from console.flags.models import Flag
 from tests.ingest.events import invoice
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker():
-    if not settings.REDIS_URL:
-        pytest.skip("the broker path needs Redis (set REDIS_URL); the embedded mode runs tasks in-process")
-    from celery.contrib.testing.worker import start_worker
-
-    app.conf.task_always_eager = False
-    app.control.purge()
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = True
 
 
 def test_an_invoice_event_recomputes_the_credit_flag_through_a_worker(worker, client, customer, issue_token):

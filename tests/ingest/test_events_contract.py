@@ -159,6 +159,25 @@ def test_mail_returned_marks_the_address_and_queues_a_task(api, customer):
     assert profile["addresses"][0]["status"] == "undeliverable"
 
 
+def test_email_bounced_marks_the_address_and_flags_data_quality(api, customer):
+    from console.flags.services import flags_recompute
+
+    flags_recompute(customer_id=customer.pk)  # as the customer's creation left them
+    email = customer.identifiers.get(kind="email").value
+    entry = accepted(
+        api.post(event("email.bounced", {"email": email.upper(), "reason": "mailbox does not exist"})), customer
+    )
+    assert (entry.kind, entry.channel, entry.summary) == (
+        "email_bounced",
+        "email",
+        f"E-mail to {email} bounced (mailbox does not exist)",
+    )
+    assert customer.identifiers.get(kind="email").bounced_at is not None
+    dq = Flag.objects.get(customer=customer, kind="data_quality")
+    assert (dq.level, dq.reason) == ("bounced", f"E-mail to {email} bounced")
+    assert dq.changed_because == "e-mail bounced"
+
+
 def test_identity_checked_mismatch_sets_the_id_flag(api, customer):
     entry = accepted(
         api.post(

@@ -167,3 +167,12 @@ def test_events_about_one_new_person_at_once_create_one_customer(make_user):
     assert statuses == [201] * 10
     assert Customer.objects.filter(identifiers__value="nieuw@example.nl").count() == 1
     assert TimelineEntry.objects.count() == 10
+
+
+def test_the_search_endpoint_finds_by_any_identifier_and_wants_a_text(api, customer):
+    found = api.get("/api/v1/customers", q="06 12 34 56 78").json()
+    assert [c["customer_number"] for c in found] == ["C-200001"]
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        response = api.get("/api/v1/customers", **params)
+        assert response.status_code == 422
+        assert response.json() == {"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}

@@ -33,3 +33,9 @@ def connect():
         return communicator, connected
 
     yield open_socket
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_the_local_receiver(settings):
+    """The approval round trip's webhook receiver listens on 127.0.0.1 (see tests/flags)."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_alter_auditevent_action'),
+        ("accounts", "0003_alter_auditevent_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed_customer', 'Viewed customer'), ('recorded_interaction', 'Recorded interaction'), ('opened_return', 'Opened return'), ('merged_customers', 'Merged customers'), ('overrode_flag', 'Overrode a flag'), ('override_lapsed', 'Flag override lapsed'), ('decided_credit', 'Decided a credit approval'), ('sent_statement', 'Sent an invoice statement'), ('changed_flag_policy', 'Changed the flag thresholds')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed_customer", "Viewed customer"),
+                    ("recorded_interaction", "Recorded interaction"),
+                    ("opened_return", "Opened return"),
+                    ("merged_customers", "Merged customers"),
+                    ("overrode_flag", "Overrode a flag"),
+                    ("override_lapsed", "Flag override lapsed"),
+                    ("decided_credit", "Decided a credit approval"),
+                    ("sent_statement", "Sent an invoice statement"),
+                    ("changed_flag_policy", "Changed the flag thresholds"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commerce', '0001_initial'),
+        ("commerce", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoice',
-            name='reminders_sent',
+            model_name="invoice",
+            name="reminders_sent",
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]

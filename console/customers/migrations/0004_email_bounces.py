@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_merge_and_id_check'),
+        ("customers", "0003_merge_and_id_check"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='identifier',
-            name='bounce_evidence',
+            model_name="identifier",
+            name="bounce_evidence",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='identifier',
-            name='bounced_at',
+            model_name="identifier",
+            name="bounced_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0002_alter_timelineentry_kind'),
+        ("timeline", "0002_alter_timelineentry_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='timelineentry',
-            name='kind',
-            field=models.CharField(choices=[('note', 'Note'), ('interaction', 'Interaction'), ('call', 'Call'), ('store_visit', 'Store visit'), ('order', 'Order'), ('invoice', 'Invoice'), ('payment', 'Payment'), ('return', 'Return'), ('mail_returned', 'Returned mail'), ('identity', 'ID check'), ('wishlist', 'Wish list'), ('case', 'Case'), ('web_visit', 'Web visit'), ('merge', 'Records merged'), ('address', 'Address'), ('email_bounced', 'E-mail bounced'), ('flag', 'Flag'), ('credit_approval', 'Credit approval'), ('message', 'Message'), ('statement', 'Invoice statement')], max_length=20),
+            model_name="timelineentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("note", "Note"),
+                    ("interaction", "Interaction"),
+                    ("call", "Call"),
+                    ("store_visit", "Store visit"),
+                    ("order", "Order"),
+                    ("invoice", "Invoice"),
+                    ("payment", "Payment"),
+                    ("return", "Return"),
+                    ("mail_returned", "Returned mail"),
+                    ("identity", "ID check"),
+                    ("wishlist", "Wish list"),
+                    ("case", "Case"),
+                    ("web_visit", "Web visit"),
+                    ("merge", "Records merged"),
+                    ("address", "Address"),
+                    ("email_bounced", "E-mail bounced"),
+                    ("flag", "Flag"),
+                    ("credit_approval", "Credit approval"),
+                    ("message", "Message"),
+                    ("statement", "Invoice statement"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -1,0 +1,159 @@
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch
+
+from console.customers.models import Address, Customer, Identifier
+from console.messaging.models import OutboundMessage, Statement
+from console.messaging.rendering import StatementLine, period_label
+
+
+def period_of(day: date) -> str:
+    """The statement period a day falls in: its calendar month, "2026-11"."""
+    return f"{day:%Y-%m}"
+
+
+def statement_period_due(today: date) -> str | None:
+    """The period the scheduled run sends for today, or None when no run is due.
+
+    Statements go out on ``STATEMENT_DAY_OF_MONTH``; a run missed that day (beat or the server
+    down) still sends during the ``STATEMENT_LATE_DAYS`` after it. Customers who already have
+    the period's statement are skipped, so a daily run sends each customer one per period.
+    """
+    first = settings.STATEMENT_DAY_OF_MONTH
+    if first <= today.day <= first + settings.STATEMENT_LATE_DAYS:
+        return period_of(today)
+    return None
+
+
+def customers_due_statement_ids(*, period: str, after_id: int = 0, limit: int = 1000) -> list[int]:
+    """The next ``limit`` customers (by id, after ``after_id``) with an open invoice and no
+    statement for the period yet: one indexed query per chunk, however many customers there are."""
+    from console.commerce.models import Invoice
+
+    open_invoice = Invoice.objects.filter(customer_id=OuterRef("pk"), paid_amount__lt=F("amount"))
+    claimed = Statement.objects.filter(customer_id=OuterRef("pk"), period=period)
+    return list(
+        Customer.objects.filter(merged_into__isnull=True, pk__gt=after_id)
+        .filter(Exists(open_invoice))
+        .exclude(Exists(claimed))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def customers_with_statement_count(*, period: str) -> int:
+    return Statement.objects.filter(period=period).count()
+
+
+def statement_lines(*, customer_id: int, today: date) -> list[StatementLine]:
+    """The customer's open invoices, oldest due first, as the statement lists them."""
+    from console.commerce.models import Invoice
+
+    return [
+        StatementLine(
+            invoice_id=pk,
+            invoice_number=number,
+            issued_on=issued_on,
+            due_on=due_on,
+            open_amount=amount - paid,
+            days_overdue=max((today - due_on).days, 0),
+        )
+        for pk, number, issued_on, due_on, amount, paid in Invoice.objects.filter(
+            customer_id=customer_id, paid_amount__lt=F("amount")
+        )
+        .order_by("due_on", "id")
+        .values_list("pk", "invoice_number", "issued_on", "due_on", "amount", "paid_amount")
+    ]
+
+
+@dataclass
+class Recipient:
+    channel: str
+    to_address: str
+    # How the timeline and the panel name it: "jeroen@example.nl", "Dorpsstraat 1, 1234 AB Utrecht".
+    display: str
+
+
+@dataclass
+class Recipients:
+    found: list[Recipient] = field(default_factory=list)
+    # Why a channel could not be used, in words an agent can repeat to the customer.
+    missing: list[str] = field(default_factory=list)
+
+
+def statement_recipients(*, customer: Customer) -> Recipients:
+    """Where the statement can go: the working e-mail address and the deliverable primary address."""
+    result = Recipients()
+    channels = settings.STATEMENT_CHANNELS
+    if OutboundMessage.Channel.EMAIL in channels:
+        emails = list(Identifier.objects.filter(customer=customer, kind=Identifier.Kind.EMAIL).order_by("-created_at"))
+        working = [e for e in emails if e.bounced_at is None]
+        if working:
+            result.found.append(Recipient("email", working[0].value, working[0].value))
+        elif emails:
+            bounced = emails[0]
+            result.missing.append(f"the e-mail address {bounced.value} bounced on {bounced.bounced_at:%d-%m-%Y}")
+        else:
+            result.missing.append("there is no e-mail address on file")
+    if OutboundMessage.Channel.POST in channels:
+        address = Address.objects.filter(customer=customer).order_by("-is_primary", "id").first()
+        if address is None:
+            result.missing.append("there is no postal address on file")
+        elif address.status == Address.Status.UNDELIVERABLE:
+            evidence = f" ({address.status_evidence})" if address.status_evidence else ""
+            result.missing.append(f"the address {address.one_line} is undeliverable{evidence}")
+        else:
+            lines = [customer.name, address.street, f"{address.postal_code} {address.city}".strip()]
+            if address.country and address.country != "NL":
+                lines.append(address.country)
+            result.found.append(Recipient("post", "\n".join(lines), address.one_line))
+    return result
+
+
+@dataclass
+class StatementPanel:
+    """What the invoices panel says about this period's statement."""
+
+    period: str
+    label: str
+    statement: Statement | None
+    messages: list[OutboundMessage]
+    open_count: int
+    today: date
+
+    @property
+    def copy_sent_today(self) -> bool:
+        return self.statement is not None and self.statement.last_copy_on == self.today
+
+    @property
+    def pending(self) -> bool:
+        """Still on its way: the panel looks again in a moment."""
+        return any(m.status in OutboundMessage.PENDING for m in self.messages)
+
+    @property
+    def originals(self) -> list[OutboundMessage]:
+        return [m for m in self.messages if not m.is_copy]
+
+    @property
+    def copies(self) -> list[OutboundMessage]:
+        return [m for m in self.messages if m.is_copy]
+
+
+def statement_panel(*, customer_id: int, today: date, open_count: int) -> StatementPanel:
+    period = period_of(today)
+    statement = (
+        Statement.objects.filter(customer_id=customer_id, period=period)
+        .select_related("requested_by")
+        .prefetch_related(Prefetch("messages", queryset=OutboundMessage.objects.order_by("created_at", "id")))
+        .first()
+    )
+    return StatementPanel(
+        period=period,
+        label=period_label(period),
+        statement=statement,
+        messages=list(statement.messages.all()) if statement else [],
+        open_count=open_count,
+        today=today,
+    )
