@@ -4,11 +4,13 @@ pytest-django's live server speaks WSGI only, so websockets need this. The serve
 separate process: the test's data must be committed (transactional tests) to be seen.
 """
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -77,6 +79,28 @@ class AsgiServer:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("uvicorn did not start within 20 s")
+
+    def login(self, browser, username, *, width=1280, timeout=10_000):
+        """A page logged in as ``username`` through the real login form (password of tests/factories)."""
+        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+        page.set_default_timeout(timeout)
+        page.goto(f"{self.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "correct horse battery")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{self.url}/customers/")
+        return page
+
+    def post_event(self, token: str, body: dict) -> int:
+        """POST one event to the server's API as a source system; the HTTP status."""
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/events",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
 
     def stop(self):
         self.process.terminate()

@@ -1,49 +1,15 @@
 """Two agents on one customer, a desktop and a store tablet: events arrive without reload,
 each sees the other, and a call pops on the phone agent's screen only."""
 
-import json
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
 from console.customers.services import identifier_add
 from console.ingest.models import ApiToken
-from tests.browser.asgi_server import AsgiServer
 from tests.factories import CustomerFactory, add_entries
 from tests.ingest.events import event, interaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def server():
-    server = AsgiServer()
-    yield server
-    server.stop()
-
-
-def login(browser, server, username, *, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/customers/")
-    return page
-
-
-def post(server, token, body):
-    request = urllib.request.Request(
-        f"{server.url}/api/v1/events",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
 
 
 def test_two_consoles_stay_live_and_see_each_other(browser, server, make_user):
@@ -52,8 +18,8 @@ def test_two_consoles_stay_live_and_see_each_other(browser, server, make_user):
     customer = CustomerFactory(name="Sanne Jansen", customer_number="C-200002", email="sanne@example.nl")
     add_entries(customer, 3)
     _, token = ApiToken.issue(source="social", scopes=["events:write"])
-    desk = login(browser, server, "lotte")
-    tablet = login(browser, server, "noor", width=768)
+    desk = server.login(browser, "lotte")
+    tablet = server.login(browser, "noor", width=768)
     for page in (desk, tablet):
         page.goto(f"{server.url}{customer.get_absolute_url()}")
         expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
@@ -62,8 +28,7 @@ def test_two_consoles_stay_live_and_see_each_other(browser, server, make_user):
     expect(tablet.locator("#presence")).to_contain_text("Lotte Visser")
 
     assert (
-        post(
-            server,
+        server.post_event(
             token,
             interaction(customer={"email": "sanne@example.nl"}, summary="@klantbeeld de brieven komen nog steeds"),
         )
@@ -87,7 +52,7 @@ def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, serve
     identifier_add(customer_id=caller.pk, kind="phone", value="06 23456789")
     add_entries(caller, 2, channel="chatbot", summary="Vraag aan de chatbot over de airfryer")
     _, token = ApiToken.issue(source="telephony", scopes=["events:write"])
-    daan, other = login(browser, server, "daan"), login(browser, server, "sanne")
+    daan, other = server.login(browser, "daan"), server.login(browser, "sanne")
     for page in (daan, other):
         expect(page.locator("body")).to_have_attribute("data-live", "live")
 
@@ -96,7 +61,7 @@ def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, serve
         {"call_id": "c-42", "from_number": "06 23456789", "agent": "daan"},
         customer={"phone": "06 23456789"},
     )
-    assert post(server, token, body) == 201
+    assert server.post_event(token, body) == 201
     daan.wait_for_url(f"{server.url}{caller.get_absolute_url()}")
     expect(daan.locator("h1")).to_have_text("Fatima El Amrani")
     expect(daan.locator("#timeline-entries li.entry").nth(1)).to_contain_text("chatbot over de airfryer")

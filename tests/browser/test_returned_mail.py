@@ -1,9 +1,7 @@
 """Story S2 in the browser: a returned letter prompts two agents on the same customer; when one
 corrects the address, the prompt vanishes from the other's screen without a reload."""
 
-import json
 import os
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,28 +23,10 @@ def shoot(page, name: str):
 
 
 def open_console(browser, server, username, customer, *, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/customers/")
+    page = server.login(browser, username, width=width)
     page.goto(f"{server.url}{customer.get_absolute_url()}")
     expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
     return page
-
-
-def post(server, token, body):
-    request = urllib.request.Request(
-        f"{server.url}/api/v1/events",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 201
 
 
 def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_address(
@@ -69,7 +49,7 @@ def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_ad
         "reason": "addressee_unknown",
         "address": "Dorpsstraat 1, 1234 AB Ergens",
     }
-    post(server, token, event("mail.returned", returned))
+    assert server.post_event(token, event("mail.returned", returned)) == 201
     for page in (desk, tablet):
         prompt = page.locator("#address-prompt")
         expect(prompt).to_contain_text("Post to Dorpsstraat 1, 1234 AB Ergens came back")
@@ -83,7 +63,7 @@ def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_ad
     tablet.locator("#address-prompt summary", has_text="Correct the address").click()
     tablet.fill("#address-prompt [name=street]", "Kerkstr")
     shoot(tablet, "returned-mail-correct-768.png")
-    post(server, token, order(number="WS-2026-7"))  # re-renders every panel, the prompt too
+    assert server.post_event(token, order(number="WS-2026-7")) == 201  # re-renders every panel, the prompt too
     expect(tablet.locator("#panel-orders")).to_contain_text("WS-2026-7")
     expect(tablet.locator("#address-prompt [name=street]")).to_have_value("Kerkstr")
     desk.locator("#address-prompt summary", has_text="Correct the address").click()
