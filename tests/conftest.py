@@ -86,3 +86,14 @@ def api(client, issue_token, django_capture_on_commit_callbacks):
             return client.get(path, params, headers={"Authorization": f"Bearer {token or self.token}"})
 
     return Api()
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel layer. Production runs one event loop per process; tests
+    run one per async test, and a Redis layer's locks belong to the loop that first used them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
