@@ -97,3 +97,10 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def outbox(settings, tmp_path):
+    """The folder SMS and social replies "go out" to by default: a fresh one for every test."""
+    settings.OUTBOX_DIR = str(tmp_path / "outbox")
+    return tmp_path / "outbox"

@@ -17,6 +17,19 @@ class AuditEvent(models.Model):
         DECIDED_CREDIT = "decided_credit", "Decided a credit approval"
         SENT_STATEMENT = "sent_statement", "Sent an invoice statement"
         CHANGED_FLAG_POLICY = "changed_flag_policy", "Changed the flag thresholds"
+        SENT_MESSAGE = "sent_message", "Sent a message to the customer"
+        OPENED_CASE = "opened_case", "Opened a case"
+        UPDATED_CASE = "updated_case", "Changed a case"
+        LINKED_TO_CASE = "linked_to_case", "Linked a contact to a case"
+        ADDED_CASE_NOTE = "added_case_note", "Added a case note"
+        CLOSED_CASE = "closed_case", "Closed a case"
+        PROMISED_CALLBACK = "promised_callback", "Promised a callback"
+        RESCHEDULED_CALLBACK = "rescheduled_callback", "Rescheduled a callback"
+        COMPLETED_CALLBACK = "completed_callback", "Made a callback"
+        STARTED_JOURNEY = "started_journey", "Started a guided journey"
+        RECORDED_JOURNEY_CHOICE = "recorded_journey_choice", "Recorded the customer's choice in a journey"
+        CONFIRMED_ADDRESS = "confirmed_address", "Confirmed an address"
+        CORRECTED_ADDRESS = "corrected_address", "Corrected an address"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

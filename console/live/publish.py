@@ -76,6 +76,12 @@ def flags_published(*customer_ids: int) -> None:
     dashboard_changed()
 
 
+def panels_changed(customer_id: int) -> None:
+    """Something a panel shows changed without a timeline entry (a message went out): consoles
+    on this customer render their panels again, as after a flag change."""
+    _after_commit(customer_group(customer_id), lambda: {"type": "flags.changed"})
+
+
 def dashboard_changed() -> None:
     """Something the managers' dashboard shows changed: open dashboards fetch their sections again."""
     _after_commit(managers_group(), lambda: {"type": "dashboard.changed"})

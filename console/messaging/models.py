@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -45,6 +46,12 @@ class OutboundMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"
         POST = "post", "Post"
+        SMS = "sms", "SMS"
+        # Social replies go out through a connector (messaging.backends.social).
+        TWITTER = "twitter", "Twitter"
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
+        WHATSAPP = "whatsapp", "WhatsApp"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -72,6 +79,10 @@ class OutboundMessage(models.Model):
     idempotency_key = models.CharField(max_length=120, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    # The case the message belongs to (a callback's new time, a journey step, a complaint's answer).
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_messages"
+    )
     is_copy = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -79,6 +90,8 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    SOCIAL = (Channel.TWITTER, Channel.FACEBOOK, Channel.INSTAGRAM, Channel.WHATSAPP)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -105,3 +118,33 @@ class OutboundMessage(models.Model):
     @property
     def retryable(self) -> bool:
         return self.status in self.RETRYABLE
+
+
+class MessageTemplate(models.Model):
+    """The text a customer gets, in Dutch and in English; edited by admins.
+
+    Placeholders in braces: ``{name}`` and ``{customer_number}`` always, ``{case_ref}`` for a
+    message about a case, and whatever the sending feature passes (``{window}``, ``{answer}``).
+    The subject is used by e-mail and post; SMS and social replies send the body only.
+    """
+
+    key = models.SlugField(max_length=60, unique=True, help_text="How the code names it; do not change.")
+    description = models.CharField(max_length=200, blank=True, help_text="When it is sent, for admins.")
+    subject_nl = models.CharField("subject (Dutch)", max_length=200, blank=True)
+    body_nl = models.TextField("text (Dutch)")
+    subject_en = models.CharField("subject (English)", max_length=200, blank=True)
+    body_en = models.TextField("text (English)")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+    def clean(self):
+        from console.messaging.rendering import template_problems
+
+        problems = template_problems(self)
+        if problems:
+            raise ValidationError(problems)

@@ -5,6 +5,7 @@ Amounts and dates are written the way a customer reading that language expects t
 the console itself keeps writing ``EUR 1,240.00`` (commerce.money).
 """
 
+import string
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -88,3 +89,53 @@ def statement_render(*, customer, period: str, lines: list[StatementLine], today
 
 def copy_subject(subject: str, language: str) -> str:
     return f"{COPY_PREFIX.get(language, COPY_PREFIX['nl'])}{subject}"
+
+
+# Messages from admin-edited templates (MessageTemplate) ----------------------------------------
+
+_FORMATTER = string.Formatter()
+
+
+def _fields(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    """The template's pieces: (literal text, placeholder, format spec, conversion)."""
+    return list(_FORMATTER.parse(text))
+
+
+def template_problems(template) -> dict[str, str]:
+    """What is wrong with an admin's template, per field: unbalanced braces, or a placeholder
+    that is more than a plain name (``{name.attr}``, ``{x[0]}``, ``{x:>10}`` are refused, so a
+    template can only ever insert the values the code hands it)."""
+    problems = {}
+    for field in ("subject_nl", "body_nl", "subject_en", "body_en"):
+        try:
+            pieces = _fields(getattr(template, field))
+        except ValueError as exc:
+            problems[field] = f"The braces do not match: {exc}. Write {{{{ and }}}} for a brace itself."
+            continue
+        bad = [
+            name
+            for _, name, spec, conversion in pieces
+            if name is not None and (not name.isidentifier() or spec or conversion)
+        ]
+        if bad:
+            problems[field] = f"Placeholders are plain names in braces, like {{name}}; not: {', '.join(bad)}."
+    return problems
+
+
+def text_fill(text: str, values: dict) -> str:
+    """``text`` with each ``{placeholder}`` replaced by its value; one the code did not pass stays
+    as it is written, so a typo in an admin's template shows instead of failing the send."""
+    out = []
+    for literal, name, _spec, _conversion in _fields(text):
+        out.append(literal)
+        if name is not None:
+            out.append(str(values[name]) if name in values else "{" + name + "}")
+    return "".join(out)
+
+
+def message_render(template, *, language: str, values: dict) -> tuple[str, str]:
+    """(subject, body) of an admin-edited template in the customer's language."""
+    language = language if language in LANGUAGES else "nl"
+    subject = getattr(template, f"subject_{language}") or template.subject_nl
+    body = getattr(template, f"body_{language}") or template.body_nl
+    return text_fill(subject, values).strip(), text_fill(body, values).strip() + "\n"

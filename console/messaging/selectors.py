@@ -83,32 +83,59 @@ class Recipients:
     missing: list[str] = field(default_factory=list)
 
 
+def recipient_for(*, customer: Customer, channel: str) -> tuple[Recipient | None, str]:
+    """Where a message on this channel can go, or why it cannot (in words an agent can repeat).
+
+    E-mail: the newest address that has not bounced. Post: the primary address, unless it is
+    undeliverable. SMS: the newest mobile number. Social: the handle on that network.
+    """
+    if channel == OutboundMessage.Channel.POST:
+        address = Address.objects.filter(customer=customer).order_by("-is_primary", "id").first()
+        if address is None:
+            return None, "there is no postal address on file"
+        if address.status == Address.Status.UNDELIVERABLE:
+            evidence = f" ({address.status_evidence})" if address.status_evidence else ""
+            return None, f"the address {address.one_line} is undeliverable{evidence}"
+        lines = [customer.name, address.street, f"{address.postal_code} {address.city}".strip()]
+        if address.country and address.country != "NL":
+            lines.append(address.country)
+        return Recipient("post", "\n".join(lines), address.one_line), ""
+    identifiers = Identifier.objects.filter(customer=customer).order_by("-created_at", "-id")
+    if channel == OutboundMessage.Channel.EMAIL:
+        emails = list(identifiers.filter(kind=Identifier.Kind.EMAIL))
+        working = [e for e in emails if e.bounced_at is None]
+        if working:
+            return Recipient("email", working[0].value, working[0].value), ""
+        if emails:
+            return None, f"the e-mail address {emails[0].value} bounced on {emails[0].bounced_at:%d-%m-%Y}"
+        return None, "there is no e-mail address on file"
+    if channel == OutboundMessage.Channel.SMS:
+        phones = list(identifiers.filter(kind=Identifier.Kind.PHONE).values_list("value", flat=True))
+        # A Dutch number is a mobile one when it starts +316; a foreign one may be, so it is tried.
+        mobile = [p for p in phones if p.startswith("+316") or not p.startswith("+31")]
+        if mobile:
+            return Recipient("sms", mobile[0], mobile[0]), ""
+        if phones:
+            return None, f"there is no mobile number on file ({phones[0]} is a landline)"
+        return None, "there is no mobile number on file"
+    if channel in OutboundMessage.SOCIAL:
+        handle = identifiers.filter(kind=Identifier.Kind.HANDLE, namespace=channel).values_list("value", flat=True)
+        if handle:
+            return Recipient(channel, handle[0], handle[0]), ""
+        return None, f"there is no {OutboundMessage.Channel(channel).label} handle on file"
+    return None, f"messages cannot be sent by {channel}"
+
+
 def statement_recipients(*, customer: Customer) -> Recipients:
     """Where the statement can go: the working e-mail address and the deliverable primary address."""
     result = Recipients()
-    channels = settings.STATEMENT_CHANNELS
-    if OutboundMessage.Channel.EMAIL in channels:
-        emails = list(Identifier.objects.filter(customer=customer, kind=Identifier.Kind.EMAIL).order_by("-created_at"))
-        working = [e for e in emails if e.bounced_at is None]
-        if working:
-            result.found.append(Recipient("email", working[0].value, working[0].value))
-        elif emails:
-            bounced = emails[0]
-            result.missing.append(f"the e-mail address {bounced.value} bounced on {bounced.bounced_at:%d-%m-%Y}")
-        else:
-            result.missing.append("there is no e-mail address on file")
-    if OutboundMessage.Channel.POST in channels:
-        address = Address.objects.filter(customer=customer).order_by("-is_primary", "id").first()
-        if address is None:
-            result.missing.append("there is no postal address on file")
-        elif address.status == Address.Status.UNDELIVERABLE:
-            evidence = f" ({address.status_evidence})" if address.status_evidence else ""
-            result.missing.append(f"the address {address.one_line} is undeliverable{evidence}")
-        else:
-            lines = [customer.name, address.street, f"{address.postal_code} {address.city}".strip()]
-            if address.country and address.country != "NL":
-                lines.append(address.country)
-            result.found.append(Recipient("post", "\n".join(lines), address.one_line))
+    for channel in (OutboundMessage.Channel.EMAIL, OutboundMessage.Channel.POST):
+        if channel in settings.STATEMENT_CHANNELS:
+            recipient, missing = recipient_for(customer=customer, channel=channel)
+            if recipient is not None:
+                result.found.append(recipient)
+            else:
+                result.missing.append(missing)
     return result
 
 

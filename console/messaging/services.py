@@ -10,20 +10,23 @@ risk sending it twice. docs/messaging.md tells the whole story.
 """
 
 import logging
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
-from console.messaging.backends import DeliveryUncertain, backend_for
-from console.messaging.models import OutboundMessage
-from console.messaging.rendering import period_label
+from console.live import publish
+from console.messaging.backends import DeliveryRetryable, DeliveryUncertain, backend_for
+from console.messaging.models import MessageTemplate, OutboundMessage
+from console.messaging.rendering import language_of, message_render, period_label
+from console.messaging.selectors import recipient_for
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -51,6 +54,12 @@ def message_send(*, message_id: int) -> str:
         reference = backend_for(message.channel).send(message)
     except DeliveryUncertain as exc:
         return _outcome(message, Status.UNKNOWN, error=str(exc))
+    except DeliveryRetryable as exc:
+        if message.attempts < settings.MESSAGE_MAX_ATTEMPTS:
+            # Certainly not sent (the gateway refused it for now): queued again, for the task
+            # to try after a pause (messaging.tasks), and visible as such in the panel.
+            return _outcome(message, Status.QUEUED, error=f"Attempt {message.attempts} failed: {exc}")
+        return _outcome(message, Status.FAILED, error=f"{exc} (tried {message.attempts} times)")
     except Exception as exc:  # noqa: BLE001 - whatever the backend raised, this message did not go out
         log.warning("message %s failed: %s", message_id, exc)
         return _outcome(message, Status.FAILED, error=str(exc) or type(exc).__name__)
@@ -69,8 +78,10 @@ def _outcome(message: OutboundMessage, status: str, *, reference: str = "", erro
             status_changed_at=now,
             sent_at=now if status == Status.SENT else None,
         )
-        if changed and status != Status.SENT:
+        if changed and status in (Status.FAILED, Status.UNKNOWN):
             _problem_recorded(message, status, error)
+        if changed:
+            publish.panels_changed(message.customer_id)
     return status
 
 
@@ -83,7 +94,101 @@ def _unconfirmed(message_id: int, *, because: str) -> bool:
         if changed:
             message = OutboundMessage.objects.select_related("statement").get(pk=message_id)
             _problem_recorded(message, Status.UNKNOWN, because)
+            publish.panels_changed(message.customer_id)
     return bool(changed)
+
+
+@transaction.atomic
+def message_to_customer(
+    *,
+    customer_id: int,
+    template_key: str,
+    channel: str,
+    context: dict | None = None,
+    case_id: int | None = None,
+    actor_user=None,
+    actor_source: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[OutboundMessage, bool]:
+    """Queue one message from an admin-edited template, in the customer's language.
+
+    Writes the message and its timeline entry (on the case, if given) and hands it to a worker
+    once the transaction commits. The same ``idempotency_key`` again returns the first message
+    and ``created`` False: nothing more is written or sent, so a job run twice texts once.
+    Without an address for the channel the message is recorded as failed, with the reason, on
+    the timeline and in the messages panel, where it can be sent again once there is one.
+    """
+    from console.cases.models import Case
+    from console.customers.models import Customer
+    from console.messaging.tasks import messages_send_on_commit
+
+    if actor_user is not None:
+        require(actor_user, Capability.SEND_MESSAGES)
+    if channel not in OutboundMessage.Channel.values:
+        raise ValidationError(f"Messages cannot be sent by '{channel}'.")
+    key = idempotency_key or f"message:{template_key}:{customer_id}:{uuid.uuid4().hex}"
+    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    customer = Customer.objects.get(pk=customer_id)
+    case = Case.objects.get(pk=case_id, customer_id=customer_id) if case_id is not None else None
+    try:
+        template = MessageTemplate.objects.get(key=template_key)
+    except MessageTemplate.DoesNotExist:
+        raise ValidationError(f"There is no message template '{template_key}' (admin: Message templates).") from None
+    language = language_of(customer)
+    values = {"name": customer.name, "customer_number": customer.customer_number, **(context or {})}
+    if case is not None:
+        values.setdefault("case_ref", case.reference)
+    subject, body = message_render(template, language=language, values=values)
+    recipient, missing = recipient_for(customer=customer, channel=channel)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                customer=customer,
+                channel=channel,
+                template_key=template_key,
+                language=language,
+                to_address=recipient.to_address if recipient else "",
+                subject=subject,
+                body=body,
+                status=Status.QUEUED if recipient else Status.FAILED,
+                error="" if recipient else f"Not sent: {missing}."[:500],
+                idempotency_key=key,
+                case=case,
+                requested_by=actor_user,
+                status_changed_at=now,
+            )
+    except IntegrityError:
+        # Another transaction wrote this key between the look and the insert.
+        return OutboundMessage.objects.get(idempotency_key=key), False
+    label = OutboundMessage.Channel(channel).label
+    to = f" to {recipient.display}" if recipient else ""
+    first_line = subject or body.strip().splitlines()[0] if body.strip() else subject
+    timeline_entry_record(
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.MESSAGE,
+        channel=channel,
+        direction=TimelineEntry.Direction.OUTBOUND,
+        summary=f"{label}{to}: {first_line}"[:300],
+        body=body if recipient else f"{body}\nNot sent: {missing}. It can be sent again from the messages panel.",
+        actor_user=actor_user,
+        actor_source=actor_source or ("" if actor_user else "messaging"),
+        raw={"message_id": message.pk, "template": template_key, "status": message.status},
+        case=case,
+    )
+    if actor_user is not None:
+        audit_event_record(
+            actor=actor_user,
+            action=AuditEvent.Action.SENT_MESSAGE,
+            customer=customer,
+            detail=f"{label}{to} (#{message.pk})",
+        )
+    if recipient:
+        messages_send_on_commit([message.pk])
+    publish.panels_changed(customer_id)
+    return message, True
 
 
 def message_title(message: OutboundMessage) -> str:
@@ -102,7 +207,8 @@ def _problem_recorded(message: OutboundMessage, status: str, error: str) -> None
         body = f"{error} It may or may not have arrived; ask the customer before sending it again."
     else:
         summary = f"{message_title(message)} by {how} could not be sent"
-        body = f"{error} It can be sent again from the invoices panel."
+        panel = "invoices" if message.statement_id else "messages"
+        body = f"{error} It can be sent again from the {panel} panel."
     timeline_entry_record(
         customer_id=message.customer_id,
         kind=TimelineEntry.Kind.STATEMENT if message.statement_id else TimelineEntry.Kind.MESSAGE,
@@ -112,6 +218,7 @@ def _problem_recorded(message: OutboundMessage, status: str, error: str) -> None
         body=body,
         actor_source="messaging",
         raw={"message_id": message.pk, "status": status},
+        case=message.case,
     )
 
 
@@ -124,18 +231,30 @@ def message_retry(*, user, message_id: int, customer_id: int) -> OutboundMessage
         message = OutboundMessage.objects.select_related("statement").get(pk=message_id, customer_id=customer_id)
         if message.statement_id:
             require(user, Capability.VIEW_INVOICES)
+        to_address = message.to_address
+        if not to_address:
+            # It failed for want of an address: the agent may have added one since.
+            recipient, missing = recipient_for(customer=message.customer, channel=message.channel)
+            if recipient is None:
+                raise ValidationError(f"It still cannot be sent: {missing}.")
+            to_address = recipient.to_address
         changed = OutboundMessage.objects.filter(pk=message_id, status__in=OutboundMessage.RETRYABLE).update(
-            status=Status.QUEUED, error="", status_changed_at=timezone.now(), requested_by=user
+            status=Status.QUEUED,
+            error="",
+            status_changed_at=timezone.now(),
+            requested_by=user,
+            to_address=to_address,
         )
         if not changed:
             raise ValidationError("This message is not waiting to be sent again: it was sent, or is being sent.")
         audit_event_record(
             actor=user,
-            action=AuditEvent.Action.SENT_STATEMENT,
+            action=AuditEvent.Action.SENT_STATEMENT if message.statement_id else AuditEvent.Action.SENT_MESSAGE,
             customer=message.customer,
             detail=f"Sent again: {message_title(message)} by {message.get_channel_display().lower()} (#{message.pk})",
         )
         messages_send_on_commit([message.pk])
+        publish.panels_changed(message.customer_id)
     message.refresh_from_db()
     return message
 

@@ -8,16 +8,28 @@ safe to run again (docs/messaging.md says why).
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from console.customers.models import Customer
 from console.messaging import services, statements
+from console.messaging.models import OutboundMessage
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def message_send_task(message_id: int) -> None:
-    services.message_send(message_id=message_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=None)
+def message_send_task(self, message_id: int) -> None:
+    status = services.message_send(message_id=message_id)
+    if status == OutboundMessage.Status.QUEUED and not self.request.is_eager:
+        # The backend could not send it for now and the message is queued again: try after a
+        # pause that doubles each time. (Run eagerly, in the embedded mode, there is no one to
+        # wait: the periodic sweep, messages_resume_stalled, hands it over again.)
+        raise self.retry(countdown=retry_pause(message_id))
+
+
+def retry_pause(message_id: int) -> float:
+    attempts = OutboundMessage.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 1
+    return min(settings.MESSAGE_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 600)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -1,10 +1,16 @@
 """Delivery backends, one per channel, chosen by dotted path in ``settings.MESSAGING_BACKENDS``.
 
 A backend takes one ``OutboundMessage`` and hands it to the world outside (a mail server, a
-print room's folder, later an SMS gateway). It returns a reference the outside world knows the
-message by, raises ``DeliveryFailed`` when the message certainly did not go out, and
-``DeliveryUncertain`` when it cannot tell (a connection lost after the message was handed
-over). ``messaging.services.message_send`` turns those into the statuses sent, failed, unknown.
+print room's folder, an SMS gateway, a social network's connector). It returns a reference the
+outside world knows the message by, and raises:
+
+- ``DeliveryFailed`` when the message certainly did not go out;
+- ``DeliveryRetryable`` when it did not go out but may later (a gateway down or busy);
+- ``DeliveryUncertain`` when it cannot tell (a connection lost after the message was handed over).
+
+``messaging.services.message_send`` turns those into the statuses sent, failed, queued again
+(while attempts are left), unknown. A social connector is a backend like any other: configure
+one per network in ``MESSAGING_BACKENDS``.
 """
 
 from django.conf import settings
@@ -13,6 +19,10 @@ from django.utils.module_loading import import_string
 
 class DeliveryFailed(Exception):
     """The message was not sent (refused, no connection before handing it over)."""
+
+
+class DeliveryRetryable(DeliveryFailed):
+    """Not sent, but worth trying again in a while (a gateway that is down or busy)."""
 
 
 class DeliveryUncertain(Exception):
