@@ -83,6 +83,11 @@ class Recipients:
     missing: list[str] = field(default_factory=list)
 
 
+def may_take_sms(phone: str) -> bool:
+    """A Dutch number (E.164) takes texts when it is a mobile one (+316); a foreign one may, so it is tried."""
+    return phone.startswith("+316") or not phone.startswith("+31")
+
+
 def recipient_for(*, customer: Customer, channel: str) -> tuple[Recipient | None, str]:
     """Where a message on this channel can go, or why it cannot (in words an agent can repeat).
 
@@ -111,8 +116,7 @@ def recipient_for(*, customer: Customer, channel: str) -> tuple[Recipient | None
         return None, "there is no e-mail address on file"
     if channel == OutboundMessage.Channel.SMS:
         phones = list(identifiers.filter(kind=Identifier.Kind.PHONE).values_list("value", flat=True))
-        # A Dutch number is a mobile one when it starts +316; a foreign one may be, so it is tried.
-        mobile = [p for p in phones if p.startswith("+316") or not p.startswith("+31")]
+        mobile = [p for p in phones if may_take_sms(p)]
         if mobile:
             return Recipient("sms", mobile[0], mobile[0]), ""
         if phones:
@@ -184,3 +188,52 @@ def statement_panel(*, customer_id: int, today: date, open_count: int) -> Statem
         open_count=open_count,
         today=today,
     )
+
+
+@dataclass
+class MessagesPanel:
+    """The customer picture's messages panel: the latest messages (statements have their own
+    place in the invoices panel) and the channels an agent can write on now."""
+
+    messages: list[OutboundMessage]
+    channels: list[tuple[str, str, str]]  # (channel, label, to) the customer can be reached on
+
+    @property
+    def failed(self) -> list[OutboundMessage]:
+        return [m for m in self.messages if m.retryable]
+
+
+MESSAGES_SHOWN = 6
+AGENT_CHANNELS = (
+    OutboundMessage.Channel.SMS,
+    OutboundMessage.Channel.EMAIL,
+    *OutboundMessage.SOCIAL,
+)
+
+
+def messages_panel(*, customer: Customer, identifiers: list[Identifier] | None = None) -> MessagesPanel:
+    """The panel; ``identifiers``: the customer's, when the caller has them loaded already."""
+    messages = list(
+        OutboundMessage.objects.filter(customer=customer, statement__isnull=True)
+        .select_related("case")
+        .order_by("-created_at", "-id")[:MESSAGES_SHOWN]
+    )
+    return MessagesPanel(messages=messages, channels=reachable_channels(customer=customer, identifiers=identifiers))
+
+
+def reachable_channels(
+    *, customer: Customer, identifiers: list[Identifier] | None = None
+) -> list[tuple[str, str, str]]:
+    """(channel, label, to) for every channel an agent may write to this customer on now."""
+    if identifiers is None:
+        identifiers = list(Identifier.objects.filter(customer=customer))
+    found: dict[str, str] = {}
+    for identifier in sorted(identifiers, key=lambda i: (i.created_at, i.pk), reverse=True):
+        kind, value = identifier.kind, identifier.value
+        if kind == Identifier.Kind.PHONE and may_take_sms(value):
+            found.setdefault(OutboundMessage.Channel.SMS, value)
+        elif kind == Identifier.Kind.EMAIL and identifier.bounced_at is None:
+            found.setdefault(OutboundMessage.Channel.EMAIL, value)
+        elif kind == Identifier.Kind.HANDLE and identifier.namespace in OutboundMessage.SOCIAL:
+            found.setdefault(identifier.namespace, value)
+    return [(c, OutboundMessage.Channel(c).label, found[c]) for c in AGENT_CHANNELS if c in found]

@@ -6,14 +6,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability, require
 from console.customers.selectors import customer_for_user, invoice_summary
+from console.messaging.forms import MessageForm
 from console.messaging.models import OutboundMessage
-from console.messaging.selectors import period_of, statement_panel
-from console.messaging.services import message_retry
+from console.messaging.selectors import messages_panel, period_of, reachable_channels, statement_panel
+from console.messaging.services import message_retry, message_to_customer
 from console.messaging.statements import Outcome, statement_copy_send, statement_send
 from console.timeline.models import Channel
 from console.timeline.selectors import timeline_for_user
 
 TEMPLATE = "messaging/statement.html"
+MESSAGES_TEMPLATE = "messaging/messages.html"
 
 
 def _get_customer_for_sender(request, customer_id):
@@ -66,8 +68,15 @@ def _said(result) -> str:
 
 @require_POST
 def message_retry_view(request, customer_id, message_id):
-    """Send a failed or unconfirmed message again; the agent accepts it may arrive twice."""
-    customer = _get_customer_for_sender(request, customer_id)
+    """Send a failed or unconfirmed message again; the agent accepts it may arrive twice.
+
+    A statement's message answers with the invoices panel's statement part, any other with the
+    messages panel (the button was in one of them)."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    require(request.user, Capability.SEND_MESSAGES)
+    statement = OutboundMessage.objects.filter(pk=message_id, customer=customer, statement__isnull=False).exists()
+    if statement:
+        require(request.user, Capability.VIEW_INVOICES)
     notice = error = ""
     try:
         message_retry(user=request.user, message_id=message_id, customer_id=customer.pk)
@@ -76,17 +85,66 @@ def message_retry_view(request, customer_id, message_id):
         error = "That message does not exist (any more)."
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    return _answer(request, customer, notice=notice, error=error)
+    if statement:
+        return _answer(request, customer, notice=notice, error=error)
+    return _answer(request, customer, notice=notice, error=error, panel=_messages_context)
 
 
-def _answer(request, customer, *, notice: str, error: str):
+@require_GET
+def messages_panel_view(request, customer_id):
+    """The messages panel on its own (after a live change, or for a page without the picture)."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    return render(request, f"{MESSAGES_TEMPLATE}#messages-panel", _messages_context(customer, request.user))
+
+
+@require_POST
+def message_send_view(request, customer_id):
+    """ "Write to the customer": the agent's own text, by SMS, e-mail or a social reply."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    require(request.user, Capability.SEND_MESSAGES)
+    form = MessageForm(request.POST, channels=[c for c, _, _ in reachable_channels(customer=customer)])
+    notice = error = ""
+    if form.is_valid():
+        try:
+            message, _ = message_to_customer(
+                customer_id=customer.pk,
+                template_key="agent_message",
+                channel=form.cleaned_data["channel"],
+                context={"text": form.cleaned_data["text"], "subject": form.cleaned_data["subject"]},
+                actor_user=request.user,
+            )
+            notice = f"Your {message.get_channel_display()} is on its way."
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(m for messages in form.errors.values() for m in messages)
+    return _answer(
+        request,
+        customer,
+        notice=notice,
+        error=error,
+        panel=_messages_context,
+        form={} if notice else {f"form_{k}": request.POST.get(k, "") for k in ("channel", "subject", "text")},
+    )
+
+
+def _messages_context(customer, user) -> dict:
+    return {
+        "customer": customer,
+        "panel": messages_panel(customer=customer),
+        "may_send": user.has_perm(Capability.SEND_MESSAGES),
+    }
+
+
+def _answer(request, customer, *, notice: str, error: str, panel=None, form: dict | None = None):
     if not request.htmx:
         if error:
             messages.error(request, error)
         elif notice:
             messages.success(request, notice)
         return redirect(customer)
-    context = _panel_context(customer)
+    context = panel(customer, request.user) if panel else _panel_context(customer)
+    context.update(form or {})
     context.update(
         notice=notice,
         error=error,
@@ -94,4 +152,5 @@ def _answer(request, customer, *, notice: str, error: str):
         timeline=timeline_for_user(user=request.user, customer_id=customer.pk),
         channels=Channel.choices,
     )
-    return render(request, f"{TEMPLATE}#send-response", context, status=422 if error else 200)
+    template = MESSAGES_TEMPLATE if panel else TEMPLATE
+    return render(request, f"{template}#send-response", context, status=422 if error else 200)

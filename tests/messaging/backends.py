@@ -30,3 +30,12 @@ class SlowFileEmailBackend(FileEmailBackend):
         sent = super().send_messages(email_messages)
         time.sleep(float(os.environ.get("SLOW_MAIL_SECONDS", "0.2")))
         return sent
+
+
+class Refusing:
+    """A gateway that turns every message down (a blocked sender id)."""
+
+    def send(self, message) -> str:
+        from console.messaging.backends import DeliveryFailed
+
+        raise DeliveryFailed("The gateway refused the message: sender id blocked.")

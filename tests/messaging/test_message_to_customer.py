@@ -2,8 +2,6 @@
 a missing address, a gateway that fails for a while, and a social reply."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from console.messaging.models import MessageTemplate, OutboundMessage
 from console.messaging.services import message_retry, message_send, message_to_customer
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory
+from tests.messaging.gateway import Gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -138,37 +137,6 @@ def test_an_admin_cannot_save_a_template_with_anything_but_plain_placeholders(bo
     with pytest.raises(ValidationError) as raised:
         template.full_clean()
     assert problem in str(raised.value.message_dict["body_nl"])
-
-
-class Gateway:
-    """A real HTTP server playing the SMS gateway: answers from a script, records requests."""
-
-    def __init__(self, answers):
-        self.answers, self.requests = list(answers), []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                gateway.requests.append((dict(self.headers), json.loads(self.rfile.read(length))))
-                status, body = gateway.answers.pop(0) if gateway.answers else (200, {"id": "gw-last"})
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/messages"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

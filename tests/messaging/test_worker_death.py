@@ -231,3 +231,38 @@ def test_a_worker_killed_mid_run_still_sends_every_statement_once(stack, debtors
     assert {m.to_address for m in messages.filter(channel="email", status="sent")} <= set(mails)
     # Letters are files named after their message, so one per letter whatever happened.
     assert len(list(stack.letters_dir.glob("*.txt"))) == messages.filter(channel="post").count()
+
+
+def test_a_real_worker_retries_a_gateway_that_is_down_until_it_takes_the_text(stack, settings):
+    """Celery's own retry, with its pause, on a real worker: the gateway answers 503 twice, then
+    takes the SMS; one message, sent on the third attempt, every attempt with the same key."""
+    from console.messaging.models import MessageTemplate
+    from console.messaging.services import message_to_customer
+    from tests.factories import CustomerFactory
+    from tests.messaging.gateway import Gateway
+
+    gateway = Gateway([(503, {"error": "maintenance"}), (503, {"error": "maintenance"}), (201, {"id": "gw-9"})])
+    backend = "console.messaging.backends.http_gateway.HttpGatewayBackend"
+    try:
+        settings.MESSAGING_BACKENDS = {**settings.MESSAGING_BACKENDS, "sms": backend}
+        settings.SMS_GATEWAY_URL = gateway.url
+        MessageTemplate.objects.create(
+            key="test_text", body_nl="Uw SIM-kaart is onderweg.", body_en="Your SIM is on its way."
+        )
+        customer = CustomerFactory(phone="06 12345678")
+        # The first attempt happens here, in this process (tasks run in-process in the tests): 503.
+        message, _ = message_to_customer(customer_id=customer.pk, template_key="test_text", channel="sms")
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == ("queued", 1)
+
+        stack.worker("a", MESSAGING_SMS_BACKEND=backend, SMS_GATEWAY_URL=gateway.url, MESSAGE_RETRY_BASE_SECONDS="0.5")
+        stack.call("message_send_task", message_id=message.pk)
+        sent = wait_for(lambda: OutboundMessage.objects.get(pk=message.pk).status == "sent", timeout=60)
+        assert sent, stack.logs()
+
+        message.refresh_from_db()
+        assert (message.attempts, message.backend_ref) == (3, "gw-9")
+        assert [h["Idempotency-Key"] for h, _ in gateway.requests] == [message.idempotency_key] * 3
+        assert "Retry in" in stack.logs()
+    finally:
+        gateway.close()
