@@ -165,14 +165,22 @@ def message_to_customer(
         return OutboundMessage.objects.get(idempotency_key=key), False
     label = OutboundMessage.Channel(channel).label
     to = f" to {recipient.display}" if recipient else ""
-    first_line = subject or body.strip().splitlines()[0] if body.strip() else subject
+    # The timeline's line: the subject of an e-mail or letter, the start of a text; the whole
+    # text below it unless the line already said it all.
+    lines = body.strip().splitlines() or [""]
+    headline = (
+        subject if subject and channel in (OutboundMessage.Channel.EMAIL, OutboundMessage.Channel.POST) else lines[0]
+    )
+    shown = "" if body.strip() == headline else body
+    if recipient is None:
+        shown = f"{shown}\nNot sent: {missing}. It can be sent again from the messages panel.".strip()
     timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.MESSAGE,
         channel=channel,
         direction=TimelineEntry.Direction.OUTBOUND,
-        summary=f"{label}{to}: {first_line}"[:300],
-        body=body if recipient else f"{body}\nNot sent: {missing}. It can be sent again from the messages panel.",
+        summary=f"{label}{to}: {headline}"[:300],
+        body=shown,
         actor_user=actor_user,
         actor_source=actor_source or ("" if actor_user else "messaging"),
         raw={"message_id": message.pk, "template": template_key, "status": message.status},

@@ -182,3 +182,30 @@ async def test_a_merge_makes_open_consoles_reload(connect, session_cookie, custo
             text = await next_message(socket)
             if text.startswith("{") and json.loads(text)["type"] == "reload":
                 break
+
+
+async def test_a_message_that_fails_shows_as_failed_on_every_open_console(connect, session_cookie, settings):
+    """Its status changes after the message was written: the messages list is pushed again."""
+    from console.messaging.models import MessageTemplate
+    from console.messaging.services import message_to_customer
+
+    settings.MESSAGING_BACKENDS = {**settings.MESSAGING_BACKENDS, "sms": "tests.messaging.backends.Refusing"}
+
+    def customer_with_a_mobile() -> int:
+        MessageTemplate.objects.create(key="test_text", body_nl="Uw SIM-kaart is onderweg.", body_en="-")
+        return CustomerFactory(phone="06 12345678").pk
+
+    customer_id = await sync_to_async(customer_with_a_mobile)()
+    _, cookie = await sync_to_async(session_cookie)("phone")
+    phone, _ = await connect(cookie, customer=customer_id)
+    _, store_cookie = await sync_to_async(session_cookie)("store")
+    store, _ = await connect(store_cookie, customer=customer_id)
+
+    # Written, then (tasks run in-process here) sent after commit, and refused by the gateway.
+    await sync_to_async(message_to_customer)(customer_id=customer_id, template_key="test_text", channel="sms")
+    for console, may_send in ((phone, True), (store, False)):
+        frame = await next_message(console)
+        while "sender id blocked" not in frame or 'id="message-list"' not in frame:
+            frame = await next_message(console)
+        assert '<span class="pill st-failed"' in frame and "1 not sent" in frame
+        assert ("Send again" in frame) is may_send

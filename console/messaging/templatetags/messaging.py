@@ -31,4 +31,5 @@ def messages_panel_for(context, customer, may_send: bool, identifiers=None):
         "panel": messages_panel(customer=customer, identifiers=identifiers),
         "may_send": may_send,
         "oob": context.get("oob", False),
+        "csrf_token": context.get("csrf_token", ""),
     }
