@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from console.customers.services import identifier_add
 from console.messaging.models import MessageTemplate, OutboundMessage
@@ -207,3 +208,22 @@ def test_no_gateway_at_all_is_a_retry_not_a_failure(reminder, settings):
     assert message_send(message_id=message.pk) == "queued"
     message.refresh_from_db()
     assert "could not be reached" in message.error and message.status == OutboundMessage.Status.QUEUED
+
+
+def test_an_admin_edits_a_template_and_the_next_message_says_the_new_text(
+    client, make_user, reminder, django_capture_on_commit_callbacks
+):
+    admin_user = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:messaging_messagetemplate_change", args=[reminder.pk])
+    fields = {"description": "", "subject_nl": "", "subject_en": "", "body_en": "Dear {name}, {window}."}
+
+    refused = client.post(url, {**fields, "body_nl": "Beste {name.__init__}"})
+    assert refused.status_code == 200 and "Placeholders are plain names in braces" in refused.content.decode()
+    saved = client.post(url, {**fields, "body_nl": "Hoi {name}, we bellen {window}."})
+    assert saved.status_code == 302
+
+    customer = CustomerFactory(name="Sanne Bakker", phone="06 12345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        message, _ = send(customer, window="morgen om 10 uur")
+    assert message.body == "Hoi Sanne Bakker, we bellen morgen om 10 uur.\n"
