@@ -38,7 +38,7 @@ api_patterns = [
     # Integrators get JSON for a wrong path too, not the console's HTML 404 page (nor, for a
     # POST, the CSRF refusal meant for browsers).
     re_path(
-        r"^.*$",
+        r"^[\s\S]*",  # any path at all, also one with a (percent-encoded) newline in it
         csrf_exempt(
             lambda request: JsonResponse(
                 {"errors": {"path": [f"No API endpoint at {request.path} (see /api/v1/docs)."]}}, status=404

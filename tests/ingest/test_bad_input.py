@@ -147,3 +147,12 @@ def test_a_revoked_token_is_401(api):
 def test_an_unknown_customer_without_create_scope_is_422(api):
     found = errors(api.post(interaction(customer={"email": "nieuw@example.nl"})), 422)
     assert "customers:create" in found["customer"][0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nothing-here", "/api/v1/credit-approvals/-1", "/api/v1/credit-approvals/%0A", "/api/v1/customers/1%0A2"],
+)
+def test_a_path_that_is_no_endpoint_answers_json_404(client, path):
+    """Also a path with a newline in it (the fuzzer found one that fell through to the HTML page)."""
+    assert errors(client.get(path), 404)["path"][0].startswith("No API endpoint at /api/v1/")
