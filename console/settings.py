@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "console.timeline",
     "console.commerce",
     "console.cases",
+    "console.journeys",
+    "console.callbacks",
     "console.flags",
     "console.messaging",
     "console.ingest",
@@ -168,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
     "statements": {"task": "console.messaging.tasks.statements_send_due_task", "schedule": crontab(minute=0, hour=7)},
     # Messages whose task went missing (broker down at commit, worker gone): handed over again / marked unknown.
     "messages-resume-stalled": {"task": "console.messaging.tasks.messages_resume_stalled_task", "schedule": 300.0},
+    # Promised callbacks about to be missed: moved to a new window, the customer texted once (docs/callbacks.md).
+    "callbacks-about-to-be-missed": {
+        "task": "console.callbacks.tasks.callbacks_warn_about_to_be_missed_task",
+        "schedule": 60.0,
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -333,3 +340,8 @@ STATEMENT_CHANNELS = env.list("STATEMENT_CHANNELS", default=["email", "post"])
 # The safety net for messages whose task went missing (messaging.services.messages_resume_stalled).
 MESSAGE_REQUEUE_AFTER_MINUTES = env.int("MESSAGE_REQUEUE_AFTER_MINUTES", default=30)
 MESSAGE_SENDING_TIMEOUT_MINUTES = env.int("MESSAGE_SENDING_TIMEOUT_MINUTES", default=120)
+# Callbacks (docs/callbacks.md): a promised callback whose window ends within this many minutes
+# and was not made is moved to a new window, and the customer texted the new time; new windows
+# fall within these phone-team hours (every day, in TIME_ZONE).
+CALLBACK_WARN_LEAD_MINUTES = env.int("CALLBACK_WARN_LEAD_MINUTES", default=15)
+CALLBACK_OPENING_HOURS = env("CALLBACK_OPENING_HOURS", default="08:00-20:00")

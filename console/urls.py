@@ -52,6 +52,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:search"), name="home"),
     path("customers/", include((customer_patterns, "customers"))),
     path("cases/", include("console.cases.urls")),
+    path("journeys/", include("console.journeys.urls")),
+    path("callbacks/", include("console.callbacks.urls")),
     path("messages/", include("console.messaging.urls")),
     path("flags/", include("console.flags.urls")),
     path("dashboard/", include("console.dashboard.urls")),

@@ -1,6 +1,6 @@
 from django import forms
 
-from console.cases.complaints import ANSWER_CHANNELS
+from console.cases.complaints import ANSWER_CHANNELS, answer_send_channels
 from console.cases.models import Case, Team
 from console.timeline.models import Channel
 
@@ -37,6 +37,12 @@ class CaseUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=Case.Status.choices)
     due_at = forms.DateTimeField(label="Due", required=False, widget=DATETIME_LOCAL)
     next_step = forms.CharField(label="Next step", max_length=300, required=False)
+    resolution = forms.CharField(
+        label="Resolution",
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "When resolving or closing: what was done"}),
+    )
 
     def __init__(self, *args, owners, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +55,8 @@ class CaseUpdateForm(forms.Form):
             self.fields["status"].choices = [
                 c for c in Case.Status.choices if c[0] in Case.OPEN_STATUSES or c[0] == case.status
             ]
+            # Its resolution is that answer, as sent.
+            del self.fields["resolution"]
 
 
 class CaseNoteForm(forms.Form):
@@ -62,14 +70,35 @@ class CaseNoteForm(forms.Form):
 
 
 class ComplaintCloseForm(forms.Form):
+    """The answer and how it reaches the customer: sent from here through messaging
+    ("send:sms"), or recorded as already given another way ("phone")."""
+
+    SEND = "send:"
+
     resolution = forms.CharField(
-        label="The answer the customer received",
+        label="The answer to the customer",
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What was decided and what happens next, as sent"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What was decided and what happens next"}),
     )
-    channel = forms.ChoiceField(
-        label="Sent by", choices=[("", "Choose…")] + [(c.value, c.label) for c in ANSWER_CHANNELS]
-    )
+    channel = forms.ChoiceField(label="How it reaches the customer")
+
+    def __init__(self, *args, case, can_send: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        recorded = [(c.value, c.label) for c in ANSWER_CHANNELS]
+        if can_send:
+            sendable = answer_send_channels(case)
+            send = [(self.SEND + c, f"Send it now by {Channel(c).label}") for c in sendable]
+            self.fields["channel"].choices = [("Send the answer now", send), ("Already answered by", recorded)]
+            self.fields["channel"].initial = self.SEND + sendable[0]
+        else:
+            self.fields["channel"].choices = [("", "Choose…"), ("Already answered by", recorded)]
+
+    def clean(self):
+        data = super().clean()
+        channel = data.get("channel", "")
+        data["send"] = channel.startswith(self.SEND)
+        data["channel"] = channel.removeprefix(self.SEND)
+        return data
 
 
 class EntryLinkForm(forms.Form):

@@ -49,6 +49,9 @@ class Case(models.Model):
     # Set once, when an overdue complaint was put before the managers; the case stays open.
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # What was done, in words, when the case was resolved or closed: a complaint's answer to the
+    # customer, how a data-quality task was settled. Empty while the case is open.
+    resolution = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from console.accounts.roles import Capability, Role, role_names
+from console.callbacks.selectors import next_callback_annotations
 from console.cases.models import Case, Team
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import MONEY_KINDS
@@ -29,6 +30,14 @@ def case_entries(*, case: Case, finance: bool) -> list[TimelineEntry]:
     roles that may not see them (as on the customer's timeline)."""
     entries = TimelineEntry.objects.filter(case=case).select_related("actor_user").order_by("-seq")
     return _redacted(list(entries[:CASE_ENTRIES_LIMIT]), finance=finance)
+
+
+def case_messages(*, case: Case) -> list:
+    """The messages sent to the customer on this case (a complaint's answer, a callback's new
+    time), newest first, with where each stands: queued, sent, failed."""
+    from console.messaging.models import OutboundMessage
+
+    return list(OutboundMessage.objects.filter(case=case).order_by("-created_at", "-id")[:CASE_ENTRIES_LIMIT])
 
 
 def entry_as_shown(*, entry_id: int, finance: bool) -> TimelineEntry:
@@ -82,9 +91,9 @@ def team_queue(*, team: str) -> Queue:
     open_cases = Case.objects.filter(team=team, status__in=Case.OPEN_STATUSES)
     counts = open_cases.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     cases = list(
-        open_cases.select_related("customer", "owner").order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[
-            :QUEUE_LIMIT
-        ]
+        open_cases.select_related("customer", "owner")
+        .annotate(**next_callback_annotations())
+        .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[:QUEUE_LIMIT]
     )
     return Queue(team=team, label=Team(team).label, cases=cases, total=counts["total"], overdue=counts["overdue"])
 

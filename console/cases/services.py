@@ -7,7 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
+from console.accounts.services import audit_event_record
 from console.cases.models import Case, ComplaintDeadline, Team
 from console.live import publish
 from console.timeline.models import Channel, TimelineEntry
@@ -18,6 +20,45 @@ from console.timeline.services import timeline_entry_record
 def complaint_deadline(*, channel: str, received_at: datetime) -> datetime:
     """When a complaint that came in on this channel must be answered (the admin's table)."""
     return received_at + timedelta(days=ComplaintDeadline.days_for(channel))
+
+
+def case_locked(case_id: int) -> Case:
+    """The case with its row locked until the transaction ends, so two agents changing it at
+    once take turns and the second one checks against what the first one left."""
+    return Case.objects.select_for_update(of=("self",)).select_related("customer", "owner").get(pk=case_id)
+
+
+def case_event_record(
+    *,
+    case: Case,
+    summary: str,
+    audit: str,
+    body: str = "",
+    user=None,
+    actor_source: str = "",
+    channel: str = Channel.SYSTEM,
+    kind: str = TimelineEntry.Kind.CASE,
+    direction: str = TimelineEntry.Direction.INTERNAL,
+    occurred_at: datetime | None = None,
+) -> TimelineEntry:
+    """What every change to a case leaves behind: an entry on the customer's timeline, linked
+    to the case (so open case pages show it), and, when an agent made the change, a line in
+    the audit log (``audit`` is its AuditEvent action)."""
+    entry = timeline_entry_record(
+        customer_id=case.customer_id,
+        kind=kind,
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        body=body,
+        actor_user=user,
+        actor_source=actor_source,
+        case=case,
+        occurred_at=occurred_at,
+    )
+    if user is not None:
+        audit_event_record(actor=user, action=audit, customer=case.customer, detail=f"{case.reference}: {summary}")
+    return entry
 
 
 @transaction.atomic
@@ -62,16 +103,14 @@ def case_open(
     )
     if entry_id is not None:
         _link(case=case, entry=_entry_of_customer(entry_id, customer_id))
-    timeline_entry_record(
-        customer_id=customer_id,
-        kind=TimelineEntry.Kind.CASE,
-        channel=channel,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=f"{case.get_kind_display()} opened: {case.title}",
-        body=_opened_body(case),
-        actor_user=actor_user,
-        actor_source=actor_source,
+    case_event_record(
         case=case,
+        summary=f"{case.get_kind_display()} opened: {case.title}",
+        audit=AuditEvent.Action.OPENED_CASE,
+        body=_opened_body(case),
+        user=actor_user,
+        actor_source=actor_source,
+        channel=channel,
         occurred_at=case.created_at,
     )
     publish.queue_changed(case.team)
@@ -128,34 +167,52 @@ def case_update(
     status: str | _Keep = KEEP,
     due_at: datetime | None | _Keep = KEEP,
     next_step: str | _Keep = KEEP,
+    resolution: str | _Keep = KEEP,
 ) -> Case:
-    """Change who owns a case, its queue, status, due time or next step.
+    """Change who owns a case, its queue, status, due time, next step or resolution.
 
     Every change goes on the timeline in plain words; nothing is written when nothing
-    changed. A complaint is closed only through ``complaint_close`` (with the answer the
-    customer received), never by setting its status here.
+    changed. A resolution belongs to a resolved or closed case: reopening one clears it. A
+    complaint is closed only through ``complaint_close`` (with the answer the customer
+    received), never by setting its status here.
     """
     if user is not None:
         require(user, Capability.RECORD_INTERACTIONS)
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case_id)
+        case = case_locked(case_id)
         old_team = case.team
         changes = _apply_changes(case, owner_id=owner_id, team=team, status=status, due_at=due_at, next_step=next_step)
+        changes += _resolution_change(case, resolution)
         if not changes:
             return case
         case.save()
-        timeline_entry_record(
-            customer_id=case.customer_id,
-            kind=TimelineEntry.Kind.CASE,
-            channel=Channel.SYSTEM,
-            direction=TimelineEntry.Direction.INTERNAL,
-            summary=f"Case {case.reference} updated: {'; '.join(changes)}",
-            actor_user=user,
-            actor_source=actor_source,
+        case_event_record(
             case=case,
+            summary=f"Case {case.reference} updated: {'; '.join(changes)}",
+            audit=AuditEvent.Action.UPDATED_CASE,
+            body=f"Resolution: {case.resolution}" if resolution is not KEEP and case.resolution else "",
+            user=user,
+            actor_source=actor_source,
         )
         publish.queue_changed(old_team, case.team)
     return case
+
+
+def _resolution_change(case: Case, resolution: str | _Keep) -> list[str]:
+    """Set the resolution (after the status changed); the timeline entry's body carries its text."""
+    if case.is_open:
+        # (The form sends back the resolution it showed: reopening with it is not writing one.)
+        if resolution is not KEEP and resolution.strip() not in ("", case.resolution):
+            raise ValidationError("Write a resolution when you resolve or close the case.")
+        # Reopened: what was decided before no longer stands (the timeline keeps it).
+        case.resolution = ""
+        return []
+    if resolution is KEEP or resolution.strip() == case.resolution:
+        return []
+    if case.kind == Case.Kind.COMPLAINT:
+        raise ValidationError("A complaint's resolution is the answer the customer received; it cannot be changed.")
+    case.resolution = resolution.strip()[:10_000]
+    return ["resolution written down" if case.resolution else "resolution removed"]
 
 
 def _apply_changes(case: Case, *, owner_id, team, status, due_at, next_step) -> list[str]:
@@ -225,21 +282,19 @@ def case_link_entry(*, case_id: int, entry_id: int, user) -> TimelineEntry:
     """Link a contact on any channel to a case (moving it from another case, if it had one)."""
     require(user, Capability.RECORD_INTERACTIONS)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
+        case = case_locked(case_id)
         entry = _entry_of_customer(entry_id, case.customer_id)
         if entry.case_id == case.pk:
             return entry
         moved_from = Case.reference_for(entry.case_id) if entry.case_id else ""
         _link(case=case, entry=entry)
-        timeline_entry_record(
-            customer_id=case.customer_id,
-            kind=TimelineEntry.Kind.CASE,
-            channel=entry.channel,
-            direction=TimelineEntry.Direction.INTERNAL,
+        case_event_record(
+            case=case,
             summary=f"Linked to case {case.reference}: {_described(entry)}"
             + (f" (moved from {moved_from})" if moved_from else ""),
-            actor_user=user,
-            case=case,
+            audit=AuditEvent.Action.LINKED_TO_CASE,
+            user=user,
+            channel=entry.channel,
         )
         publish.queue_changed(case.team)
     return entry
@@ -261,16 +316,15 @@ def case_note_add(*, case_id: int, user, text: str) -> tuple[TimelineEntry, list
     if not text:
         raise ValidationError("Write the note first.")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("customer").get(pk=case_id)
-        note = timeline_entry_record(
-            customer_id=case.customer_id,
-            kind=TimelineEntry.Kind.NOTE,
-            channel=agent_channel(user),
-            direction=TimelineEntry.Direction.INTERNAL,
-            summary=f"Note on case {case.reference}: {case.title}",
-            body=text[:10_000],
-            actor_user=user,
+        case = case_locked(case_id)
+        note = case_event_record(
             case=case,
+            summary=f"Note on case {case.reference}: {case.title}",
+            audit=AuditEvent.Action.ADDED_CASE_NOTE,
+            body=text[:10_000],
+            user=user,
+            channel=agent_channel(user),
+            kind=TimelineEntry.Kind.NOTE,
         )
         mentioned = _mentioned(text, author=user)
         for colleague in mentioned:
@@ -296,27 +350,27 @@ def case_data_quality_close(*, customer_id: int, resolution: str, channel: str, 
 
     Called by ``customers.services.address_confirm`` / ``address_correct`` in the same
     transaction as the address change, so the back-office queue never shows a task whose
-    address was already dealt with. The resolution is the closing entry's body, linked to the case.
+    address was already dealt with. The resolution is kept on the case (the case page shows
+    it) and is the body of the closing entry, linked to the case.
     """
     tasks = list(
-        Case.objects.select_for_update().filter(
-            customer_id=customer_id, kind=Case.Kind.DATA_QUALITY, status__in=Case.OPEN_STATUSES
-        )
+        Case.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(customer_id=customer_id, kind=Case.Kind.DATA_QUALITY, status__in=Case.OPEN_STATUSES)
     )
     for task in tasks:
         task.status = Case.Status.CLOSED
         task.closed_at = timezone.now()
         task.next_step = ""
-        task.save(update_fields=["status", "closed_at", "next_step", "updated_at"])
-        timeline_entry_record(
-            customer_id=customer_id,
-            kind=TimelineEntry.Kind.CASE,
-            channel=channel,
-            direction=TimelineEntry.Direction.INTERNAL,
-            summary=f"{task.get_kind_display()} {task.reference} closed: {task.title}",
-            body=f"Resolution: {resolution}",
-            actor_user=actor_user,
+        task.resolution = resolution[:10_000]
+        task.save(update_fields=["status", "closed_at", "next_step", "resolution", "updated_at"])
+        case_event_record(
             case=task,
+            summary=f"{task.get_kind_display()} {task.reference} closed: {task.title}",
+            audit=AuditEvent.Action.CLOSED_CASE,
+            body=f"Resolution: {resolution}",
+            user=actor_user,
+            channel=channel,
         )
         publish.queue_changed(task.team)
     return tasks

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("<int:case_id>/", views.case, name="case"),
+    path("<int:case_id>/live/", views.case_live, name="case-live"),
     path("<int:case_id>/update/", views.update, name="update"),
     path("<int:case_id>/notes/", views.note, name="note"),
     path("<int:case_id>/close/", views.close_complaint, name="close-complaint"),

@@ -15,6 +15,7 @@ from console.cases.models import Case, Team
 from console.cases.selectors import (
     case_entries,
     case_for_user,
+    case_messages,
     case_owners,
     customer_open_cases,
     entry_as_shown,
@@ -36,21 +37,36 @@ def case(request, case_id):
     return _case_page(request, case_for_user(request.user, case_id))
 
 
-def _case_page(request, case, *, status=200, **forms):
+@require_GET
+def case_live(request, case_id):
+    """What the case page fetches when its customer's stream brings something of this case: the
+    header, the contacts and notes, and (``?side=1``, when the agent is not editing them) the
+    forms with their new starting values. The note being typed is never part of it."""
+    case = case_for_user(request.user, case_id)
+    return _case_page(request, case, template=f"{CASE}#case-live", side=request.GET.get("side") == "1")
+
+
+def _case_page(request, case, *, status=200, template=None, **forms):
     finance = request.user.has_perm(Capability.VIEW_INVOICES)
     context = {
         "case": case,
         "customer": case.customer,
         "entries": case_entries(case=case, finance=finance),
+        "case_messages": case_messages(case=case),
         "update_form": forms.get("update_form") or _update_form(case),
         "note_form": forms.get("note_form") or CaseNoteForm(),
-        "close_form": forms.get("close_form") or ComplaintCloseForm(),
+        "close_form": forms.get("close_form") or _close_form(request, case),
         "can_record": request.user.has_perm(Capability.RECORD_INTERACTIONS),
         "done": forms.get("done", ""),
+        "side": forms.get("side", False),
         "oob": request.htmx,
     }
-    template = f"{CASE}#case-response" if request.htmx else CASE
+    template = template or (f"{CASE}#case-response" if request.htmx else CASE)
     return render(request, template, context, status=status)
+
+
+def _close_form(request, case, data=None):
+    return ComplaintCloseForm(data, case=case, can_send=request.user.has_perm(Capability.SEND_MESSAGES))
 
 
 def _update_form(case, data=None):
@@ -60,6 +76,7 @@ def _update_form(case, data=None):
         "status": case.status,
         "due_at": case.due_at,
         "next_step": case.next_step,
+        "resolution": case.resolution,
     }
     return CaseUpdateForm(data, initial=initial, owners=case_owners(), case=case)
 
@@ -80,13 +97,16 @@ def update(request, case_id):
 
 
 def _renamed(data: dict) -> dict:
-    return {
+    renamed = {
         "owner_id": data["owner"],
         "team": data["team"],
         "status": data["status"],
         "due_at": data["due_at"],
         "next_step": data["next_step"],
     }
+    if "resolution" in data:  # not for a complaint: its resolution is the answer sent
+        renamed["resolution"] = data["resolution"]
+    return renamed
 
 
 def _done(request, case, text):
@@ -112,14 +132,19 @@ def note(request, case_id):
 def close_complaint(request, case_id):
     case = case_for_user(request.user, case_id)
     require(request.user, Capability.RECORD_INTERACTIONS)
-    form = ComplaintCloseForm(request.POST)
+    form = _close_form(request, case, request.POST)
     if form.is_valid():
         try:
             case = complaint_close(case_id=case.pk, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(request, case, "Complaint closed; the answer is on the timeline.")
+            sent = (
+                "the answer is on its way to the customer"
+                if form.cleaned_data["send"]
+                else "the answer is on the timeline"
+            )
+            return _done(request, case, f"Complaint closed; {sent}.")
     return _case_page(request, case, close_form=form, status=422)
 
 

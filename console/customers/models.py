@@ -113,6 +113,8 @@ class Address(models.Model):
     class Status(models.TextChoices):
         OK = "ok", "Deliverable"
         UNDELIVERABLE = "undeliverable", "Undeliverable"
+        # The customer moved away (they gave a new address): kept for the history, never posted to.
+        MOVED = "moved", "Moved away"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
     street = models.CharField(max_length=200)

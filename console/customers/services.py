@@ -81,6 +81,20 @@ def mail_returned_record(
 
     addresses = list(Address.objects.select_for_update().filter(customer_id=customer_id))
     match = next((a for a in addresses if _address_key(a.one_line) == _address_key(address)), None)
+    if match is not None and match.status == Address.Status.MOVED:
+        # The sender still uses an address the customer moved away from: nothing to settle with
+        # the customer, who gave the new one; the letter goes on the timeline, nothing else.
+        timeline_entry_record(
+            customer_id=customer_id,
+            kind=TimelineEntry.Kind.MAIL_RETURNED,
+            channel=Channel.POST,
+            summary=f"Letter returned to sender ({reason_label.lower()}): {mail_ref}",
+            body=f"Sent to {address}, which the customer moved away from ({match.status_evidence}). "
+            "The sender should use the current address.",
+            occurred_at=occurred_at,
+            actor_source=source,
+        )
+        return match
     match = match or next((a for a in addresses if a.is_primary), None)
     if match is None:
         match = Address.objects.create(customer_id=customer_id, street=address[:200], postal_code="", city="")
@@ -185,9 +199,9 @@ def _returned_mail_evidence(address: Address) -> str:
     return f"{address.status_evidence or 'post returned'}{when}"
 
 
-def _returned_mail_settled(*, entry, user, channel: str, resolution: str, because: str) -> None:
-    """What confirming and correcting share: the task closes, the audit log and flags follow."""
-    from console.accounts.models import AuditEvent
+def _returned_mail_settled(*, entry, user, channel: str, resolution: str, because: str, audit: str) -> None:
+    """What confirming and correcting share: the task closes (with the resolution, for the
+    case page), the audit log and flags follow."""
     from console.accounts.services import audit_event_record
     from console.cases.services import case_data_quality_close
     from console.flags.tasks import flags_recompute_on_commit
@@ -195,9 +209,7 @@ def _returned_mail_settled(*, entry, user, channel: str, resolution: str, becaus
     # Post to a second address may still be coming back: then the task stays open for that one.
     if not Address.objects.filter(customer_id=entry.customer_id, status=Address.Status.UNDELIVERABLE).exists():
         case_data_quality_close(customer_id=entry.customer_id, resolution=resolution, channel=channel, actor_user=user)
-    audit_event_record(
-        actor=user, action=AuditEvent.Action.RECORDED_INTERACTION, customer=entry.customer, detail=resolution
-    )
+    audit_event_record(actor=user, action=audit, customer=entry.customer, detail=resolution)
     flags_recompute_on_commit(customer_id=entry.customer_id, because=because)
 
 
@@ -205,6 +217,7 @@ def _returned_mail_settled(*, entry, user, channel: str, resolution: str, becaus
 def address_confirm(*, customer_id: int, address_id: int, user, channel: str) -> Address:
     """The customer says the address is right after all (the letters were for someone else),
     so post goes there again. Why it was doubted stays on the timeline (story S2)."""
+    from console.accounts.models import AuditEvent
     from console.accounts.roles import Capability, require
     from console.timeline.models import TimelineEntry
     from console.timeline.services import timeline_entry_record
@@ -228,7 +241,14 @@ def address_confirm(*, customer_id: int, address_id: int, user, channel: str) ->
         body=f"Post had come back ({evidence}). The customer says the address is right, so post goes there again.",
         actor_user=user,
     )
-    _returned_mail_settled(entry=entry, user=user, channel=channel, resolution=summary, because="address confirmed")
+    _returned_mail_settled(
+        entry=entry,
+        user=user,
+        channel=channel,
+        resolution=summary,
+        because="address confirmed",
+        audit=AuditEvent.Action.CONFIRMED_ADDRESS,
+    )
     return address
 
 
@@ -246,9 +266,11 @@ def address_correct(
 ) -> Address:
     """The customer gives the address post should go to instead of the one it came back from.
 
-    The old address is kept as a previous one (not primary, and no longer undeliverable:
-    nothing is sent there any more); the new one becomes the primary address (story S2).
+    The old address is kept as a previous one with the status *moved* (not primary, never
+    posted to again, and so shown to mailing systems through the API); the new one becomes the
+    primary address (story S2).
     """
+    from console.accounts.models import AuditEvent
     from console.accounts.roles import Capability, require
     from console.timeline.models import TimelineEntry
     from console.timeline.services import timeline_entry_record
@@ -267,7 +289,7 @@ def address_correct(
     now = timezone.now()
     today = f"{timezone.localtime(now):%d-%m-%Y}"
     old.is_primary = False
-    old.status = Address.Status.OK
+    old.status = Address.Status.MOVED
     old.status_evidence = f"Moved away: the customer gave a new address {how} on {today}"
     old.status_changed_at = now
     old.save(update_fields=["is_primary", "status", "status_evidence", "status_changed_at"])
@@ -291,11 +313,18 @@ def address_correct(
         direction=TimelineEntry.Direction.INTERNAL,
         summary=summary[:500],
         body=f"Given by the customer {how}. Post to the old address had come back ({evidence}); "
-        "it is kept as a previous address and nothing is sent there any more.",
+        "it is kept as a previous address, marked moved, and nothing is sent there any more.",
         actor_user=user,
     )
     resolution = f"Address corrected with the customer {how}: {old.one_line} → {new.one_line}"
-    _returned_mail_settled(entry=entry, user=user, channel=channel, resolution=resolution, because="address corrected")
+    _returned_mail_settled(
+        entry=entry,
+        user=user,
+        channel=channel,
+        resolution=resolution,
+        because="address corrected",
+        audit=AuditEvent.Action.CORRECTED_ADDRESS,
+    )
     return new
 
 

@@ -36,7 +36,13 @@ AcceptedSerializer = inline_serializer(
             },
         ),
         "timeline_entry": inline_serializer(
-            "EntryRef", {"id": serializers.IntegerField(), "seq": serializers.IntegerField()}
+            "EntryRef",
+            {
+                "id": serializers.IntegerField(),
+                "seq": serializers.IntegerField(),
+                # Only when the entry landed on a case the event did not name (an SMS reply to a callback).
+                "case_ref": serializers.CharField(required=False),
+            },
         ),
     },
 )

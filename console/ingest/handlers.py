@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 
+from console.callbacks.selectors import open_callback_case_for_reply
 from console.cases.models import Case
 from console.commerce import services as commerce
 from console.commerce.models import Invoice, Order
@@ -43,6 +44,10 @@ def _case(customer, case_ref: str | None):
 
 
 def interaction_recorded(*, customer, data, occurred_at: datetime, source: str, raw: dict):
+    case = _case(customer, data.get("case_ref"))
+    if case is None and data["channel"] == "sms" and data["direction"] == "inbound":
+        # A text without a case number answers the text about the customer's callback (S5).
+        case = open_callback_case_for_reply(customer.pk)
     timeline_entry_record(
         customer_id=customer.pk,
         kind=TimelineEntry.Kind.INTERACTION,
@@ -53,7 +58,7 @@ def interaction_recorded(*, customer, data, occurred_at: datetime, source: str, 
         occurred_at=occurred_at,
         actor_user=_agent(data.get("agent")),
         actor_source=source,
-        case=_case(customer, data.get("case_ref")),
+        case=case,
         raw=raw,
     )
 

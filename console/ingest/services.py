@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from console.cases.models import Case
 from console.commerce.services import CommerceError
 from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS, EventRejected
 from console.ingest.models import ApiToken, InboundEvent, Scope
 from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors
+from console.journeys.tasks import journeys_on_event_on_commit
 from console.timeline.services import recorded
 
 MAX_EVENT_BYTES = 64 * 1024
@@ -194,11 +196,18 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
     response = {
         "event": {"id": event["id"], "type": event["type"], "source": token.source},
         "customer": {"id": customer.pk, "customer_number": customer.customer_number, "created": created},
-        "timeline_entry": {"id": entry.pk, "seq": entry.seq},
+        "timeline_entry": {"id": entry.pk, "seq": entry.seq, **_case_found(entry, event["data"])},
     }
     inbound.customer, inbound.response = customer, response
     inbound.save(update_fields=["customer", "response"])
+    # Follow-up: the customer's guided journeys hear the event once it is committed.
+    journeys_on_event_on_commit(event_type=event["type"], inbound_event_id=inbound.pk)
     return Answer(201, response)
+
+
+def _case_found(entry, data: dict) -> dict:
+    """The case the entry landed on when the event named none (an SMS reply to a callback)."""
+    return {"case_ref": Case.reference_for(entry.case_id)} if entry.case_id and not data.get("case_ref") else {}
 
 
 def _candidates(customers, *, with_names: bool) -> list[dict]:

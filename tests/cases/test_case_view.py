@@ -66,7 +66,8 @@ def test_the_page_costs_a_fixed_number_of_queries(client_as, case, customer, dja
     for n in range(20):
         entry = timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="email", summary=f"Mail {n}")
         case_link_entry(case_id=case.pk, entry_id=entry.pk, user=client.user)
-    with django_assert_max_num_queries(8):
+    # Session, user, 2 permissions, case, entries, messages, owners, roles, callbacks.
+    with django_assert_max_num_queries(10):
         assert client.get(url(case)).status_code == 200
 
 
@@ -121,3 +122,18 @@ def test_customer_text_is_shown_escaped(client_as, customer, open_case):
     case = open_case(customer, title="<script>alert(1)</script>")
     page = client_as("phone").get(url(case)).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_reopening_a_resolved_case_from_the_form_clears_its_resolution(client_as, customer, open_case):
+    case = open_case(customer)
+    client = client_as("phone")
+    form = {"owner": "", "team": "phone", "status": "resolved", "due_at": "", "next_step": ""}
+    client.post(url(case, "update"), {**form, "resolution": "Nieuwe SIM verstuurd."})
+    page = client.get(url(case)).content.decode()
+    assert "Resolution" in page and "Nieuwe SIM verstuurd." in page
+
+    # The form shows the resolution; saving it with the status back to open reopens the case.
+    response = client.post(url(case, "update"), {**form, "status": "open", "resolution": "Nieuwe SIM verstuurd."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == ("open", "")

@@ -148,3 +148,28 @@ def test_cases_of_the_demo_history_keep_their_own_due_time(customer, deadlines):
     due = timezone.now() + timedelta(days=5)
     case = case_open(customer_id=customer.pk, title="Klacht", kind="complaint", channel="post", due_at=due)
     assert case.due_at == due
+
+
+def test_resolving_a_case_keeps_its_resolution_and_reopening_clears_it(customer, make_user, open_case):
+    agent = make_user("phone")
+    case = open_case(customer)
+    case_update(case_id=case.pk, user=agent, status="resolved", resolution="  Wachtwoord opnieuw ingesteld. ")
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == ("resolved", "Wachtwoord opnieuw ingesteld.")
+    closing = TimelineEntry.objects.filter(case=case).order_by("seq").last()
+    assert closing.summary == f"Case {case.reference} updated: resolved (was open); resolution written down"
+    assert closing.body == "Resolution: Wachtwoord opnieuw ingesteld."
+
+    case_update(case_id=case.pk, user=agent, status="open")
+    case.refresh_from_db()
+    assert (case.status, case.resolution) == ("open", "")
+    # The timeline keeps what was decided before.
+    assert TimelineEntry.objects.filter(case=case, body="Resolution: Wachtwoord opnieuw ingesteld.").exists()
+
+
+def test_a_resolution_belongs_to_a_resolved_or_closed_case(customer, make_user, open_case):
+    case = open_case(customer)
+    with pytest.raises(ValidationError, match="when you resolve or close"):
+        case_update(case_id=case.pk, user=make_user("phone"), resolution="Opgelost")
+    case.refresh_from_db()
+    assert case.resolution == ""

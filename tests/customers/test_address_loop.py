@@ -55,8 +55,11 @@ def agent(client, make_user, django_capture_on_commit_callbacks):
             self.user = make_user(role)
 
         def picture(self, customer):
+            return self.client_get(customer.get_absolute_url())
+
+        def client_get(self, url):
             client.force_login(self.user)
-            return client.get(customer.get_absolute_url())
+            return client.get(url)
 
         def post(self, customer, address, action, **data):
             client.force_login(self.user)
@@ -116,16 +119,22 @@ def test_a_returned_letter_prompts_every_channel_until_the_address_is_corrected(
     )
     assert closing.actor_user == phone.user and closing.channel == "phone"
     old, current = Address.objects.get(pk=returned.pk), Address.objects.get(is_primary=True)
-    assert (old.is_primary, old.status) == (False, "ok") and old.status_evidence.startswith("Moved away")
+    assert (old.is_primary, old.status) == (False, "moved") and old.status_evidence.startswith("Moved away")
     assert (current.one_line, current.country, current.status) == ("Kerkstraat 5, 5678 CD Elders", "NL", "ok")
-    assert AuditEvent.objects.filter(actor=phone.user, customer=customer, detail__contains="Kerkstraat 5").exists()
-    # Mailing systems read it through the API and send to the new address.
+    audit = dict(AuditEvent.objects.filter(actor=phone.user, customer=customer).values_list("action", "detail"))
+    assert "Kerkstraat 5" in audit[AuditEvent.Action.CORRECTED_ADDRESS]
+    assert (
+        audit[AuditEvent.Action.CLOSED_CASE] == f"{task.reference}: Data quality {task.reference} closed: {task.title}"
+    )
+    # Mailing systems read it through the API: the new address, and the old one as moved away.
     profile = api.get(f"/api/v1/customers/{customer.pk}").json()
     assert [(a["street"], a["is_primary"], a["status"]) for a in profile["addresses"]] == [
         ("Kerkstraat 5", True, "ok"),
-        ("Dorpsstraat 1", False, "ok"),
+        ("Dorpsstraat 1", False, "moved"),
     ]
-    assert "came back" not in text(agent("store").picture(customer))
+    store_picture = text(agent("store").picture(customer))
+    assert "came back" not in store_picture
+    assert "Dorpsstraat 1, 1234 AB Ergens Moved away" in store_picture
 
 
 def test_the_customer_confirms_the_address_in_the_store(agent, customer, returned):
@@ -143,6 +152,28 @@ def test_the_customer_confirms_the_address_in_the_store(agent, customer, returne
     # Why the address was doubted stays on the timeline.
     assert "Letter INV-2026-881 statement returned: addressee unknown, 24-11-2026" in confirmed.body
     assert summaries(customer)[-1] == f"Data quality {task.reference} closed: Confirm address: post returned"
+    # The task keeps what was done, and its page shows it.
+    assert task.resolution == confirmed.summary
+    page = text(store.client_get(task.get_absolute_url()))
+    assert f"Resolution {confirmed.summary}" in page
+    assert set(AuditEvent.objects.filter(actor=store.user).values_list("action", flat=True)) >= {
+        AuditEvent.Action.CONFIRMED_ADDRESS,
+        AuditEvent.Action.CLOSED_CASE,
+    }
+
+
+def test_a_letter_to_an_address_the_customer_moved_away_from_opens_no_task(api, agent, customer, returned):
+    new = {"street": "Kerkstraat 5", "postal_code": "5678 CD", "city": "Elders", "channel": "phone"}
+    agent("phone").post(customer, returned, "correct", **new)
+    body = {"mail_ref": "AD-2026-12", "reason": "moved", "address": "Dorpsstraat 1, 1234 AB Ergens"}
+    assert api.post(event("mail.returned", body)).status_code == 201
+
+    returned.refresh_from_db()
+    assert returned.status == "moved" and data_quality(customer) == "ok"
+    assert not Case.objects.filter(customer=customer, kind="data_quality", status="open").exists()
+    letter = customer.timeline.order_by("seq").last()
+    assert letter.summary == "Letter returned to sender (moved): AD-2026-12"
+    assert "which the customer moved away from" in letter.body
 
 
 def test_without_a_channel_the_agents_usual_one_is_recorded(agent, customer, returned):

@@ -1,0 +1,23 @@
+from celery import shared_task
+from django.db import transaction
+
+from console.journeys.selectors import inbound_event_facts, listened_event_types
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def journeys_on_event_task(inbound_event_id: int) -> None:
+    """Let the customer's journeys hear an applied event. Idempotent: a journey remembers the
+    events it heard."""
+    from console.journeys.services import journeys_on_event  # services import messaging, which starts tasks
+
+    facts = inbound_event_facts(inbound_event_id=inbound_event_id)
+    if facts is not None:
+        journeys_on_event(**facts)
+
+
+def journeys_on_event_on_commit(*, event_type: str, inbound_event_id: int) -> None:
+    """After an event is applied: if any active journey template listens to its type (a cache
+    read, no query), the journeys hear it once it is committed."""
+    if event_type in listened_event_types():
+        # robust: a broker that is down must not turn the applied event into an error answer.
+        transaction.on_commit(lambda: journeys_on_event_task.delay(inbound_event_id), robust=True)
