@@ -10,8 +10,10 @@ prints it.
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
+from console.callbacks.services import callback_promise
+from console.callbacks.windows import default_window
+from console.cases.services import case_update
 from console.commerce.services import order_place, wishlist_update
 from console.customers.models import Address
 from console.customers.services import customer_create
@@ -23,11 +25,12 @@ from console.demo.history import (
     in_days,
     interaction,
     line,
-    local_at,
     order_invoiced,
     years_ago,
 )
 from console.flags.services import flags_recompute
+from console.journeys.models import JourneyTemplate
+from console.journeys.services import journey_start
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -67,7 +70,7 @@ STORY_CUSTOMERS = [
         "C-200005",
         "Ahmed Yilmaz",
         "06 34567890 / a.yilmaz@example.nl",
-        "WS-2026-11851: second SIM failed; Paspoort expired; callback overdue; complaint",
+        "WS-2026-11851 on the number-porting journey: second SIM failed; Paspoort expired; callback; complaint",
     ),
 ]
 STORY_PHONES = ["06 12345678", "06 45678901", "06 56789012", "06 23456789", "06 28765432", "06 34567890"]
@@ -81,12 +84,24 @@ STORY_EMAILS = [
 ]
 
 
+# S5: the order of two SIM cards, the journey it follows and the callback case (s5.py finds them by these).
+SIM_ORDER = "WS-2026-11851"
+PORTING_JOURNEY = "Number porting with several SIM cards"
+CALLBACK_TITLE = "Terugbellen: tweede SIM-kaart"
+
+
 def stories_seed(users: dict) -> None:
     for story in (s1_jeroen, s1_marieke, s2_sanne, s3_fatima, s4_pieter, s5_ahmed):
-        # One transaction per customer: a story is either all there or not at all.
-        with transaction.atomic():
-            customer = story(users)
-            flags_recompute(customer_id=customer.pk)
+        story_seed(story, users)
+
+
+def story_seed(story, users: dict):
+    """One story customer in its "before" state; the browser tests seed each story this way too."""
+    # One transaction per customer: a story is either all there or not at all.
+    with transaction.atomic():
+        customer = story(users)
+        flags_recompute(customer_id=customer.pk)
+    return customer
 
 
 def _address(street: str, postal_code: str, city: str) -> dict:
@@ -412,7 +427,7 @@ def s5_ahmed(users):
     )
     order = order_place(
         customer_id=c.pk,
-        order_number="WS-2026-11851",
+        order_number=SIM_ORDER,
         placed_at=days_ago_at(12, 15, 34),
         status="partially_delivered",
         source="store",
@@ -434,6 +449,7 @@ def s5_ahmed(users):
     )
     _s5_complaint(c, users, order)
     _s5_callback(c, users, order)
+    _s5_journey(c, users)
     return c
 
 
@@ -483,6 +499,9 @@ def _s5_complaint(c, users, order):
 
 
 def _s5_callback(c, users, order):
+    """Yesterday's call ended with a promise to call back; the promise itself is a real callback
+    in the phone queue, for the next free hour from the moment of seeding (a window in the past
+    cannot be promised). The beat job moves it, and texts Ahmed, if nobody calls in time."""
     call_at = days_ago_at(1, 16, 40)
     interaction(
         customer_id=c.pk,
@@ -490,20 +509,38 @@ def _s5_callback(c, users, order):
         channel=Channel.PHONE,
         at=call_at,
         order=order,
-        summary="Asked again about the second SIM card; callback promised for tomorrow morning",
+        summary="Asked again about the second SIM card; callback promised",
         body="Klant belt opnieuw. Koerier noemde een probleem met het ID. Terugbelafspraak gemaakt.",
     )
-    # Promised for 09:30 this morning and missed; seeded before 10:00 it is "half an hour ago".
-    due = min(local_at(timezone.localdate(), 9, 30), timezone.now() - timedelta(minutes=30))
-    case_open_at(
+    case = case_open_at(
         at=call_at + timedelta(minutes=2),
         customer_id=c.pk,
-        title="Terugbellen: tweede SIM-kaart",
+        title=CALLBACK_TITLE,
         kind="callback",
         team="phone",
-        due_at=due,
         channel=Channel.PHONE,
         actor_user=users["phone"].user,
         owner=users["phone"].user,
         next_step="Call back about the second SIM card",
     )
+    start, end = default_window()
+    callback_promise(customer_id=c.pk, user=users["phone"].user, window_start=start, window_end=end, case_id=case.pk)
+
+
+def _s5_journey(c, users):
+    """The SIM order follows the shipped "Number porting" journey from now on, so every next step,
+    and every thing that goes wrong, reaches Ahmed with what he can choose (docs/journeys.md).
+    Without that template (an admin deactivated it) the story plays without a journey."""
+    template = JourneyTemplate.objects.filter(name=PORTING_JOURNEY, active=True).first()
+    if template is not None:
+        daan = users["phone"].user
+        journey = journey_start(
+            customer_id=c.pk,
+            template_id=template.pk,
+            title=f"Nummerbehoud 2 SIM-kaarten ({SIM_ORDER})",
+            order_number=SIM_ORDER,
+            actor_user=daan,
+            channel=Channel.PHONE,
+        )
+        # A journey case has an owner like any other: the agent who started it keeps it.
+        case_update(case_id=journey.case_id, user=daan, owner_id=daan.pk)

@@ -51,8 +51,8 @@ def _tweet_arrives(scene: Scene) -> Step:
 
 def _webcare_replies(scene: Scene) -> Step:
     return Step(
-        "Webcare replies on Twitter; the reply is on the timeline too. (Confirming or correcting the "
-        "address from the console comes with the cases and messages work.)",
+        "Webcare replies on Twitter; the reply is on the timeline too. Any agent can now confirm or "
+        "correct the address from the prompt on the picture: that clears the flag, on the record.",
         [
             scene.event(
                 "interaction.recorded",

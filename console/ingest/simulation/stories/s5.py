@@ -1,26 +1,41 @@
-"""S5 — Two SIM cards and a courier at the door: an order that leaves the green path."""
+"""S5 — Two SIM cards and a courier at the door: an order that leaves the green path.
+
+The seeded order WS-2026-11851 follows the "Number porting with several SIM cards" journey
+(docs/journeys.md), so the courier's events move it on or take its failure branch, and Ahmed
+is texted each time; his promised callback is a real one (docs/callbacks.md).
+"""
 
 from collections.abc import Iterator
 from datetime import timedelta
 
 from ..traffic import today
-from .scene import AHMED, UNLINKED, Scene, Step, id_line, linked, said
+from .scene import AHMED, Scene, Step, id_line, said
+
+AHMED_PHONE = "06 34567890"
+MOVED = "the promised window would have been missed"
 
 
 def s5(scene: Scene) -> Iterator[Step]:
-    callback = scene.case_ref(AHMED, "Terugbellen: tweede SIM-kaart")
     yield Step(
-        "Ahmed Yilmaz's two-SIM order, step by step: the courier is on the way with the second SIM "
-        "(one of two parts delivered).",
+        "Ahmed Yilmaz's two-SIM order, step by step: the courier is on the way again with the second "
+        "SIM. His journey case moves to step 2, 'ID checked at the door', and he gets an SMS to have "
+        "his ID ready.",
         [sim_update(scene, "shipped")],
     )
     yield _passport_mismatch(scene)
     yield Step(
-        "The courier keeps the second SIM: that part of the order failed, and the agent sees what "
-        "happened and what Ahmed can choose.",
+        "The courier keeps the second SIM: that part of the order failed. Ahmed is texted what "
+        "happened and his three choices (deliver again, pick it up in a store, cancel that number); "
+        "the case shows the same choices for the agent to record his answer.",
         [sim_update(scene, "failed")],
     )
-    yield _callback_answered_by_sms(scene, callback)
+    yield Step(
+        "Nobody has called Ahmed back yet. From 15 minutes before the promised window ends, the "
+        "beat job moves the callback to a new window and texts him the new time, once (full stack: "
+        "every minute by itself; embedded mode: manage.py run_periodic callbacks-about-to-be-missed).",
+        check=callback_line,
+    )
+    yield _sms_reply(scene)
 
 
 def sim_update(scene: Scene, status: str) -> dict:
@@ -48,8 +63,9 @@ def sim_update(scene: Scene, status: str) -> dict:
 
 def _passport_mismatch(scene: Scene) -> Step:
     return Step(
-        "At the door the courier scans his new passport: it does not match the ID on file, and the ID "
-        "flag says so before the courier leaves.",
+        "At the door the courier scans his new passport: it does not match the ID on file. The record "
+        "takes the new scan on the spot, the ID flag says 'mismatch' before the courier leaves, and "
+        "the journey goes off track: Ahmed is texted his choices.",
         [
             scene.event(
                 "identity.checked",
@@ -67,23 +83,29 @@ def _passport_mismatch(scene: Scene) -> Step:
     )
 
 
-def _callback_answered_by_sms(scene: Scene, callback: str | None) -> Step:
+def _sms_reply(scene: Scene) -> Step:
     return Step(
-        "Ahmed answers by SMS about his promised callback; the reply lands on the callback case. "
-        "(Texting a new time automatically when a callback will be missed comes with the cases work.)"
-        + ("" if callback else UNLINKED),
+        "Ahmed answers by SMS: the reply lands on his callback case by itself (no case number needed), "
+        "where the phone agent sees it and records his choice on the journey.",
         [
             scene.event(
                 "interaction.recorded",
-                {"phone": "06 34567890"},
-                linked(
-                    said(
-                        "sms",
-                        "SMS reply: tomorrow between 10:00 and 12:00 is fine for the callback",
-                        "Morgen tussen 10 en 12 is goed. Graag ook uitleg over de tweede SIM-kaart.",
-                    ),
-                    callback,
+                {"phone": AHMED_PHONE},
+                said(
+                    "sms",
+                    "SMS reply: the new time for the callback is fine; wants the second SIM delivered again",
+                    "Dat tijdstip is goed. Ik heb een nieuw paspoort: graag mijn ID bijwerken en de tweede "
+                    "SIM-kaart opnieuw bezorgen.",
                 ),
             )
         ],
     )
+
+
+def callback_line(scene: Scene) -> str:
+    """Whether the beat job has moved Ahmed's callback yet, read from his timeline."""
+    reply = scene.client.get(f"/api/v1/customers/{scene.customer_id(AHMED)}/timeline", limit=200)
+    for entry in reply.body if reply.status == 200 else []:
+        if MOVED in entry.get("summary", "") + entry.get("body", ""):
+            return f"callback moved: {entry['summary']}"
+    return "callback not moved yet: its window has not come within 15 minutes of its end"
