@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -142,6 +143,30 @@ def invoice_summary(*, customer_id: int, with_list: bool) -> InvoiceSummary:
 
 
 FLAG_ORDER = ["credit", "loyalty", "data_quality", "id_document"]
+# "What did they ask us lately?": shown at the top of the picture, over the timeline.
+LATEST_QUESTIONS_SHOWN = 3
+LATEST_QUESTIONS_DAYS = 7
+
+
+def latest_questions(*, customer_id: int) -> list:
+    """What the customer last said to the company, on any channel, in the past week: the
+    chatbot question of last night at the top of the picture when they call this morning
+    (story S3), whatever came in since (a web visit, an order update) and whatever the
+    timeline filter is set to. One indexed query."""
+    from console.timeline.models import Channel, TimelineEntry
+
+    since = timezone.now() - timedelta(days=LATEST_QUESTIONS_DAYS)
+    return list(
+        TimelineEntry.objects.filter(
+            customer_id=customer_id,
+            kind=TimelineEntry.Kind.INTERACTION,
+            direction=TimelineEntry.Direction.INBOUND,
+            occurred_at__gte=since,
+        )
+        # Pages viewed on the web shop and system notes are not something the customer said.
+        .exclude(channel__in=[Channel.WEB, Channel.SYSTEM])
+        .order_by("-occurred_at", "-seq")[:LATEST_QUESTIONS_SHOWN]
+    )
 
 
 @dataclass
@@ -157,6 +182,7 @@ class CustomerPicture:
     wishlist_items: list
     invoices: InvoiceSummary
     show_invoice_list: bool
+    latest_questions: list
 
 
 def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool | None = None) -> CustomerPicture:
@@ -203,4 +229,5 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
         wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
         invoices=invoice_summary(customer_id=customer.pk, with_list=show_invoice_list),
         show_invoice_list=show_invoice_list,
+        latest_questions=latest_questions(customer_id=customer.pk),
     )

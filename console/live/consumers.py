@@ -25,6 +25,22 @@ log = logging.getLogger(__name__)
 NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
 
 
+def _people(found: list[tuple[str, dict]], *, me: int) -> list[dict]:
+    """The other people on this customer, once each: a colleague with the picture open in two
+    tabs (or a page that reconnected before its old connection expired) is one person, typing
+    if they type in either; this agent's own other tabs are not "also here"."""
+    people: dict = {}
+    for _conn, info in found:
+        who = info.get("user", info["name"])
+        if who == me:
+            continue
+        if who in people:
+            people[who] = people[who] | {"typing": people[who]["typing"] or info["typing"]}
+        else:
+            people[who] = info
+    return list(people.values())
+
+
 @database_sync_to_async
 def _viewer(user, customer_id: int | None) -> dict | None:
     """What this user may see, or None when they may not subscribe at all."""
@@ -34,6 +50,7 @@ def _viewer(user, customer_id: int | None) -> dict | None:
     if not user.has_perm(Capability.VIEW_CUSTOMERS):
         return None
     info = {
+        "user": user.pk,
         "finance": user.has_perm(Capability.VIEW_INVOICES),
         "manager": user.has_perm(Capability.MANAGE_FLAGS),
         "name": user.get_full_name() or user.username,
@@ -168,7 +185,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     # change (arrival, typing, leaving) is announced to the customer's group so the others
     # look at once, while the crowd is small; in a crowd they see it at their next tick.
     def whoami(self) -> dict:
-        return {k: self.me[k] for k in ("name", "role", "channel")} | {"typing": self.typing}
+        return {k: self.me[k] for k in ("user", "name", "role", "channel")} | {"typing": self.typing}
 
     async def _presence_update(self):
         count = await presence.registry().touch(self.customer_id, self.channel_name, self.whoami())
@@ -186,9 +203,9 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     async def _send_presence(self, found: list[tuple[str, dict]] | None = None):
         if found is None:
             found = await presence.registry().viewers(
-                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
+                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=2 * settings.LIVE_PRESENCE_SHOWN + 2
             )
-        others = [info for conn, info in found if conn != self.channel_name][: settings.LIVE_PRESENCE_SHOWN]
+        others = _people(found, me=self.me["user"])[: settings.LIVE_PRESENCE_SHOWN]
         if others == self.shown:
             return
         self.shown = others

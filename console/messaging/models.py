@@ -116,6 +116,13 @@ class OutboundMessage(models.Model):
         return lines[0] if lines else ""
 
     @property
+    def headline(self) -> str:
+        """What the message is about in one line: an e-mail's or letter's subject, a text's start."""
+        if self.subject and self.channel in (self.Channel.EMAIL, self.Channel.POST):
+            return self.subject
+        return (self.body.strip().splitlines() or [""])[0]
+
+    @property
     def retryable(self) -> bool:
         return self.status in self.RETRYABLE
 

@@ -167,10 +167,7 @@ def message_to_customer(
     to = f" to {recipient.display}" if recipient else ""
     # The timeline's line: the subject of an e-mail or letter, the start of a text; the whole
     # text below it unless the line already said it all.
-    lines = body.strip().splitlines() or [""]
-    headline = (
-        subject if subject and channel in (OutboundMessage.Channel.EMAIL, OutboundMessage.Channel.POST) else lines[0]
-    )
+    headline = message.headline
     shown = "" if body.strip() == headline else body
     if recipient is None:
         shown = f"{shown}\nNot sent: {missing}. It can be sent again from the messages panel.".strip()
@@ -204,7 +201,7 @@ def message_title(message: OutboundMessage) -> str:
     if message.statement_id:
         title = f"invoice statement for {period_label(message.statement.period)}"
         return f"Copy of the {title}" if message.is_copy else title[0].upper() + title[1:]
-    return message.subject or message.template_key
+    return message.headline or message.template_key
 
 
 def _problem_recorded(message: OutboundMessage, status: str, error: str) -> None:

@@ -82,6 +82,12 @@ class TimelineEntry(models.Model):
             models.Index(fields=["customer", "channel", "-seq"], name="timeline_by_channel"),
             # The dashboard's interactions per channel per day.
             models.Index(fields=["occurred_at"], name="timeline_by_day"),
+            # The picture's "latest questions": what the customer last said, newest first.
+            models.Index(
+                fields=["customer", "-occurred_at"],
+                name="timeline_questions",
+                condition=models.Q(kind="interaction", direction="inbound"),
+            ),
         ]
 
     def __str__(self):

@@ -71,8 +71,22 @@ def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: 
 ACTIVE_WINDOW_MINUTES = 10
 
 
+CUSTOMER_ACTIVITY_KINDS = [
+    TimelineEntry.Kind.INTERACTION,
+    TimelineEntry.Kind.CALL,
+    TimelineEntry.Kind.WEB_VISIT,
+    TimelineEntry.Kind.WISHLIST,
+    TimelineEntry.Kind.STORE_VISIT,
+]
+
+
 def customer_activity(*, customer_id: int) -> list[dict]:
-    """Channels the customer used in the last few minutes (chatting while on the phone)."""
+    """Channels the customer used in the last few minutes (chatting while on the phone).
+
+    Only what the customer did: contacts, calls, web visits, the wish list, a store visit. A
+    returned letter, an ID scan or a courier's order update comes in from a source system and
+    says nothing about where the customer is now.
+    """
     from datetime import timedelta
 
     from django.db.models import Max
@@ -83,6 +97,7 @@ def customer_activity(*, customer_id: int) -> list[dict]:
         TimelineEntry.objects.filter(
             customer_id=customer_id,
             direction=TimelineEntry.Direction.INBOUND,
+            kind__in=CUSTOMER_ACTIVITY_KINDS,
             occurred_at__gte=since,
             occurred_at__lte=timezone.now(),
         )

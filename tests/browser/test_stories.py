@@ -203,8 +203,13 @@ def test_s3_the_call_pops_with_last_nights_chatbot_question_and_the_tablet_shows
     expect(entries.nth(0)).to_contain_text("Incoming call for Daan Smit")
     expect(entries.nth(1)).to_contain_text("Wish list updated")
     expect(entries.nth(3)).to_contain_text("Is de Philips Airfryer XXL al weer op voorraad?")
+    # ... and above the timeline, first of all: what she last asked, on which channel.
+    latest = daan.locator("#latest-questions li").first
+    expect(latest).to_contain_text("Chatbot · Yesterday 21:41")
+    expect(latest).to_contain_text("Asked the chatbot again whether the Philips Airfryer XXL is back in stock")
+    expect(latest).to_be_in_viewport()
     expect(daan.locator("#panel-wishlist")).to_contain_text("Philips Airfryer XXL")
-    shoot(daan, "s3-4-call-pops.png", show=daan.locator("#timeline"))
+    shoot(daan, "s3-4-call-pops.png")
     # Only the agent who takes the call gets the pop.
     webcare.wait_for_timeout(500)
     assert webcare.url == f"{server.url}/customers/"

@@ -109,7 +109,8 @@ def test_the_page_costs_the_same_queries_with_10_or_2000_entries(client_as, djan
     client.get(small.get_absolute_url())  # warm the session and permission caches alike
     counts = {}
     for label, c in (("small", small), ("large", large)):
-        with django_assert_max_num_queries(25) as captured:
+        # One query per panel (messages and latest questions included), whatever the history.
+        with django_assert_max_num_queries(26) as captured:
             response = client.get(c.get_absolute_url())
         assert response.status_code == 200
         assert b"Artikel 2" in response.content and b"Airfryer" in response.content
@@ -211,7 +212,47 @@ def test_the_picture_says_the_customer_is_active_on_another_channel_right_now(cl
         summary="Oude mail",
         occurred_at=timezone.now() - timedelta(hours=3),
     )
+    # A letter that came back a minute ago is the post room's doing, not the customer's.
+    timeline_entry_record(
+        customer_id=customer.pk,
+        kind="mail_returned",
+        channel="post",
+        summary="Brief retour",
+        occurred_at=timezone.now() - timedelta(minutes=1),
+    )
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
     activity = page[page.index('id="activity"') : page.index("</p>", page.index('id="activity"'))]
     assert "Active on Chat 2\xa0minutes ago" in activity
-    assert "E-mail" not in activity
+    assert "E-mail" not in activity and "Post" not in activity
+
+
+def test_last_nights_chatbot_question_is_at_the_top_whatever_came_after(client_as, customer):
+    """S3: the customer asked the chatbot last night, browsed and updated the wish list, and
+    calls this morning: the question is the first thing above the timeline."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    said = [
+        ("interaction", "email", "Een vraag van vorige maand", now - timedelta(days=30)),
+        ("interaction", "chatbot", "Is de airfryer XL op voorraad in Utrecht?", now - timedelta(hours=12)),
+        ("web_visit", "web", "Bekeek Airfryer XL", now - timedelta(hours=11)),
+        ("interaction", "web", "Bekeek accessoires", now - timedelta(hours=11)),
+        ("wishlist", "web", "Verlanglijst bijgewerkt", now - timedelta(hours=10)),
+        ("call", "phone", "Incoming call", now - timedelta(minutes=1)),
+    ]
+    for kind, channel, summary, at in said:
+        timeline_entry_record(customer_id=customer.pk, kind=kind, channel=channel, summary=summary, occurred_at=at)
+
+    page = client_as("store").get(customer.get_absolute_url()).content.decode()
+    latest = page[page.index('id="latest-questions"') : page.index("</section>", page.index('id="latest-questions"'))]
+    assert "Latest from the customer" in latest and "Is de airfryer XL op voorraad in Utrecht?" in latest
+    assert "Chatbot" in latest and 'href="#entry-2"' in latest
+    assert "vorige maand" not in latest and "Bekeek" not in latest and "Incoming call" not in latest
+    assert page.index('id="latest-questions"') < page.index('id="timeline"')
+
+
+def test_without_recent_questions_the_strip_is_hidden(client_as, customer):
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    assert 'id="latest-questions" aria-label="Latest from the customer" hidden' in page

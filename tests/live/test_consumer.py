@@ -132,6 +132,21 @@ async def test_viewers_see_each_other_arrive_type_and_leave(connect, session_coo
     assert "Noor" not in left
 
 
+async def test_a_colleague_with_two_tabs_open_is_one_person_and_my_own_tabs_are_not_others(
+    connect, session_cookie, customer_id
+):
+    _, lotte_cookie = await sync_to_async(session_cookie)("webcare", first_name="Lotte", last_name="Visser")
+    _, daan_cookie = await sync_to_async(session_cookie)("phone", first_name="Daan", last_name="Smit")
+    daan, _ = await connect(daan_cookie, customer=customer_id)
+    await connect(daan_cookie, customer=customer_id)  # Daan's second tab
+    lotte_tab, _ = await connect(lotte_cookie, customer=customer_id)
+    await connect(lotte_cookie, customer=customer_id)  # and Lotte's
+    await lotte_tab.send_to(json.dumps({"type": "typing", "typing": True}))
+
+    frame = await until(daan, "is typing")
+    assert frame.count("Lotte Visser") == 1 and "Daan Smit" not in frame
+
+
 async def test_a_call_pops_the_picture_on_that_agents_screen_only(connect, session_cookie, customer_id):
     from django.test import Client
 
