@@ -28,8 +28,13 @@ def case_for_user(user, case_id: int) -> Case:
 def case_entries(*, case: Case, finance: bool) -> list[TimelineEntry]:
     """The contacts and notes linked to the case, newest first; without invoice details for
     roles that may not see them (as on the customer's timeline)."""
-    entries = TimelineEntry.objects.filter(case=case).select_related("actor_user").order_by("-seq")
-    return _redacted(list(entries[:CASE_ENTRIES_LIMIT]), finance=finance)
+    from console.timeline.selectors import message_statuses_attach
+
+    entries = list(
+        TimelineEntry.objects.filter(case=case).select_related("actor_user").order_by("-seq")[:CASE_ENTRIES_LIMIT]
+    )
+    message_statuses_attach(entries)
+    return _redacted(entries, finance=finance)
 
 
 def case_messages(*, case: Case) -> list:

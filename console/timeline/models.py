@@ -94,6 +94,19 @@ class TimelineEntry(models.Model):
         return f"#{self.seq} {self.get_channel_display()}: {self.summary}"
 
     @property
+    def message_id(self) -> int | None:
+        """The outbound message this entry records being sent (``messaging.message_to_customer``
+        writes the template's key alongside); None for any other entry."""
+        raw = self.raw or {}
+        return raw.get("message_id") if self.kind == self.Kind.MESSAGE and "template" in raw else None
+
+    @property
+    def message_status(self) -> str:
+        """That message's delivery status: as the timeline selector looked it up, or as it was
+        when the entry was written (a live push of the new entry: queued, or failed at once)."""
+        return getattr(self, "current_message_status", None) or (self.raw or {}).get("status", "")
+
+    @property
     def actor_display(self):
         if self.actor_user_id:
             return self.actor_user.get_full_name() or self.actor_user.get_username()

@@ -46,8 +46,23 @@ def timeline_page(
             if entry.kind in MONEY_KINDS or entry.invoice_id:
                 entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
                 entry.body = ""
+    message_statuses_attach(entries)
     older_than = entries[-1].seq if len(rows) > limit else None
     return TimelinePage(entries=entries, older_than=older_than, channel=channel)
+
+
+def message_statuses_attach(entries: list[TimelineEntry]) -> None:
+    """Each message entry gets its message's delivery status as it is now (one query, and none
+    when the page has no messages)."""
+    from console.messaging.models import OutboundMessage
+
+    ids = {e.message_id for e in entries if e.message_id}
+    if not ids:
+        return
+    statuses = dict(OutboundMessage.objects.filter(pk__in=ids).values_list("pk", "status"))
+    for entry in entries:
+        if entry.message_id in statuses:
+            entry.current_message_status = statuses[entry.message_id]
 
 
 def channel_filter(value: str | None) -> str:

@@ -103,6 +103,22 @@
     }
   });
 
+  // The messages list was pushed again (a message went out, failed, was sent again): the
+  // timeline entry of each listed message shows the same status.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "message-list") return;
+    document.querySelectorAll("#message-list [data-message-id]").forEach(function (item) {
+      var pill = item.querySelector(".message-line .pill");
+      if (!pill) return;
+      var selector = '[data-message-status="' + item.getAttribute("data-message-id") + '"]';
+      document.querySelectorAll(selector).forEach(function (shown) {
+        shown.className = pill.className;
+        shown.textContent = pill.textContent;
+      });
+    });
+  });
+
   // Tell the others viewing this customer that a reply is being typed.
   document.addEventListener("input", function (event) {
     if (!event.target.closest || !event.target.closest("#record-form")) return;

@@ -112,3 +112,26 @@ def test_agents_cannot_write_to_a_customer_they_may_not_see(client_as, sanne, po
         client_as("phone"), reverse("messaging:message-send", args=[999_999]), {"channel": "sms", "text": "x"}
     )
     assert response.status_code == 404 and not OutboundMessage.objects.exists()
+
+
+def test_the_timeline_entry_of_a_message_shows_its_delivery_status_as_it_is_now(client_as, sanne, post, settings):
+    settings.MESSAGING_BACKENDS = {**settings.MESSAGING_BACKENDS, "sms": "tests.messaging.backends.Refusing"}
+    client = client_as("webcare")
+    post(client, send_url(sanne), {"channel": "sms", "text": "Uw pakket komt morgen."})
+    message = OutboundMessage.objects.get(customer=sanne)
+    entry = TimelineEntry.objects.get(customer=sanne, kind="message", summary__startswith="SMS to")
+    assert entry.raw["status"] == "queued"  # as it was written, before the send
+
+    def shown_status():
+        html = client.get(sanne.get_absolute_url()).content.decode()
+        start = html.index(f'id="entry-{entry.seq}"')
+        pill = html.index(f'data-message-status="{message.pk}"', start)
+        return html[html.rindex("<span", start, pill) : html.index("</span>", pill)]
+
+    assert 'class="pill st-failed"' in shown_status() and ">Failed" in shown_status()
+    settings.MESSAGING_BACKENDS = {
+        **settings.MESSAGING_BACKENDS,
+        "sms": "console.messaging.backends.outbox.OutboxBackend",
+    }
+    post(client, reverse("messaging:message-retry", args=[sanne.pk, message.pk]))
+    assert 'class="pill st-sent"' in shown_status() and ">Sent" in shown_status()

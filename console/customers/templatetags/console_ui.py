@@ -43,3 +43,11 @@ def icon(name: str, label: str = ""):
 @register.simple_tag
 def channel_icon(channel: str, label: str = ""):
     return icon(CHANNEL_ICONS.get(channel, "system"), label)
+
+
+@register.simple_tag
+def message_status_label(status: str) -> str:
+    """ "sent" as agents read it ("Sent", "Delivery not confirmed")."""
+    from console.messaging.models import OutboundMessage
+
+    return OutboundMessage.Status(status).label if status in OutboundMessage.Status.values else status
