@@ -80,7 +80,10 @@ class ComplaintCloseForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What was decided and what happens next"}),
     )
-    channel = forms.ChoiceField(label="How it reaches the customer")
+    channel = forms.ChoiceField(
+        label="How it reaches the customer",
+        error_messages={"required": "Choose how the answer reaches the customer: send it now, or how it was given."},
+    )
 
     def __init__(self, *args, case, can_send: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,8 +91,12 @@ class ComplaintCloseForm(forms.Form):
         if can_send:
             sendable = answer_send_channels(case)
             send = [(self.SEND + c, f"Send it now by {Channel(c).label}") for c in sendable]
-            self.fields["channel"].choices = [("Send the answer now", send), ("Already answered by", recorded)]
-            self.fields["channel"].initial = self.SEND + sendable[0]
+            # No default: an answer already given by phone must not go out a second time by mistake.
+            self.fields["channel"].choices = [
+                ("", "Choose…"),
+                ("Send the answer now", send),
+                ("Already answered by", recorded),
+            ]
         else:
             self.fields["channel"].choices = [("", "Choose…"), ("Already answered by", recorded)]
 

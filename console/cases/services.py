@@ -203,7 +203,9 @@ def _resolution_change(case: Case, resolution: str | _Keep) -> list[str]:
     if case.is_open:
         # (The form sends back the resolution it showed: reopening with it is not writing one.)
         if resolution is not KEEP and resolution.strip() not in ("", case.resolution):
-            raise ValidationError("Write a resolution when you resolve or close the case.")
+            raise ValidationError(
+                "A resolution is kept only on a resolved or closed case: set the status, or clear the resolution."
+            )
         # Reopened: what was decided before no longer stands (the timeline keeps it).
         case.resolution = ""
         return []

@@ -95,7 +95,13 @@ def recipient_for(*, customer: Customer, channel: str) -> tuple[Recipient | None
     undeliverable. SMS: the newest mobile number. Social: the handle on that network.
     """
     if channel == OutboundMessage.Channel.POST:
-        address = Address.objects.filter(customer=customer).order_by("-is_primary", "id").first()
+        # An address the customer moved away from is kept for the history, never posted to.
+        address = (
+            Address.objects.filter(customer=customer)
+            .exclude(status=Address.Status.MOVED)
+            .order_by("-is_primary", "id")
+            .first()
+        )
         if address is None:
             return None, "there is no postal address on file"
         if address.status == Address.Status.UNDELIVERABLE:

@@ -91,6 +91,16 @@ class AsgiServer:
         page.wait_for_url(f"{self.url}/customers/")
         return page
 
+    def open_live(self, browser, username, thing, *, width=1280):
+        """Logged in as ``username`` on ``thing``'s page (a customer's picture, a case), with the
+        live connection up."""
+        from playwright.sync_api import expect
+
+        page = self.login(browser, username, width=width)
+        page.goto(f"{self.url}{thing.get_absolute_url()}")
+        expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
+        return page
+
     def post_event(self, token: str, body: dict) -> int:
         """POST one event to the server's API as a source system; the HTTP status."""
         request = urllib.request.Request(

@@ -12,13 +12,6 @@ from tests.ingest.events import interaction
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_case_page(browser, server, username, case, *, width):
-    page = server.login(browser, username, width=width)
-    page.goto(f"{server.url}{case.get_absolute_url()}")
-    expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
-    return page
-
-
 def test_a_colleague_s_note_next_step_and_a_linked_tweet_appear_without_a_reload(browser, server, worker, make_user):
     make_user("phone", username="lotte", first_name="Lotte", last_name="Visser")
     make_user("store", username="noor", first_name="Noor", last_name="de Boer")
@@ -27,8 +20,8 @@ def test_a_colleague_s_note_next_step_and_a_linked_tweet_appear_without_a_reload
         customer_id=customer.pk, title="Tweede SIM-kaart niet geleverd", next_step="Bel de koerier", channel="phone"
     )
     _, token = ApiToken.issue(source="social", scopes=["events:write"])
-    desk = open_case_page(browser, server, "lotte", case, width=1280)
-    tablet = open_case_page(browser, server, "noor", case, width=768)
+    desk = server.open_live(browser, "lotte", case, width=1280)
+    tablet = server.open_live(browser, "noor", case, width=768)
     tablet.evaluate("window.stillTheSamePage = true")
     # The store agent is typing a note of her own: nothing that arrives may take it away.
     tablet.fill("#id_text", "Klant komt morgen langs")
@@ -68,7 +61,7 @@ def test_a_change_made_while_the_page_was_away_is_caught_up(browser, server, wor
     customer = CustomerFactory(name="Jeroen de Vries", customer_number="C-200001")
     case = case_open(customer_id=customer.pk, title="Factuur klopt niet", channel="email")
     _, token = ApiToken.issue(source="social", scopes=["events:write"])
-    page = open_case_page(browser, server, "lotte", case, width=1280)
+    page = server.open_live(browser, "lotte", case, width=1280)
     page.evaluate("window.stillTheSamePage = true")
 
     # The socket drops (a laptop lid, a worker restart); meanwhile an e-mail is linked to the case.

@@ -10,19 +10,12 @@ from tests.factories import CustomerFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_console(browser, server, username, customer, *, width):
-    page = server.login(browser, username, width=width)
-    page.goto(f"{server.url}{customer.get_absolute_url()}")
-    expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
-    return page
-
-
 def test_a_text_goes_out_and_its_status_reaches_the_colleagues_timeline_live(browser, server, worker, make_user):
     make_user("webcare", username="lotte", first_name="Lotte", last_name="Visser")
     make_user("phone", username="daan", first_name="Daan", last_name="Smit")
     customer = CustomerFactory(name="Ahmed Yilmaz", phone="06 34567890", email="a.yilmaz@example.nl")
-    lotte = open_console(browser, server, "lotte", customer, width=1280)
-    daan = open_console(browser, server, "daan", customer, width=768)
+    lotte = server.open_live(browser, "lotte", customer, width=1280)
+    daan = server.open_live(browser, "daan", customer, width=768)
     daan.evaluate("window.stillTheSamePage = true")
 
     panel = lotte.locator("#panel-messages")

@@ -22,13 +22,6 @@ def shoot(page, name: str):
         page.screenshot(path=str(Path(SCREENSHOT_DIR) / name))
 
 
-def open_console(browser, server, username, customer, *, width):
-    page = server.login(browser, username, width=width)
-    page.goto(f"{server.url}{customer.get_absolute_url()}")
-    expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
-    return page
-
-
 def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_address(
     browser, server, worker, make_user
 ):
@@ -40,8 +33,8 @@ def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_ad
         address={"street": "Dorpsstraat 1", "postal_code": "1234 AB", "city": "Ergens"},
     )
     _, token = ApiToken.issue(source="postroom", scopes=["events:write"])
-    desk = open_console(browser, server, "lotte", customer, width=1280)
-    tablet = open_console(browser, server, "noor", customer, width=768)
+    desk = server.open_live(browser, "lotte", customer, width=1280)
+    tablet = server.open_live(browser, "noor", customer, width=768)
     tablet.evaluate("window.stillTheSamePage = true")
 
     returned = {

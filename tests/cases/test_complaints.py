@@ -176,7 +176,8 @@ def test_the_case_page_offers_to_send_and_shows_where_the_answer_stands(
     case = complaint(customer, "email")
     client = client_as("phone")
     page = client.get(case.get_absolute_url()).content.decode()
-    assert '<option value="send:email" selected>Send it now by E-mail</option>' in page
+    # Offered, not chosen for the agent: an answer already given by phone must not go out twice.
+    assert '<option value="send:email">Send it now by E-mail</option>' in page and " selected>Send it now" not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("cases:close-complaint", args=[case.pk]),
@@ -195,3 +196,17 @@ def test_store_staff_are_offered_only_to_record_the_answer(client_as, customer, 
     case = complaint(customer, "email")
     page = client_as("store").get(case.get_absolute_url()).content.decode()
     assert "Send it now" not in page and "Already answered by" in page
+
+
+def test_closing_without_saying_how_the_answer_reaches_the_customer_is_refused(client_as, customer, deadlines):
+    from console.messaging.models import OutboundMessage
+
+    case = complaint(customer, "email")
+    response = client_as("phone").post(
+        reverse("cases:close-complaint", args=[case.pk]),
+        {"resolution": "U krijgt de SIM-kaart morgen.", "channel": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert "Choose how the answer reaches the customer" in response.content.decode()
+    case.refresh_from_db()
+    assert case.is_open and not OutboundMessage.objects.filter(case=case).exists()

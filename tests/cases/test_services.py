@@ -169,7 +169,7 @@ def test_resolving_a_case_keeps_its_resolution_and_reopening_clears_it(customer,
 
 def test_a_resolution_belongs_to_a_resolved_or_closed_case(customer, make_user, open_case):
     case = open_case(customer)
-    with pytest.raises(ValidationError, match="when you resolve or close"):
+    with pytest.raises(ValidationError, match="A resolution is kept only on a resolved or closed case"):
         case_update(case_id=case.pk, user=make_user("phone"), resolution="Opgelost")
     case.refresh_from_db()
     assert case.resolution == ""

@@ -227,3 +227,14 @@ def test_an_admin_edits_a_template_and_the_next_message_says_the_new_text(
     with django_capture_on_commit_callbacks(execute=True):
         message, _ = send(customer, window="morgen om 10 uur")
     assert message.body == "Hoi Sanne Bakker, we bellen morgen om 10 uur.\n"
+
+
+def test_no_letter_goes_to_an_address_the_customer_moved_away_from(reminder):
+    from console.customers.models import Address
+    from console.messaging.selectors import recipient_for
+
+    customer = CustomerFactory(address={"street": "Dorpsstraat 12", "postal_code": "3511 AB", "city": "Utrecht"})
+    Address.objects.filter(customer=customer).update(status=Address.Status.MOVED)  # as address_correct leaves it
+
+    recipient, missing = recipient_for(customer=customer, channel="post")
+    assert recipient is None and missing == "there is no postal address on file"
