@@ -345,3 +345,5 @@ MESSAGE_SENDING_TIMEOUT_MINUTES = env.int("MESSAGE_SENDING_TIMEOUT_MINUTES", def
 # fall within these phone-team hours (every day, in TIME_ZONE).
 CALLBACK_WARN_LEAD_MINUTES = env.int("CALLBACK_WARN_LEAD_MINUTES", default=15)
 CALLBACK_OPENING_HOURS = env("CALLBACK_OPENING_HOURS", default="08:00-20:00")
+# After this many automatic moves a callback nobody made is escalated instead of moved again.
+CALLBACK_MAX_MOVES = env.int("CALLBACK_MAX_MOVES", default=2)

@@ -8,7 +8,7 @@ from console.cases.forms import DATETIME_LOCAL
 class WindowForm(forms.Form):
     window_start = forms.DateTimeField(label="From", widget=DATETIME_LOCAL)
     window_end = forms.DateTimeField(label="Until", widget=DATETIME_LOCAL)
-    text_customer = forms.BooleanField(label="Text the customer the window", required=False, initial=True)
+    text_customer = forms.BooleanField(label="Text the customer this time slot (SMS)", required=False, initial=True)
 
     def clean(self):
         data = super().clean()

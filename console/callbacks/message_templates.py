@@ -5,7 +5,7 @@ filled in by messaging."""
 
 TEMPLATES = {
     "callback_promised": {
-        "description": "SMS when an agent promises a callback (the box “Text the customer the window”).",
+        "description": "SMS when an agent promises a callback (the box “Text the customer this time slot (SMS)”).",
         "subject_nl": "",
         "body_nl": "Beste {name}, we bellen u terug op {window}. Past dat niet? Antwoord op dit bericht. "
         "Zaaknummer {case_ref}.",

@@ -10,7 +10,11 @@ class Callback(models.Model):
     """A promise to call the customer back within a time window, on a case (story S5).
 
     Written only by ``callbacks.services``. The window moves when the beat job finds it about
-    to be missed (the customer is texted the new one); ``moved_count`` says how often.
+    to be missed (the customer is texted the new one); ``moved_count`` says how often, by hand
+    or by the job, ``auto_moves`` how often by the job (capped at ``CALLBACK_MAX_MOVES``, after
+    which the case is escalated once, ``escalated_at``). A callback promised on an existing
+    case keeps that case's team, due time and next step (``case_*_before``) to give them back
+    when the call is made. ``customer`` follows the case's customer (a merge moves both).
     """
 
     class Status(models.TextChoices):
@@ -35,6 +39,12 @@ class Callback(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     made_at = models.DateTimeField(null=True, blank=True)
+    auto_moves = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # What the case had before the callback took it over (empty team: a case of its own).
+    case_team_before = models.CharField(max_length=20, blank=True)
+    case_due_before = models.DateTimeField(null=True, blank=True)
+    case_next_step_before = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["window_end", "id"]

@@ -19,11 +19,13 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
 from console.callbacks.models import Callback
-from console.callbacks.windows import moved_window, window_for_agents, window_for_customer
+from console.callbacks.selectors import phone_on_record
+from console.callbacks.windows import moved_window, opening_hours, window_for_agents, window_for_customer
 from console.cases.models import Case, Team
-from console.cases.services import KEEP, case_open, case_update
+from console.cases.services import KEEP, case_locked, case_open, case_update
 from console.customers.identifiers import InvalidIdentifier, format_phone, normalise_phone
-from console.customers.models import Customer, Identifier
+from console.customers.models import Customer
+from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
@@ -31,7 +33,23 @@ from console.timeline.services import timeline_entry_record
 # Who the beat job's changes are by, on the timeline and on the messages.
 BEAT_SOURCE = "callbacks"
 # Why the next step changed, for whoever picks the case up after the beat job moved it.
-MOVED_NOTE = " (moved: the promised window would have been missed; the customer was texted the new time)"
+MOVED_NOTE = " (moved: the promised window would have been missed; {texted})"
+TEXTED = "the customer was texted the new time"
+NOT_TEXTED = "the text could not be sent: {reason}"
+
+
+def moved_note(message: OutboundMessage) -> str:
+    """What the next step says about the "new time" text: sent, or why not."""
+    if message.status != OutboundMessage.Status.FAILED:
+        return MOVED_NOTE.format(texted=TEXTED)
+    reason = message.error.removeprefix("Not sent: ").rstrip(".") or "unknown reason"
+    return MOVED_NOTE.format(texted=NOT_TEXTED.format(reason=reason))
+
+
+def missed_step(moves: int) -> str:
+    """The next step once the beat job stopped moving a callback nobody made."""
+    times = "twice" if moves == 2 else f"{moves} times" if moves != 1 else "once"
+    return f"Callback missed {times}: call the customer now or ask a manager"
 
 
 def window_check(*, start: datetime, end: datetime, now: datetime | None = None) -> None:
@@ -47,6 +65,22 @@ def window_check(*, start: datetime, end: datetime, now: datetime | None = None)
         )
     if end - start > timedelta(hours=24):
         raise ValidationError("A window longer than a day is no promise: make it shorter.")
+    opens, closes = opening_hours()
+    start_local, end_local = timezone.localtime(start), timezone.localtime(end)
+    if start_local.date() != end_local.date() or start_local.time() < opens or end_local.time() > closes:
+        raise ValidationError(
+            f"Callbacks are made between {opens:%H:%M} and {closes:%H:%M}: "
+            "choose a window within those hours, on one day."
+        )
+
+
+def _checked(user, *, window_start: datetime, window_end: datetime, text_customer: bool) -> None:
+    """What promising and moving a callback both check first: the role (and the role that
+    texts, when the customer is to be texted) and the window."""
+    require(user, Capability.RECORD_INTERACTIONS)
+    if text_customer:
+        require(user, Capability.SEND_MESSAGES)
+    window_check(start=window_start, end=window_end)
 
 
 def _number_to_call(customer: Customer, typed: str) -> str:
@@ -55,10 +89,10 @@ def _number_to_call(customer: Customer, typed: str) -> str:
             return normalise_phone(typed)
         except InvalidIdentifier as exc:
             raise ValidationError(str(exc)) from exc
-    on_record = customer.identifiers.filter(kind=Identifier.Kind.PHONE).order_by("value").first()
-    if on_record is None:
+    on_record = phone_on_record(customer.identifiers.all())
+    if not on_record:
         raise ValidationError("This customer has no phone number on record: type the number to call.")
-    return on_record.value
+    return on_record
 
 
 def _next_step(phone: str, start: datetime, end: datetime) -> str:
@@ -90,16 +124,16 @@ def callback_promise(
 
     Without ``case_id`` a callback case is opened in the phone queue; with it, the callback
     belongs to that (open) case of the customer's, which moves to the phone queue. With
-    ``text_customer`` the customer gets an SMS with the window (``callback_promised``).
+    ``text_customer`` the customer gets an SMS with the window (``callback_promised``). The
+    case's team, due time and next step before the callback are kept on it, and given back
+    when the call is made.
     """
-    require(user, Capability.RECORD_INTERACTIONS)
-    if text_customer:
-        require(user, Capability.SEND_MESSAGES)
-    window_check(start=window_start, end=window_end)
+    _checked(user, window_start=window_start, window_end=window_end, text_customer=text_customer)
     with transaction.atomic():
         customer = Customer.objects.get(pk=customer_id)
         number = _number_to_call(customer, phone)
         next_step = _next_step(number, window_start, window_end)
+        before = {}
         if case_id is None:
             case = case_open(
                 customer_id=customer.pk,
@@ -113,6 +147,7 @@ def callback_promise(
             )
         else:
             case = _open_case_of(customer, case_id)
+            before = _case_before(case)
             case = case_update(
                 case_id=case.pk,
                 user=user,
@@ -127,6 +162,7 @@ def callback_promise(
             window_start=window_start,
             window_end=window_end,
             promised_by=user,
+            **before,
         )
         audit_event_record(
             actor=user,
@@ -140,17 +176,36 @@ def callback_promise(
 
 
 def _open_case_of(customer: Customer, case_id: int) -> Case:
-    case = Case.objects.filter(pk=case_id, customer=customer).first()
-    if case is None:
+    """The customer's open case, locked: what the callback changes is decided on the row as
+    it is now, not as some other agent's change left it a moment ago."""
+    if not Case.objects.filter(pk=case_id, customer=customer).exists():
         raise ValidationError("That case is not this customer's.")
+    case = case_locked(case_id)
     if not case.is_open:
         raise ValidationError(f"Case {case.reference} is closed: promise the callback on a new case.")
     return case
 
 
-def _text(callback: Callback, *, template_key: str, key: str, user=None) -> None:
-    """The customer's SMS about the window, in their language, on the callback's case."""
-    message_to_customer(
+def _case_before(case: Case) -> dict:
+    """What the case had before a callback took it over, to give back when the call is made.
+    Nothing for a callback case (it is the callback's own); another callback still promised on
+    the case already holds it (the case's team and next step are the callbacks' by now)."""
+    if case.kind == Case.Kind.CALLBACK:
+        return {}
+    earlier = (
+        Callback.objects.filter(case=case, status=Callback.Status.PROMISED)
+        .values("case_team_before", "case_due_before", "case_next_step_before")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    return {"case_team_before": case.team, "case_due_before": case.due_at, "case_next_step_before": case.next_step}
+
+
+def _text(callback: Callback, *, template_key: str, key: str, user=None) -> OutboundMessage:
+    """The customer's SMS about the window, in their language, on the callback's case; the
+    message (failed, with the reason, when the customer has no mobile number)."""
+    message, _created = message_to_customer(
         customer_id=callback.customer_id,
         template_key=template_key,
         channel="sms",
@@ -160,6 +215,7 @@ def _text(callback: Callback, *, template_key: str, key: str, user=None) -> None
         actor_source=BEAT_SOURCE if user is None else "",
         idempotency_key=key,
     )
+    return message
 
 
 def _locked_promised(callback_id: int) -> Callback:
@@ -173,11 +229,12 @@ def callback_reschedule(
     *, callback_id: int, user, window_start: datetime, window_end: datetime, text_customer: bool = False
 ) -> Callback:
     """An agent moves a promised callback to another window (the customer asked, or it will
-    not be made in time); with ``text_customer`` the customer is texted the new time."""
-    require(user, Capability.RECORD_INTERACTIONS)
-    if text_customer:
-        require(user, Capability.SEND_MESSAGES)
-    window_check(start=window_start, end=window_end)
+    not be made in time); with ``text_customer`` the customer is texted the new time.
+
+    A window an agent chose is a fresh promise: the beat job may move it again
+    (``CALLBACK_MAX_MOVES`` times) before it escalates.
+    """
+    _checked(user, window_start=window_start, window_end=window_end, text_customer=text_customer)
     with transaction.atomic():
         callback = _locked_promised(callback_id)
         old_end = callback.window_end
@@ -198,11 +255,13 @@ def _move(callback: Callback, *, start: datetime, end: datetime, old_end: dateti
     callback.window_start, callback.window_end = start, end
     callback.moved_count += 1
     callback.moved_at = timezone.now()
-    callback.save(update_fields=["window_start", "window_end", "moved_count", "moved_at"])
+    callback.auto_moves, callback.escalated_at = 0, None
+    callback.save(update_fields=["window_start", "window_end", "moved_count", "moved_at", "auto_moves", "escalated_at"])
+    case = case_locked(callback.case_id)
     case_update(
-        case_id=callback.case_id,
+        case_id=case.pk,
         user=user,
-        due_at=_due_follows(callback.case, old_end=old_end, new_end=end),
+        due_at=_due_follows(case, old_end=old_end, new_end=end),
         next_step=_next_step(callback.phone, start, end),
     )
 
@@ -211,7 +270,8 @@ def callback_complete(*, callback_id: int, user, outcome: str, next_step: str = 
     """The phone agent made the callback: the outcome goes on the timeline with the case.
 
     Without a next step a callback case is resolved (when no other callback on it is still
-    promised); with one, the case stays open with that next step.
+    promised); with one, the case stays open with that next step. A case the callback took
+    over gets back its team, due time and next step (the agent's next step, if given, wins).
     """
     require(user, Capability.RECORD_INTERACTIONS)
     outcome, next_step = outcome.strip(), next_step.strip()
@@ -245,8 +305,17 @@ def callback_complete(*, callback_id: int, user, outcome: str, next_step: str = 
 
 
 def _case_after_call(callback: Callback, *, user, next_step: str) -> Case:
-    case = callback.case
+    case = case_locked(callback.case_id)
     still_promised = Callback.objects.filter(case=case, status=Callback.Status.PROMISED).exists()
+    if callback.case_team_before and not still_promised:
+        # The case was there before the callback: it goes back to its queue, deadline and step.
+        return case_update(
+            case_id=case.pk,
+            user=user,
+            team=callback.case_team_before,
+            due_at=callback.case_due_before,
+            next_step=next_step or callback.case_next_step_before,
+        )
     if next_step or still_promised or case.kind != Case.Kind.CALLBACK:
         due = None if case.due_at == callback.window_end and not still_promised else KEEP
         return case_update(case_id=case.pk, user=user, next_step=next_step, due_at=due)
@@ -259,16 +328,24 @@ def callbacks_warn_about_to_be_missed(*, now: datetime | None = None) -> int:
 
     Run by the beat job every minute. Each callback is moved in its own transaction by a
     conditional UPDATE on the window it had, so two runs at once (or one run twice) move it
-    and text the customer exactly once.
+    and text the customer exactly once. A callback the job already moved
+    ``CALLBACK_MAX_MOVES`` times is not moved (nor the customer texted) again: its case is
+    escalated once instead (``callback_escalate``).
     """
     now = now or timezone.now()
     lead = timedelta(minutes=settings.CALLBACK_WARN_LEAD_MINUTES)
     due = Callback.objects.filter(
-        status=Callback.Status.PROMISED, window_end__lte=now + lead, case__status__in=Case.OPEN_STATUSES
-    ).values_list("pk", "window_start", "window_end")
+        status=Callback.Status.PROMISED,
+        window_end__lte=now + lead,
+        escalated_at__isnull=True,
+        case__status__in=Case.OPEN_STATUSES,
+    ).values_list("pk", "window_start", "window_end", "auto_moves")
     moved = 0
-    for pk, start, end in list(due):
-        moved += callback_move_before_missed(callback_id=pk, old_start=start, old_end=end, now=now)
+    for pk, start, end, auto_moves in list(due):
+        if auto_moves >= settings.CALLBACK_MAX_MOVES:
+            callback_escalate(callback_id=pk, old_end=end, now=now)
+        else:
+            moved += callback_move_before_missed(callback_id=pk, old_start=start, old_end=end, now=now)
     return moved
 
 
@@ -276,17 +353,51 @@ def callbacks_warn_about_to_be_missed(*, now: datetime | None = None) -> int:
 def callback_move_before_missed(*, callback_id: int, old_start: datetime, old_end: datetime, now: datetime) -> bool:
     """Move one callback about to be missed; False when it was made or moved meanwhile."""
     start, end = moved_window(start=old_start, end=old_end, now=now)
-    taken = Callback.objects.filter(pk=callback_id, status=Callback.Status.PROMISED, window_end=old_end).update(
-        window_start=start, window_end=end, moved_count=F("moved_count") + 1, moved_at=now
+    taken = Callback.objects.filter(
+        pk=callback_id,
+        status=Callback.Status.PROMISED,
+        window_end=old_end,
+        escalated_at__isnull=True,
+        auto_moves__lt=settings.CALLBACK_MAX_MOVES,
+    ).update(
+        window_start=start,
+        window_end=end,
+        moved_count=F("moved_count") + 1,
+        auto_moves=F("auto_moves") + 1,
+        moved_at=now,
     )
     if not taken:
         return False
-    callback = Callback.objects.select_related("case", "customer").get(pk=callback_id)
+    callback = Callback.objects.select_related("customer").get(pk=callback_id)
+    case = case_locked(callback.case_id)
+    key = f"callback:{callback.pk}:warned:{old_end.isoformat()}"
+    message = _text(callback, template_key="callback_new_time", key=key)
     case_update(
-        case_id=callback.case_id,
+        case_id=case.pk,
         actor_source=BEAT_SOURCE,
-        due_at=_due_follows(callback.case, old_end=old_end, new_end=end),
-        next_step=_next_step(callback.phone, start, end) + MOVED_NOTE,
+        due_at=_due_follows(case, old_end=old_end, new_end=end),
+        next_step=_next_step(callback.phone, start, end) + moved_note(message),
     )
-    _text(callback, template_key="callback_new_time", key=f"callback:{callback.pk}:warned:{old_end.isoformat()}")
+    return True
+
+
+@transaction.atomic
+def callback_escalate(*, callback_id: int, old_end: datetime, now: datetime) -> bool:
+    """A callback the beat job moved ``CALLBACK_MAX_MOVES`` times is about to be missed again:
+    it stays where it is, the customer is not texted again, and the case becomes overdue with a
+    next step that sends it to a person (once; False when made, moved or escalated meanwhile)."""
+    taken = Callback.objects.filter(
+        pk=callback_id, status=Callback.Status.PROMISED, window_end=old_end, escalated_at__isnull=True
+    ).update(escalated_at=now)
+    if not taken:
+        return False
+    callback = Callback.objects.get(pk=callback_id)
+    case = case_locked(callback.case_id)
+    case_update(
+        case_id=case.pk,
+        actor_source=BEAT_SOURCE,
+        # Overdue now, unless it was due even earlier (a complaint's deadline).
+        due_at=now if case.due_at is None or case.due_at > now else KEEP,
+        next_step=f"{missed_step(callback.auto_moves)} ({format_phone(callback.phone)})",
+    )
     return True

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from console.accounts.roles import Capability, require
 from console.callbacks.forms import CallbackCompleteForm, CallbackPromiseForm, WindowForm
 from console.callbacks.models import Callback
-from console.callbacks.selectors import case_callbacks
+from console.callbacks.selectors import case_callbacks, phone_on_record
 from console.callbacks.services import callback_complete, callback_promise, callback_reschedule
 from console.callbacks.windows import default_window
 from console.cases.selectors import case_for_user
@@ -30,55 +30,79 @@ def promise_form(data=None, *, prefix_id: str) -> CallbackPromiseForm:
     return CallbackPromiseForm(data, initial={"window_start": start, "window_end": end}, auto_id=f"{prefix_id}-%s")
 
 
-def promise_context(*, customer, identifiers, user, form=None, done="", done_case=None) -> dict:
+def promise_context(*, customer, identifiers, user, form=None, done="", done_case=None, audience_texts=False) -> dict:
     """What the "Callback…" form on the picture needs; ``identifiers`` are the picture's own,
-    so the form costs no query."""
-    phone = next((i.value for i in identifiers if i.kind == "phone"), "")
+    so the form costs no query. ``audience_texts``: for a live push (no user), whether the
+    audience it is rendered for may send messages."""
+    phone = phone_on_record(identifiers)
     return {
         "customer": customer,
         "form": form or promise_form(prefix_id=f"callback-{customer.pk}"),
         "phone_on_record": format_phone(phone) if phone else "",
-        "can_text": _may_text(user),
+        "can_text": _may_text(user, audience_texts=audience_texts),
         "promise_action": reverse("callbacks:promise", args=[customer.pk]),
         "done": done,
         "done_case": done_case,
     }
 
 
-def _may_text(user) -> bool:
-    # A live push renders the form without a user: offer the box, the view decides.
-    return user is None or not user.is_authenticated or user.has_perm(Capability.SEND_MESSAGES)
+def _may_text(user, *, audience_texts: bool = False) -> bool:
+    """Whether to offer "Text the customer…": the user's role, or, for a live push rendered
+    without a user, the audience's (the view checks the role again)."""
+    if user is None or not user.is_authenticated:
+        return audience_texts
+    return user.has_perm(Capability.SEND_MESSAGES)
 
 
-def _text_customer(request, form) -> bool:
-    return bool(form.cleaned_data.get("text_customer")) and request.user.has_perm(Capability.SEND_MESSAGES)
+def _text_customer(request, form) -> tuple[bool, str]:
+    """Whether to text the customer, and what the confirmation adds when the box was ticked by
+    a role that does not send messages (it was offered by a page rendered for another one)."""
+    asked = bool(form.cleaned_data.get("text_customer"))
+    if asked and not request.user.has_perm(Capability.SEND_MESSAGES):
+        return False, " (not texted: your role does not send messages)"
+    return asked, ""
 
 
 @require_POST
 def promise(request, customer_id):
     """Promise a callback from the customer's picture: a new callback case in the phone queue."""
     customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    return _promise(request, customer=customer, case=None)
+
+
+@require_POST
+def promise_on_case(request, case_id):
+    """Promise a callback on the case the agent is working on."""
+    case = case_for_user(request.user, case_id)
+    return _promise(request, customer=case.customer, case=case)
+
+
+def _promise(request, *, customer, case):
+    """Both ways to promise: from the picture (a new callback case; the form answers in
+    place) or on a case (the case page refreshes; a refused form comes back in the panel)."""
     require(request.user, Capability.RECORD_INTERACTIONS)
-    form = promise_form(request.POST, prefix_id=f"callback-{customer.pk}")
+    prefix_id = f"callback-{customer.pk}" if case is None else f"case-{case.pk}-callback"
+    form = promise_form(request.POST, prefix_id=prefix_id)
     if form.is_valid():
         data = form.cleaned_data
+        text_customer, not_texted = _text_customer(request, form)
         try:
             callback = callback_promise(
                 customer_id=customer.pk,
                 user=request.user,
+                case_id=None if case is None else case.pk,
                 window_start=data["window_start"],
                 window_end=data["window_end"],
                 phone=data["phone"],
-                about=data["about"],
-                text_customer=_text_customer(request, form),
+                about=data["about"] if case is None else "",
+                text_customer=text_customer,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            done = f"Callback promised: {callback.phone_display} {callback.window_text}."
-            if not request.htmx:
-                messages.success(request, done)
-                return redirect(callback.case)
+            done = f"Callback promised: {callback.phone_display} {callback.window_text}.{not_texted}"
+            if case is not None or not request.htmx:
+                return _done(request, callback.case, done)
             context = promise_context(
                 customer=customer,
                 identifiers=customer.identifiers.all(),
@@ -87,6 +111,8 @@ def promise(request, customer_id):
                 done_case=callback.case,
             )
             return render(request, f"{PROMISE}#promise-fields", context)
+    if case is not None:
+        return _panel(request, case, promise_bound=form)
     context = promise_context(customer=customer, identifiers=customer.identifiers.all(), user=request.user, form=form)
     return render(request, f"{PROMISE}#promise-fields" if request.htmx else PROMISE, context, status=422)
 
@@ -128,31 +154,6 @@ def _done(request, case, text):
     return HttpResponseClientRefresh() if request.htmx else redirect(case)
 
 
-@require_POST
-def promise_on_case(request, case_id):
-    """Promise a callback on the case the agent is working on."""
-    case = case_for_user(request.user, case_id)
-    require(request.user, Capability.RECORD_INTERACTIONS)
-    form = promise_form(request.POST, prefix_id=f"case-{case.pk}-callback")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            callback = callback_promise(
-                customer_id=case.customer_id,
-                user=request.user,
-                case_id=case.pk,
-                window_start=data["window_start"],
-                window_end=data["window_end"],
-                phone=data["phone"],
-                text_customer=_text_customer(request, form),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _done(request, case, f"Callback promised: {callback.phone_display} {callback.window_text}.")
-    return _panel(request, case, promise_bound=form)
-
-
 def _callback_for_user(request, callback_id) -> tuple[Callback, object]:
     callback = get_object_or_404(Callback.objects.only("case_id"), pk=callback_id)
     case = case_for_user(request.user, callback.case_id)
@@ -182,16 +183,17 @@ def reschedule(request, callback_id):
     form = WindowForm(request.POST, auto_id=f"callback-{callback.pk}-move-%s")
     if form.is_valid():
         data = form.cleaned_data
+        text_customer, not_texted = _text_customer(request, form)
         try:
             callback = callback_reschedule(
                 callback_id=callback.pk,
                 user=request.user,
                 window_start=data["window_start"],
                 window_end=data["window_end"],
-                text_customer=_text_customer(request, form),
+                text_customer=text_customer,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _done(request, case, f"Callback moved: {callback.window_text}.")
+            return _done(request, case, f"Callback moved: {callback.window_text}.{not_texted}")
     return _panel(request, case, bound_for=callback.pk, bound=form)

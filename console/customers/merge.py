@@ -194,6 +194,7 @@ def _duplicate_identifier_ids(*, survivor: Customer, merged: Customer) -> list[i
 
 def _records_move(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Hand every record of ``merged`` to ``survivor``; returns how many of each moved."""
+    from console.callbacks.models import Callback
     from console.cases.models import Case
     from console.commerce.models import Invoice, Order, Return
     from console.flags.models import Flag
@@ -212,6 +213,8 @@ def _records_move(*, survivor: Customer, merged: Customer) -> dict[str, int]:
         "wish_list_items": _wishlist_move(survivor=survivor, merged=merged),
     }
     InboundEvent.objects.filter(customer=merged).update(customer=survivor)
+    # Callbacks follow their cases: the "new time" text and SMS replies go by the survivor.
+    Callback.objects.filter(customer=merged).update(customer=survivor)
     # The survivor's flags are recomputed from the merged records; the old record's are void.
     Flag.objects.filter(customer=merged).delete()
     return moved

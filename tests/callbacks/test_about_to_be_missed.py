@@ -1,6 +1,8 @@
 """A callback about to be missed moves to a new window and the customer gets exactly one SMS
 with the new time, however often the beat job runs (story S5)."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.core.management import call_command
@@ -122,6 +124,53 @@ def test_a_customer_without_a_mobile_number_is_not_texted_and_the_timeline_says_
     assert sms.status == OutboundMessage.Status.FAILED and "landline" in sms.error
     callback.refresh_from_db()
     assert callback.window_end == at(24, 16)
+    # The next step tells whoever picks the case up that the customer does not know the new time.
+    case = Case.objects.get(pk=callback.case_id)
+    assert "texted the new time" not in case.next_step
+    assert case.next_step.endswith(
+        "(moved: the promised window would have been missed; the text could not be sent: "
+        "there is no mobile number on file (+31205551234 is a landline))"
+    )
+
+
+def test_a_callback_nobody_makes_is_moved_and_texted_at_most_twice_then_escalated(caller, promised, settings):
+    assert settings.CALLBACK_MAX_MOVES == 2
+    customer = caller()
+    with time_machine.travel(at(24, 13), tick=False):
+        callback = promised(customer, at(24, 14), at(24, 15))
+    # The beat job every 15 minutes through the afternoon and the next morning: nobody calls.
+    for minutes in range(0, 24 * 60, 15):
+        with time_machine.travel(at(24, 14, 50) + timedelta(minutes=minutes), tick=False):
+            callbacks_warn_about_to_be_missed()
+
+    assert OutboundMessage.objects.filter(customer=customer, channel="sms").count() == 2
+    callback.refresh_from_db()
+    assert (callback.window_start, callback.window_end, callback.moved_count) == (at(24, 16), at(24, 17), 2)
+    assert callback.escalated_at == at(24, 16, 50) and callback.is_promised
+    case = Case.objects.get(pk=callback.case_id)
+    assert case.next_step == "Callback missed twice: call the customer now or ask a manager (06 12345678)"
+    assert case.due_at == at(24, 16, 50) and case.is_open
+    escalated = TimelineEntry.objects.filter(case=case, kind="case", summary__contains="Callback missed twice")
+    assert escalated.count() == 1 and escalated.get().actor_source == "callbacks"
+
+
+def test_an_agent_moving_an_escalated_callback_makes_it_a_fresh_promise(caller, promised, make_user):
+    from console.callbacks.services import callback_reschedule
+
+    customer = caller()
+    with time_machine.travel(at(24, 13), tick=False):
+        callback = promised(customer, at(24, 14), at(24, 15))
+    for hour in (14, 15, 16):
+        with time_machine.travel(at(24, hour, 50), tick=False):
+            callbacks_warn_about_to_be_missed()
+    assert Callback.objects.get(pk=callback.pk).escalated_at is not None
+    with time_machine.travel(at(24, 17), tick=False):
+        callback_reschedule(
+            callback_id=callback.pk, user=make_user("phone"), window_start=at(25, 9), window_end=at(25, 10)
+        )
+    with time_machine.travel(at(25, 9, 50), tick=False):
+        assert callbacks_warn_about_to_be_missed() == 1
+    assert Callback.objects.get(pk=callback.pk).window_end == at(25, 11)
 
 
 def test_the_job_is_listed_and_runs_from_run_periodic(caller, promised, capsys):

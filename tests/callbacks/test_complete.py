@@ -99,3 +99,76 @@ def test_moving_to_a_past_window_is_refused(client_as, callback):
         )
     assert response.status_code == 422 and "That window is over or about to be" in response.content.decode()
     assert Callback.objects.get(pk=callback.pk).window_end == at(24, 15)
+
+
+def test_a_complaint_gets_its_team_deadline_and_next_step_back_when_the_callback_is_made(client_as, caller, promised):
+    from console.cases.services import case_open, case_update
+
+    customer = caller()
+    agent = client_as("phone")
+    with time_machine.travel(at(24, 12), tick=False):
+        complaint = case_open(customer_id=customer.pk, title="Klacht over koerier", kind="complaint", channel="post")
+        case_update(case_id=complaint.pk, team="webcare", next_step="Antwoordbrief opstellen")
+        complaint.refresh_from_db()
+        deadline = complaint.due_at
+        callback = promised(customer, at(24, 14), at(24, 15), case_id=complaint.pk, user=agent.user)
+    complaint.refresh_from_db()
+    assert complaint.team == "phone" and complaint.next_step.startswith("Call back 06 12345678")
+    with time_machine.travel(at(24, 14, 20), tick=False):
+        made(agent, callback, outcome="Klant gesproken, excuses aangeboden.")
+    complaint.refresh_from_db()
+    assert (complaint.team, complaint.due_at, complaint.next_step) == ("webcare", deadline, "Antwoordbrief opstellen")
+    assert complaint.is_open
+    page = agent.get(reverse("cases:queue", args=["webcare"])).content.decode()
+    assert "Klacht over koerier" in page
+
+
+def test_the_agents_next_step_wins_over_the_one_given_back(client_as, caller, promised):
+    from console.cases.services import case_open
+
+    customer = caller()
+    agent = client_as("phone")
+    with time_machine.travel(at(24, 12), tick=False):
+        case = case_open(
+            customer_id=customer.pk, title="Vraag over levering", team="back_office", next_step="Uitzoeken"
+        )
+        callback = promised(customer, at(24, 14), at(24, 15), case_id=case.pk, user=agent.user)
+    with time_machine.travel(at(24, 14, 20), tick=False):
+        made(agent, callback, outcome="Gebeld", next_step="Nieuwe zending aanvragen")
+    case.refresh_from_db()
+    assert (case.team, case.due_at, case.next_step) == ("back_office", None, "Nieuwe zending aanvragen")
+
+
+def test_a_case_keeps_the_phone_queue_while_another_callback_on_it_is_promised(client_as, caller, promised):
+    from console.cases.services import case_open
+
+    customer = caller()
+    agent = client_as("phone")
+    with time_machine.travel(at(24, 12), tick=False):
+        case = case_open(
+            customer_id=customer.pk, title="Vraag over levering", team="back_office", next_step="Uitzoeken"
+        )
+        first = promised(customer, at(24, 14), at(24, 15), case_id=case.pk, user=agent.user)
+        second = promised(customer, at(25, 10), at(25, 11), case_id=case.pk, user=agent.user)
+    with time_machine.travel(at(24, 14, 20), tick=False):
+        made(agent, first, outcome="Voicemail")
+    case.refresh_from_db()
+    assert case.team == "phone"
+    with time_machine.travel(at(25, 10, 20), tick=False):
+        made(agent, second, outcome="Gesproken")
+    case.refresh_from_db()
+    assert (case.team, case.due_at, case.next_step) == ("back_office", None, "Uitzoeken")
+
+
+def test_a_second_callback_on_a_callback_case_still_resolves_it_when_made(client_as, caller, promised):
+    customer = caller()
+    agent = client_as("phone")
+    with time_machine.travel(at(24, 12), tick=False):
+        first = promised(customer, at(24, 14), at(24, 15), user=agent.user)
+        second = promised(customer, at(25, 10), at(25, 11), case_id=first.case_id, user=agent.user)
+    with time_machine.travel(at(24, 14, 20), tick=False):
+        made(agent, first, outcome="Voicemail")
+    with time_machine.travel(at(25, 10, 20), tick=False):
+        made(agent, second, outcome="Gesproken")
+    case = Case.objects.get(pk=first.case_id)
+    assert (case.status, case.team, case.next_step) == ("resolved", "phone", "")

@@ -4,12 +4,13 @@ concurrent transactions): the customer is texted once."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from console.callbacks.models import Callback
 from console.callbacks.services import callbacks_warn_about_to_be_missed
 from console.messaging.models import OutboundMessage
 from console.timeline.models import TimelineEntry
+from tests.callbacks.conftest import at
 from tests.messaging.test_concurrency import RACERS, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,8 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_racing_beat_runs_move_the_callback_and_text_the_customer_once(caller, promised):
     customer = caller()
-    now = timezone.now()
-    callback = promised(customer, now - timedelta(minutes=40), now + timedelta(minutes=20))
+    now = at(24, 14, 40)  # (a window within opening hours, whenever the test runs)
+    with time_machine.travel(now, tick=False):
+        callback = promised(customer, at(24, 14), at(24, 15))
     later = now + timedelta(minutes=10)
 
     outcomes = race(lambda: callbacks_warn_about_to_be_missed(now=later))

@@ -36,7 +36,7 @@ def test_the_picture_offers_a_callback_with_the_next_free_hour(client_as, caller
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
     assert "Callback…" in page and reverse("callbacks:promise", args=[customer.pk]) in page
     assert 'value="2026-11-24T13:00"' in page and 'value="2026-11-24T14:00"' in page
-    assert "06 12345678" in page and "Text the customer the window" in page
+    assert "06 12345678" in page and "Text the customer this time slot (SMS)" in page
 
 
 def test_a_phone_agent_promises_a_callback_that_appears_in_the_phone_queue(client_as, caller):
@@ -82,6 +82,7 @@ def test_a_typed_number_is_normalised(client_as, caller):
         (window(start="2026-11-24T12:00", end="2026-11-24T12:20"), "at least 15 minutes from now"),
         (window(phone="12"), "is not a phone number"),
         (window(start=""), "This field is required."),
+        (window(start="2026-11-24T22:00", end="2026-11-24T23:00"), "Callbacks are made between 08:00 and 20:00"),
     ],
 )
 def test_a_window_that_is_no_promise_is_refused_with_the_reason(client_as, caller, data, error):
@@ -111,11 +112,51 @@ def test_store_staff_may_promise_but_not_text(client_as, caller):
     customer = caller()
     client = client_as("store")
     page = client.get(customer.get_absolute_url()).content.decode()
-    assert "Callback…" in page and "Text the customer the window" not in page
+    assert "Callback…" in page and "Text the customer this time slot (SMS)" not in page
     response = client.post(promise_url(customer), window(text_customer="on"), headers=HTMX)
     assert response.status_code == 200
     assert Callback.objects.filter(customer=customer, promised_by=client.user).exists()
     assert not OutboundMessage.objects.exists()
+    # A box ticked anyway (a page rendered for another role) is not silently dropped.
+    assert "(not texted: your role does not send messages)" in response.content.decode()
+
+
+def test_a_live_push_offers_the_box_only_to_the_audience_that_sends_messages(caller):
+    """The pushed panels are rendered once per audience: store staff get the store one."""
+    from console.live.fragments import _panels
+
+    customer = caller()
+    assert "Text the customer this time slot (SMS)" in _panels(customer, finance=True)
+    store = _panels(customer, finance=False)
+    assert "Callback…" in store and "Text the customer this time slot (SMS)" not in store
+
+
+def test_the_number_on_record_is_the_newest_mobile_in_the_hint_and_in_the_callback(client_as, caller):
+    from console.customers.services import identifier_add
+
+    with time_machine.travel(at(1, 9), tick=False):
+        customer = caller(phone="06 12345678")
+    with time_machine.travel(at(2, 9), tick=False):
+        identifier_add(customer_id=customer.pk, kind="phone", value="06 23456789")
+    with time_machine.travel(at(3, 9), tick=False):
+        identifier_add(customer_id=customer.pk, kind="phone", value="020 5551234")  # a landline takes no texts
+    client = client_as("phone")
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert "(empty: 06 23456789)" in page
+    client.post(promise_url(customer), window(), headers=HTMX)
+    assert Callback.objects.get(customer=customer).phone == "+31623456789"
+
+
+def test_the_admin_shows_callbacks_but_does_not_change_or_delete_them(admin_client, caller, promised):
+    callback = promised(caller(), at(24, 14), at(24, 15))
+    url = reverse("admin:callbacks_callback_change", args=[callback.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert (
+        admin_client.post(reverse("admin:callbacks_callback_delete", args=[callback.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Callback.objects.filter(pk=callback.pk).exists()
 
 
 def test_a_user_without_a_role_cannot_promise(client_as, caller):

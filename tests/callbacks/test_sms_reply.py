@@ -68,3 +68,22 @@ def test_other_channels_do_not_land_on_the_callback_case(api, caller, promised):
         promised(customer, at(24, 14), at(24, 15))
     response = api.post(sms_reply(channel="whatsapp"))
     assert TimelineEntry.objects.get(pk=response.json()["timeline_entry"]["id"]).case is None
+
+
+def test_a_callback_made_days_ago_no_longer_takes_the_customers_sms(api, caller, promised, make_user):
+    """The case stays open after the call (a next step); a text two days later is news, not
+    an answer to the callback."""
+    from console.callbacks.services import callback_complete
+
+    customer = caller()
+    agent = make_user("phone")
+    with time_machine.travel(at(20, 9), tick=False):
+        callback = promised(customer, at(20, 14), at(20, 15), user=agent)
+    with time_machine.travel(at(20, 14, 10), tick=False):
+        callback_complete(callback_id=callback.pk, user=agent, outcome="Gebeld", next_step="Pakket nasturen")
+    with time_machine.travel(at(21, 9), tick=False):
+        response = api.post(sms_reply())
+    assert TimelineEntry.objects.get(pk=response.json()["timeline_entry"]["id"]).case == callback.case
+    with time_machine.travel(at(24, 15), tick=False):
+        response = api.post(sms_reply("Is het pakket al onderweg?"))
+    assert TimelineEntry.objects.get(pk=response.json()["timeline_entry"]["id"]).case is None

@@ -293,3 +293,33 @@ def test_the_merge_is_in_the_audit_log(client_as, customer, duplicate):
     event = AuditEvent.objects.get(action=AuditEvent.Action.MERGED_CUSTOMERS)
     assert (event.actor, event.customer) == (client.user, customer)
     assert "C-300077 into C-200001" in event.detail
+
+
+def test_a_callback_promised_on_the_absorbed_record_is_texted_on_the_survivors_mobile(
+    customer, make_user, settings, tmp_path
+):
+    """The absorbed record loses its phone numbers in the merge: the beat job's "new time" SMS
+    must go by the survivor, to its mobile, on the same case."""
+    import time_machine
+
+    from console.callbacks.models import Callback
+    from console.callbacks.selectors import open_callback_case_for_reply
+    from console.callbacks.services import callback_promise, callbacks_warn_about_to_be_missed
+    from console.messaging.models import OutboundMessage
+    from tests.callbacks.conftest import at
+
+    settings.OUTBOX_DIR = str(tmp_path / "outbox")
+    absorbed = CustomerFactory(name="J. de Vries", customer_number="C-300077", email="jeroen.dv@example.nl")
+    user = make_user("phone")
+    with time_machine.travel(at(24, 13), tick=False):
+        callback = callback_promise(
+            customer_id=absorbed.pk, user=user, window_start=at(24, 14), window_end=at(24, 15), phone="020 5551234"
+        )
+        customer_merge(user=user, survivor_id=customer.pk, merged_id=absorbed.pk)
+    with time_machine.travel(at(24, 14, 50), tick=False):
+        assert callbacks_warn_about_to_be_missed() == 1
+
+    assert Callback.objects.get(pk=callback.pk).customer == customer
+    sms = OutboundMessage.objects.get(template_key="callback_new_time")
+    assert (sms.customer, sms.case, sms.status, sms.to_address) == (customer, callback.case, "queued", "+31612345678")
+    assert open_callback_case_for_reply(customer.pk) == callback.case

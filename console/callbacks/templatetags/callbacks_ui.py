@@ -9,10 +9,17 @@ register = template.Library()
 @register.inclusion_tag("callbacks/promise.html#promise-menu", takes_context=True)
 def callback_promise_menu(context, customer, identifiers):
     """ "Callback…" on the customer's picture, from the identifiers the picture already has.
-    Also rendered for live pushes, where there is no user; htmx carries the CSRF token."""
+    Also rendered for live pushes, where there is no user (the audience decides whether the box
+    "Text the customer…" is offered); htmx carries the CSRF token."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    context_for_form = promise_context(customer=customer, identifiers=identifiers, user=user)
+    # A live push renders the picture per audience: the finance one is the roles that send
+    # messages (as for the messages panel), so store staff are not offered the box.
+    picture = context.get("picture")
+    audience_texts = bool(getattr(picture, "show_invoice_list", False))
+    context_for_form = promise_context(
+        customer=customer, identifiers=identifiers, user=user, audience_texts=audience_texts
+    )
     return {**context_for_form, "csrf_token": context.get("csrf_token")}
 
 
