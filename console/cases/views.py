@@ -46,9 +46,11 @@ def case_live(request, case_id):
     return _case_page(request, case, template=f"{CASE}#case-live", side=request.GET.get("side") == "1")
 
 
-def _case_page(request, case, *, status=200, template=None, **forms):
+def case_page_context(request, case, **forms) -> dict:
+    """What the case page's partials need; apps that answer with a piece of the case page
+    (journeys) render the case head from it too, so it shows the same."""
     finance = request.user.has_perm(Capability.VIEW_INVOICES)
-    context = {
+    return {
         "case": case,
         "customer": case.customer,
         "entries": case_entries(case=case, finance=finance),
@@ -61,6 +63,10 @@ def _case_page(request, case, *, status=200, template=None, **forms):
         "side": forms.get("side", False),
         "oob": request.htmx,
     }
+
+
+def _case_page(request, case, *, status=200, template=None, **forms):
+    context = case_page_context(request, case, **forms)
     template = template or (f"{CASE}#case-response" if request.htmx else CASE)
     return render(request, template, context, status=status)
 

@@ -125,16 +125,58 @@ def lines_match(conditions: dict, lines: list[dict] | None) -> bool:
     return any(line.get("status") in statuses for line in lines)
 
 
+# What each event is, in the words agents use ("waiting for an ID check").
+EVENT_WORDS = {
+    "interaction.recorded": "a contact recorded",
+    "call.started": "a call starting",
+    "call.ended": "a call ending",
+    "order.placed": "a new order",
+    "order.updated": "an order update",
+    "invoice.issued": "an invoice",
+    "payment.received": "a payment",
+    "return.opened": "a return opened",
+    "return.updated": "a return update",
+    "mail.returned": "returned post",
+    "email.bounced": "a bounced e-mail",
+    "identity.checked": "an ID check",
+    "wishlist.updated": "a wish list update",
+}
+
+
+def event_words(event_type: str) -> str:
+    """The event in plain words: "an order update" for order.updated."""
+    return EVENT_WORDS.get(event_type, f"a {event_type.replace('.', ' ').replace('_', ' ')} event")
+
+
+def _either(value) -> str:
+    return " or ".join(str(v).replace("_", " ") for v in _values(value))
+
+
+def _lines_words(conditions: dict) -> str:
+    which = "every line" if conditions.get("every_line") else "a line"
+    if "sku" in conditions:
+        which += f" of {_either(conditions['sku'])}"
+    status = conditions.get("line_status")
+    return f"{which} {_either(status)}" if status else which
+
+
 def describe(event_type: str, conditions: dict) -> str:
-    """The matcher in plain words for agents and admins ("order.updated: line status delivered")."""
+    """The matcher in plain words for agents and admins: "an order update: every line
+    delivered", "an ID check: mismatch or expired", "an order update" (any)."""
     if not event_type:
-        return "an agent marks it done"
+        return "an agent to mark it done"
     parts = []
+    if "line_status" in conditions or "sku" in conditions:
+        parts.append(_lines_words(conditions))
     for name, value in conditions.items():
-        if name == "every_line":
+        if name in ("line_status", "sku", "every_line"):
             continue
-        text = " or ".join(str(v) for v in _values(value))
-        parts.append(f"{name.replace('_', ' ')} {text}")
-    if conditions.get("every_line"):
-        parts.append("on every line")
-    return f"{event_type}: {', '.join(parts)}" if parts else f"any {event_type}"
+        if name == "order_status":
+            parts.append(f"the order {_either(value)}")
+        elif name in ("status", "result", "direction"):
+            parts.append(_either(value))
+        elif name == "channel":
+            parts.append(f"by {_either(value)}")
+        else:
+            parts.append(f"{name.replace('_', ' ')} {_either(value)}")
+    return f"{event_words(event_type)}: {', '.join(parts)}" if parts else event_words(event_type)

@@ -216,3 +216,21 @@ class CaseJourney(models.Model):
     def steps_done(self) -> dict[int, str]:
         """Step id -> when it was done (ISO time)."""
         return {item["step"]: item["at"] for item in self.history if item.get("what") == "step_done"}
+
+
+class HeardEvent(models.Model):
+    """An applied event a journey has heard, so that the periodic catch-up
+    (``services.journeys_catch_up``) replays only the events whose follow-up task was lost (the
+    broker down when the event committed) and never one twice."""
+
+    journey = models.ForeignKey(CaseJourney, on_delete=models.CASCADE, related_name="heard_events")
+    inbound_event = models.ForeignKey("ingest.InboundEvent", on_delete=models.CASCADE, related_name="+")
+    heard_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "inbound_event"], name="journey_heard_event_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.journey_id} heard {self.inbound_event_id}"

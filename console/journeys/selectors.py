@@ -7,11 +7,11 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.dateparse import parse_datetime
 
 from console.cases.models import Case
-from console.journeys.models import CaseJourney, JourneyFailure, JourneyStep, JourneyTemplate
+from console.journeys.models import CaseJourney, HeardEvent, JourneyFailure, JourneyStep, JourneyTemplate
 
 log = logging.getLogger(__name__)
 LISTENED_KEY = "journeys:listened-event-types"
@@ -93,10 +93,19 @@ class StepShown:
 
 
 @dataclass
+class ChoiceShown:
+    """A choice as the agent records it (English), with the words the customer was sent when
+    those are Dutch, so the agent recognises what the customer says."""
+
+    label: str
+    customer_words: str = ""
+
+
+@dataclass
 class Progress:
     journey: CaseJourney
     steps: list[StepShown]
-    choices: list[str] = field(default_factory=list)
+    choices: list[ChoiceShown] = field(default_factory=list)
     chosen: str = ""
 
     @property
@@ -116,9 +125,9 @@ def case_journey(case: Case) -> CaseJourney | None:
     return CaseJourney.objects.select_related("template", "current_step", "failure").filter(case_id=case.pk).first()
 
 
-def journey_progress(journey: CaseJourney) -> Progress:
+def journey_progress(journey: CaseJourney, *, language: str) -> Progress:
     """Every step of the journey as done, current, failed (current, with a failure the customer
-    must choose about) or still to come."""
+    must choose about) or still to come; the choices also in the customer's ``language``."""
     done = journey.steps_done()
     shown = []
     for step in journey.template.steps.order_by("position"):
@@ -129,9 +138,13 @@ def journey_progress(journey: CaseJourney) -> Progress:
             shown.append(StepShown(step, "failed" if failed else "current"))
         else:
             shown.append(StepShown(step, "pending"))
-    waiting = journey.state == CaseJourney.State.WAITING and journey.failure is not None
+    choices = []
+    if journey.state == CaseJourney.State.WAITING and journey.failure is not None:
+        choices = [
+            ChoiceShown(english, "" if language == "en" else dutch) for english, dutch in journey.failure.choice_list()
+        ]
     chosen = next((item.get("choice", "") for item in reversed(journey.history) if item.get("what") == "chose"), "")
-    return Progress(journey, shown, choices=journey.failure.choice_labels() if waiting else [], chosen=chosen)
+    return Progress(journey, shown, choices=choices, chosen=chosen)
 
 
 def progress_line(journey: CaseJourney, step_count: int) -> str:
@@ -174,4 +187,34 @@ def inbound_event_facts(*, inbound_event_id: int) -> dict | None:
         "event_type": inbound.type,
         "data": (inbound.body or {}).get("data") or {},
         "entry_id": ((inbound.response or {}).get("timeline_entry") or {}).get("id"),
+        "inbound_event_id": inbound.pk,
     }
+
+
+def _unheard_events():
+    """Applied events of a type journeys listen to; the catch-up narrows them to one journey's
+    customer, since it started, and not heard by it."""
+    from console.ingest.models import InboundEvent
+
+    return InboundEvent.objects.filter(type__in=listened_event_types())
+
+
+def journeys_missing_events() -> list[int]:
+    """The running or waiting journeys (on open cases) that missed an event: one query, which
+    finds none while every follow-up task arrives."""
+    heard = HeardEvent.objects.filter(journey_id=OuterRef(OuterRef("pk")), inbound_event_id=OuterRef("pk"))
+    missed = _unheard_events().filter(
+        ~Exists(heard), customer_id=OuterRef("case__customer_id"), received_at__gte=OuterRef("started_at")
+    )
+    journeys = CaseJourney.objects.filter(
+        Exists(missed), state__in=CaseJourney.ACTIVE_STATES, case__status__in=Case.OPEN_STATUSES
+    )
+    return list(journeys.order_by("pk").values_list("pk", flat=True))
+
+
+def events_missed(*, journey_id: int) -> list[int]:
+    """The inbound events this journey missed, in the order they were applied."""
+    journey = CaseJourney.objects.select_related("case").get(pk=journey_id)
+    heard = HeardEvent.objects.filter(journey_id=journey_id).values("inbound_event_id")
+    missed = _unheard_events().filter(customer_id=journey.case.customer_id, received_at__gte=journey.started_at)
+    return list(missed.exclude(pk__in=heard).order_by("received_at", "pk").values_list("pk", flat=True))

@@ -2,21 +2,29 @@
 and record what the customer chose. Every change is on the case's timeline, and the customer
 gets the template's messages in their own language."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
 from console.cases.models import Case
-from console.cases.services import case_open, case_update
+from console.cases.services import case_event_record, case_open, case_update
 from console.commerce.models import Order, OrderLine, Return
 from console.journeys import matching
-from console.journeys.models import CaseJourney, JourneyFailure, JourneyStep, JourneyTemplate
-from console.journeys.selectors import journeys_listening
+from console.journeys.models import CaseJourney, HeardEvent, JourneyFailure, JourneyStep, JourneyTemplate
+from console.journeys.selectors import (
+    events_missed,
+    inbound_event_facts,
+    journeys_listening,
+    journeys_missing_events,
+)
 from console.timeline.models import Channel, TimelineEntry
-from console.timeline.services import timeline_entry_record
 
 SOURCE = "journeys"
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -40,7 +48,7 @@ def journey_start(
     template = JourneyTemplate.objects.filter(pk=template_id, active=True).first()
     if template is None:
         raise ValidationError("Choose an active journey template.")
-    steps = list(template.steps.order_by("position"))
+    steps = _steps(template)
     if not steps:
         raise ValidationError(f"The journey “{template.name}” has no steps yet.")
     order_number = (order_number or "").strip().upper()
@@ -62,8 +70,22 @@ def journey_start(
         current_step=steps[0],
         history=[_item("started", step=steps[0])],
     )
+    follows = f"follows order {order_number}" if order_number else "follows no order"
+    case_event_record(
+        case=case,
+        summary=f"Journey started: {template.name}",
+        body=f"{len(steps)} steps, {follows}: " + "; ".join(f"{n}. {s.title}" for n, s in enumerate(steps, 1)) + ".",
+        audit=AuditEvent.Action.STARTED_JOURNEY,
+        user=actor_user,
+        actor_source="" if actor_user else SOURCE,
+        channel=channel,
+    )
     _move_on(journey, steps=steps, seen=None, entry_id=None, actor_user=actor_user, starting=True)
     return journey
+
+
+def _steps(template: JourneyTemplate) -> list[JourneyStep]:
+    return list(template.steps.order_by("position"))
 
 
 def _check_order(template: JourneyTemplate, *, customer_id: int, order_number: str) -> None:
@@ -84,12 +106,14 @@ def _item(what: str, *, step: JourneyStep | None = None, entry_id: int | None = 
     return item
 
 
-def journeys_on_event(*, customer_id: int, event_type: str, data: dict, entry_id: int | None) -> list[CaseJourney]:
+def journeys_on_event(
+    *, customer_id: int, event_type: str, data: dict, entry_id: int | None, inbound_event_id: int | None = None
+) -> list[CaseJourney]:
     """Let every running journey of the customer hear an applied event: it completes the current
     step (and the next ones it also completes), or takes a failure branch.
 
-    An event a journey already heard (the same timeline entry: a task run twice) changes
-    nothing. Returns the journeys that changed.
+    An event a journey already heard (the same inbound event or timeline entry: a task run
+    twice, or the catch-up got there first) changes nothing. Returns the journeys that changed.
     """
     order_number = data.get("order_number") if event_type in matching.ORDER_EVENTS else None
     ids = journeys_listening(customer_id=customer_id, event_type=event_type, order_number=order_number)
@@ -98,7 +122,7 @@ def journeys_on_event(*, customer_id: int, event_type: str, data: dict, entry_id
     seen = matching.Seen(event_type, data, _order_lines(customer_id, order_number))
     changed = []
     for journey_id in ids:
-        journey = _journey_hear(journey_id=journey_id, seen=seen, entry_id=entry_id)
+        journey = _journey_hear(journey_id=journey_id, seen=seen, entry_id=entry_id, inbound_event_id=inbound_event_id)
         if journey is not None:
             changed.append(journey)
     return changed
@@ -115,13 +139,51 @@ def _order_lines(customer_id: int, order_number: str | None) -> list[dict] | Non
     )
 
 
+def journeys_catch_up() -> int:
+    """The periodic safety net: every running or waiting journey hears, in the order they were
+    applied, the events of its customer it missed since it started (their follow-up task was
+    lost: the broker was down when the event committed). Returns how many it heard late; a
+    second run finds none.
+
+    Not one transaction: each event is heard in its own, as the task would have, so a long
+    sweep holds no locks and one journey that fails to move on does not hold up the others.
+    """
+    heard = 0
+    for journey_id in journeys_missing_events():
+        try:
+            for inbound_event_id in events_missed(journey_id=journey_id):
+                _journey_hear_late(journey_id=journey_id, inbound_event_id=inbound_event_id)
+                heard += 1
+        except Exception:  # noqa: BLE001 - logged; this journey is tried again on the next run
+            log.exception("journey %s could not catch up on the events it missed", journey_id)
+    return heard
+
+
+def _journey_hear_late(*, journey_id: int, inbound_event_id: int) -> None:
+    facts = inbound_event_facts(inbound_event_id=inbound_event_id)
+    event_type, data = facts["event_type"], facts["data"]
+    order_number = data.get("order_number") if event_type in matching.ORDER_EVENTS else None
+    if order_number is not None and not CaseJourney.objects.filter(pk=journey_id, order_number=order_number).exists():
+        # News of another order, which the event path never brings to this journey either.
+        HeardEvent.objects.get_or_create(journey_id=journey_id, inbound_event_id=inbound_event_id)
+        return
+    seen = matching.Seen(event_type, data, _order_lines(facts["customer_id"], order_number))
+    _journey_hear(journey_id=journey_id, seen=seen, entry_id=facts["entry_id"], inbound_event_id=inbound_event_id)
+
+
 @transaction.atomic
-def _journey_hear(*, journey_id: int, seen: matching.Seen, entry_id: int | None) -> CaseJourney | None:
+def _journey_hear(
+    *, journey_id: int, seen: matching.Seen, entry_id: int | None, inbound_event_id: int | None
+) -> CaseJourney | None:
     journey = (
         CaseJourney.objects.select_for_update(of=("self",))
         .select_related("case__customer", "template")
         .get(pk=journey_id)
     )
+    if inbound_event_id is not None:
+        _, first_time = HeardEvent.objects.get_or_create(journey=journey, inbound_event_id=inbound_event_id)
+        if not first_time:
+            return None
     if journey.state not in CaseJourney.ACTIVE_STATES or journey.has_seen(entry_id):
         return None
     failure = _failure_met(journey, seen)
@@ -130,7 +192,7 @@ def _journey_hear(*, journey_id: int, seen: matching.Seen, entry_id: int | None)
         return journey
     if journey.state != CaseJourney.State.RUNNING:
         return None
-    steps = list(journey.template.steps.order_by("position"))
+    steps = _steps(journey.template)
     return journey if _move_on(journey, steps=steps, seen=seen, entry_id=entry_id) else None
 
 
@@ -174,12 +236,13 @@ def _move_on(journey, *, steps, seen, entry_id, actor_user=None, force=False, st
     step the journey rests on (or that it is done) and put it on the case as the next step."""
     done = []
     while journey.current_step is not None and (force or _step_met(journey, journey.current_step, seen)):
-        force = False
+        # Only the forced step is the agent's; the ones after it were done by events or records.
+        marked_by, force = (actor_user if force else None), False
         step = journey.current_step
         done.append(step)
         journey.history.append(_item("step_done", step=step, entry_id=entry_id))
         journey.current_step = next((s for s in steps if s.position > step.position), None)
-        _step_done_record(journey, step, steps=steps, actor_user=actor_user)
+        _step_done_record(journey, step, steps=steps, marked_by=marked_by)
     if not done and not starting:
         return False
     if journey.current_step is None:
@@ -190,21 +253,20 @@ def _move_on(journey, *, steps, seen, entry_id, actor_user=None, force=False, st
     return True
 
 
-def _step_done_record(journey: CaseJourney, step: JourneyStep, *, steps, actor_user) -> None:
+def _step_done_record(journey: CaseJourney, step: JourneyStep, *, steps, marked_by) -> None:
     number = steps.index(step) + 1
     by = (
-        f"marked done by {actor_user.get_full_name() or actor_user.get_username()}" if actor_user else step.matcher_text
+        f"marked done by {marked_by.get_full_name() or marked_by.get_username()}"
+        if marked_by
+        else f"done on {step.matcher_text}"
     )
-    timeline_entry_record(
-        customer_id=journey.case.customer_id,
-        kind=TimelineEntry.Kind.CASE,
-        channel=Channel.SYSTEM,
-        direction=TimelineEntry.Direction.INTERNAL,
+    case_event_record(
+        case=journey.case,
         summary=f"Journey step {number} of {len(steps)} done: {step.title}",
         body=f"{journey.template.name}; {by}.",
-        actor_user=actor_user,
-        actor_source="" if actor_user else SOURCE,
-        case=journey.case,
+        audit=AuditEvent.Action.UPDATED_CASE,
+        user=marked_by,
+        actor_source="" if marked_by else SOURCE,
     )
 
 
@@ -250,16 +312,13 @@ def _failure_take(journey: CaseJourney, failure: JourneyFailure, *, seen, entry_
     journey.state, journey.failure = CaseJourney.State.WAITING, failure
     journey.save()
     labels = failure.choice_labels()
-    timeline_entry_record(
-        customer_id=journey.case.customer_id,
-        kind=TimelineEntry.Kind.CASE,
-        channel=Channel.SYSTEM,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=f"Journey off track{' again' if again else ''}: {failure.title}",
-        body=f"{journey.template.name}, at “{_step_title(journey)}” ({matching.describe(seen.event_type, {})}). "
-        + ("The customer was already asked to choose." if again else f"Offered to the customer: {'; '.join(labels)}."),
-        actor_source=SOURCE,
+    case_event_record(
         case=journey.case,
+        summary=f"Journey off track{' again' if again else ''}: {failure.title}",
+        body=f"{journey.template.name}, at “{_step_title(journey)}”, on {matching.event_words(seen.event_type)}. "
+        + ("The customer was already asked to choose." if again else f"Offered to the customer: {'; '.join(labels)}."),
+        audit=AuditEvent.Action.UPDATED_CASE,
+        actor_source=SOURCE,
     )
     if again:
         return
@@ -306,15 +365,14 @@ def journey_choice_record(*, user, case_id: int, choice: str) -> CaseJourney:
     failure_title = journey.failure.title
     journey.state, journey.failure = CaseJourney.State.RUNNING, None
     journey.save()
-    timeline_entry_record(
-        customer_id=journey.case.customer_id,
-        kind=TimelineEntry.Kind.CASE,
-        channel=agent_channel(user),
-        direction=TimelineEntry.Direction.INBOUND,
+    case_event_record(
+        case=journey.case,
         summary=f"Customer chose: {choice}",
         body=f"{journey.template.name}, after “{failure_title}”.",
-        actor_user=user,
-        case=journey.case,
+        audit=AuditEvent.Action.RECORDED_JOURNEY_CHOICE,
+        user=user,
+        channel=agent_channel(user),
+        direction=TimelineEntry.Direction.INBOUND,
     )
     case_update(
         case_id=journey.case_id,
@@ -323,7 +381,7 @@ def journey_choice_record(*, user, case_id: int, choice: str) -> CaseJourney:
         next_step=f"Arrange what the customer chose: {choice}",
     )
     # Steps the records show done meanwhile (the SIM delivered after all) complete now.
-    _move_on(journey, steps=list(journey.template.steps.order_by("position")), seen=None, entry_id=None)
+    _move_on(journey, steps=_steps(journey.template), seen=None, entry_id=None)
     return journey
 
 
@@ -334,6 +392,5 @@ def journey_step_complete(*, user, case_id: int) -> CaseJourney:
     journey = _journey_of_case(case_id)
     if journey.state != CaseJourney.State.RUNNING or journey.current_step is None:
         raise ValidationError("Only the current step of a running journey can be marked done.")
-    steps = list(journey.template.steps.order_by("position"))
-    _move_on(journey, steps=steps, seen=None, entry_id=None, actor_user=user, force=True)
+    _move_on(journey, steps=_steps(journey.template), seen=None, entry_id=None, actor_user=user, force=True)
     return journey

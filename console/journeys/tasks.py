@@ -15,9 +15,18 @@ def journeys_on_event_task(inbound_event_id: int) -> None:
         journeys_on_event(**facts)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def journeys_catch_up_task() -> str:
+    """Celery beat "journeys-catch-up": journeys hear the events whose task was lost."""
+    from console.journeys.services import journeys_catch_up
+
+    return f"{journeys_catch_up()} missed events heard"
+
+
 def journeys_on_event_on_commit(*, event_type: str, inbound_event_id: int) -> None:
     """After an event is applied: if any active journey template listens to its type (a cache
     read, no query), the journeys hear it once it is committed."""
     if event_type in listened_event_types():
-        # robust: a broker that is down must not turn the applied event into an error answer.
+        # robust: a broker that is down must not turn the applied event into an error answer;
+        # the periodic journeys_catch_up_task lets the journeys hear it later.
         transaction.on_commit(lambda: journeys_on_event_task.delay(inbound_event_id), robust=True)

@@ -10,6 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts.roles import Capability, require
 from console.cases.selectors import case_for_user
+from console.cases.views import case_page_context
 from console.customers.selectors import customer_for_user
 from console.journeys.forms import JourneyChoiceForm, JourneyStartForm
 from console.journeys.services import journey_choice_record, journey_start, journey_step_complete
@@ -48,7 +49,7 @@ def _after(request, case, text: str, *, status=200, error: str = ""):
         (messages.error if error else messages.success)(request, error or text)
         return redirect(case)
     case = case_for_user(request.user, case.pk)
-    context = {"case": case, "can_record": True, "journey_done": text, "journey_error": error, "oob": True}
+    context = {**case_page_context(request, case), "journey_done": text, "journey_error": error}
     return render(request, f"{PROGRESS}#progress-response", context, status=status)
 
 

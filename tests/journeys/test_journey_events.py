@@ -1,15 +1,21 @@
 """A journey follows its case through events posted to the real event API (stories S4, S5)."""
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from console.accounts.models import AuditEvent
 from console.cases.models import Case
 from console.ingest.models import InboundEvent
 from console.journeys.models import CaseJourney
-from console.journeys.services import journey_step_complete, journeys_on_event
+from console.journeys.services import journey_step_complete, journeys_catch_up, journeys_on_event
 from console.journeys.tasks import journeys_on_event_task
 from console.messaging.models import OutboundMessage
 from console.timeline.models import TimelineEntry
+from tests.factories import add_order
 from tests.journeys.conftest import DAUGHTER, WIFE, id_checked, make_ahmed, posted, sims
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +98,11 @@ def test_a_failed_sim_takes_the_failure_branch_and_the_agent_records_the_choice(
     url = reverse("cases:case", args=[case.pk])
     page = client.get(url).content.decode()
     assert 'class="journey-step step-failed"' in page and "Off track: A SIM card could not be delivered" in page
-    assert '<button type="submit" class="choice">Pick it up in a store</button>' in page
+    # The agent records in English and sees the words the Dutch customer was sent.
+    assert (
+        '<button type="submit" class="choice">Pick it up in a store'
+        ' <span class="choice-customer" lang="nl">· Ophalen in een winkel</span></button>'
+    ) in page
 
     response = client.post(
         reverse("journeys:choice", args=[case.pk]), {"choice": "Pick it up in a store"}, headers={"HX-Request": "true"}
@@ -102,6 +112,8 @@ def test_a_failed_sim_takes_the_failure_branch_and_the_agent_records_the_choice(
     assert 'id="journey-progress" aria-labelledby="journey-head" hx-swap-oob="true"' in html
     assert "Recorded: the customer chose “Pick it up in a store”." in html
     assert 'id="case-head"' in html and "Arrange what the customer chose: Pick it up in a store" in html
+    # The case head it replaces keeps the messages the customer got.
+    assert "Messages to the customer" in html and html.count('class="case-message ') == 2
     journey = fresh(journey)
     assert journey.state == CaseJourney.State.RUNNING and journey.failure is None
     assert journey.case.status == Case.Status.OPEN
@@ -161,24 +173,108 @@ def test_an_event_sent_again_or_heard_twice_does_not_advance_twice(api, ahmed, p
     posted(api, shipped)
     again = api.post(shipped)
     assert again.status_code == 200
-    valid = id_checked("valid", id="door-1")
-    posted(api, valid)
+    mismatch = id_checked("mismatch", id="door-1")
+    posted(api, mismatch)
     journey = fresh(porting_journey)
-    steps_done = len(journey.steps_done())
-    assert steps_done == 2 and journey.current_step.title == "Every SIM card delivered"
+    assert journey.state == CaseJourney.State.WAITING and len(journey.history) == 3
 
-    # A worker that runs the follow-up twice (acks_late) or the service called again with the
-    # same timeline entry: nothing changes.
+    # A worker that runs the follow-up twice (acks_late), the service called again with the
+    # same timeline entry, or the catch-up after them: the failure is not taken again.
     inbound = InboundEvent.objects.get(event_id="door-1")
     journeys_on_event_task(inbound.pk)
     entry_id = inbound.response["timeline_entry"]["id"]
     assert (
-        journeys_on_event(customer_id=ahmed.pk, event_type="identity.checked", data=valid["data"], entry_id=entry_id)
+        journeys_on_event(customer_id=ahmed.pk, event_type="identity.checked", data=mismatch["data"], entry_id=entry_id)
         == []
     )
+    assert journeys_catch_up() == 0
     journey = fresh(journey)
-    assert len(journey.steps_done()) == steps_done and len(journey.history) == 3
+    assert len(journey.history) == 3
+    off_track = TimelineEntry.objects.filter(case=journey.case, summary__startswith="Journey off track")
+    assert list(off_track.values_list("summary", flat=True)) == [
+        "Journey off track: The ID at the door did not match or had expired"
+    ]
+    assert sent(ahmed) == ["journey_porting_requested", "journey_porting_on_the_way", "journey_porting_id_failed"]
+
+
+def test_an_event_whose_follow_up_task_was_lost_is_heard_by_the_catch_up(
+    api, client, ahmed, porting_journey, django_capture_on_commit_callbacks
+):
+    add_order(ahmed, number="WS-2026-20000", lines=[WIFE], total="10.00")
+    # The broker is down when the events commit: their follow-up tasks never run.
+    for body in (sims((WIFE, "shipped"), (DAUGHTER, "shipped")), sims((WIFE, "failed"), number="WS-2026-20000")):
+        with django_capture_on_commit_callbacks(execute=False) as lost:
+            response = client.post(
+                "/api/v1/events",
+                data=json.dumps(body),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {api.token}"},
+            )
+        assert response.status_code == 201 and lost
+    assert fresh(porting_journey).current_step.title == "Porting requested; SIM cards being sent"
+
+    out = StringIO()
+    call_command("run_periodic", "journeys-catch-up", stdout=out)
+    assert "2 missed events heard" in out.getvalue()
+    journey = fresh(porting_journey)
+    assert journey.current_step.title == "ID checked at the door", "the other order's failed SIM is not this journey's"
+    assert journey.state == CaseJourney.State.RUNNING and len(journey.history) == 2
     assert sent(ahmed) == ["journey_porting_requested", "journey_porting_on_the_way"]
+
+    assert journeys_catch_up() == 0
+    assert len(fresh(journey).history) == 2 and len(sent(ahmed)) == 2
+    # Events whose task did arrive are heard once, not again by the catch-up.
+    posted(api, id_checked("valid"))
+    assert fresh(journey).current_step.title == "Every SIM card delivered"
+    assert journeys_catch_up() == 0
+
+
+def test_the_periodic_catch_up_is_listed_among_the_periodic_jobs():
+    out = StringIO()
+    call_command("run_periodic", stdout=out)
+    assert "journeys-catch-up" in out.getvalue() and "journeys_catch_up_task" in out.getvalue()
+
+
+def test_journey_actions_of_agents_are_in_the_audit_log(api, ahmed, porting_journey, make_user):
+    from console.journeys.services import journey_choice_record
+
+    audit = AuditEvent.objects.filter(customer=ahmed)
+    ref = porting_journey.case.reference
+    started = audit.get(action=AuditEvent.Action.STARTED_JOURNEY)
+    assert started.actor.username == "daan"
+    assert started.detail == f"{ref}: Journey started: Number porting with several SIM cards"
+
+    posted(api, sims((WIFE, "delivered"), (DAUGHTER, "failed")))
+    agent = make_user("store")
+    journey_choice_record(user=agent, case_id=porting_journey.case_id, choice="Pick it up in a store")
+    chose = audit.get(action=AuditEvent.Action.RECORDED_JOURNEY_CHOICE)
+    assert chose.actor == agent and chose.detail == f"{ref}: Customer chose: Pick it up in a store"
+
+    journey_step_complete(user=agent, case_id=porting_journey.case_id)
+    # Only the step the agent marked done is on their name in the log, not what events did.
+    marked = audit.filter(detail__contains="Journey step")
+    assert list(marked.values_list("actor", "action", "detail")) == [
+        (agent.pk, "updated_case", f"{ref}: Journey step 1 of 4 done: Porting requested; SIM cards being sent")
+    ]
+
+
+def test_only_the_step_the_agent_marked_done_is_on_their_name(api, ahmed, porting_journey):
+    posted(api, sims((WIFE, "delivered"), (DAUGHTER, "delivered"), status="delivered"))
+    journey = fresh(porting_journey)
+    assert journey.current_step.title == "ID checked at the door", "no ID check came"
+
+    daan = TimelineEntry.objects.get(case=journey.case, summary__startswith="Journey started").actor_user
+    journey_step_complete(user=daan, case_id=journey.case_id)
+    assert fresh(journey).current_step.title == "Numbers ported", "every SIM was delivered already"
+    steps = {
+        entry.summary: entry
+        for entry in TimelineEntry.objects.filter(case=journey.case, summary__startswith="Journey step")
+    }
+    marked = steps["Journey step 2 of 4 done: ID checked at the door"]
+    assert marked.actor_user == daan and "marked done by" in marked.body
+    by_records = steps["Journey step 3 of 4 done: Every SIM card delivered"]
+    assert by_records.actor_user is None and by_records.actor_source == "journeys"
+    assert by_records.body == "Number porting with several SIM cards; done on an order update: every line delivered."
 
 
 def test_a_wrong_item_journey_starts_past_a_return_already_opened(api, client_as, wrong_item, make_user):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from console.journeys.matching import Seen, matcher_problems, matches
+from console.journeys.matching import Seen, describe, matcher_problems, matches
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,19 @@ def test_any_line_and_sku_and_lists_of_values():
     assert matches("order.updated", {"order_status": "shipped"}, seen)
     assert not matches("order.placed", {}, seen), "another event type"
     assert not matches("order.updated", {"colour": "red"}, seen), "a matcher with a problem never matches"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "conditions", "words"),
+    [
+        ("order.updated", {"line_status": "delivered", "every_line": True}, "an order update: every line delivered"),
+        ("order.updated", {"line_status": ["failed", "wrong_item"]}, "an order update: a line failed or wrong item"),
+        ("order.updated", {}, "an order update"),
+        ("identity.checked", {"result": ["mismatch", "expired"]}, "an ID check: mismatch or expired"),
+        ("return.updated", {"status": "received"}, "a return update: received"),
+        ("mail.returned", {}, "returned post"),
+        ("", {}, "an agent to mark it done"),
+    ],
+)
+def test_a_matcher_reads_in_plain_words_for_agents(event_type, conditions, words):
+    assert describe(event_type, conditions) == words

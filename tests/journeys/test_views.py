@@ -8,6 +8,7 @@ from django.urls import reverse
 from console.cases.models import Case
 from console.journeys.models import CaseJourney
 from console.journeys.services import journey_start
+from console.timeline.models import TimelineEntry
 from tests.factories import UserFactory
 from tests.journeys.conftest import DAUGHTER, ORDER, WIFE, posted, sims
 
@@ -144,3 +145,35 @@ def test_a_journey_without_an_order_needs_none(client_as, ahmed, make_user):
     JourneyStep.objects.create(template=template, position=1, title="New ID scanned", event_type="identity.checked")
     journey = journey_start(customer_id=ahmed.pk, template_id=template.pk, actor_user=make_user("phone"))
     assert journey.order_number == "" and journey.current_step.title == "New ID scanned"
+
+
+def progress_box(page: str) -> str:
+    box = page[page.index('id="journey-progress"') :]
+    return box[: box.index("</section>")]
+
+
+def test_the_progress_box_says_in_plain_words_what_the_step_waits_for(api, client_as, ahmed, porting_journey):
+    client = client_as("phone")
+    url = reverse("cases:case", args=[porting_journey.case_id])
+    box = progress_box(client.get(url).content.decode())
+    assert "Now · waiting for an order update: a line shipped or delivered" in box
+    posted(api, sims((WIFE, "shipped"), (DAUGHTER, "shipped")))
+    box = progress_box(client.get(url).content.decode())
+    assert "Now · waiting for an ID check: valid" in box and "identity.checked" not in box
+
+    posted(api, sims((WIFE, "failed")))
+    off_track = TimelineEntry.objects.get(case_id=porting_journey.case_id, summary__startswith="Journey off track")
+    assert (
+        "at “ID checked at the door”, on an order update." in off_track.body and "order.updated" not in off_track.body
+    )
+
+
+def test_an_english_speaking_customers_choices_are_shown_in_english_only(api, client_as, porting, make_user):
+    from tests.journeys.conftest import make_ahmed
+
+    customer = make_ahmed(customer_number="C-300001", language="en", order="WS-EN-1")
+    journey = journey_start(customer_id=customer.pk, template_id=porting.pk, order_number="WS-EN-1")
+    posted(api, sims((WIFE, "failed"), customer="C-300001", number="WS-EN-1"))
+    box = progress_box(client_as("phone").get(reverse("cases:case", args=[journey.case_id])).content.decode())
+    assert '<button type="submit" class="choice">Pick it up in a store</button>' in box
+    assert "choice-customer" not in box

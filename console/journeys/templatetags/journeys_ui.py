@@ -11,7 +11,7 @@ register = template.Library()
 def case_journey_progress(case):
     """Where the case's journey stands; None (and no query) for a case of another kind."""
     journey = selectors.case_journey(case)
-    return selectors.journey_progress(journey) if journey is not None else None
+    return selectors.journey_progress(journey, language=case.customer.language) if journey is not None else None
 
 
 @register.simple_tag
