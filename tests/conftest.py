@@ -104,3 +104,29 @@ def outbox(settings, tmp_path):
     """The folder SMS and social replies "go out" to by default: a fresh one for every test."""
     settings.OUTBOX_DIR = str(tmp_path / "outbox")
     return tmp_path / "outbox"
+
+
+# What data migrations ship (module, function): a transactional test's flush takes it away.
+SHIPPED_DATA = [
+    ("console.messaging.migrations.0002_message_templates_sms_social", "templates_add"),
+    ("console.callbacks.migrations.0002_callback_message_templates", "templates_add"),
+    ("console.cases.migrations.0003_complaint_deadlines_default", "add_deadlines"),
+    ("console.cases.migrations.0005_complaint_answer_template", "templates_add"),
+    ("console.journeys.migrations.0002_number_porting_and_wrong_item_journeys", "journeys_add"),
+]
+
+
+def shipped_data_ensure() -> None:
+    """Put back what the data migrations ship (message templates, complaint deadlines, journey
+    templates), by running the migrations' own functions, which are safe to run again."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.cache import cache
+
+    from console.journeys.selectors import LISTENED_KEY, STARTABLE_KEY
+
+    for module, function in SHIPPED_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+    # The server caches which events journeys listen to; with Redis that cache outlives a test.
+    cache.delete_many([LISTENED_KEY, STARTABLE_KEY])

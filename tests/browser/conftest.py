@@ -38,6 +38,18 @@ def browser():
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+@pytest.fixture(autouse=True)
+def shipped_data(request):
+    """Browser tests are transactional: the flush after each takes away what the data
+    migrations ship (message and journey templates); every browser test starts with it."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    from tests.conftest import shipped_data_ensure
+
+    shipped_data_ensure()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")

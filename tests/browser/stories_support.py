@@ -6,15 +6,12 @@ simulator's own steps, so what the tests prove is what `manage.py seed_demo` and
 a source token, exactly as the simulator sends them.
 """
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from console.accounts.roles import role_groups_ensure
@@ -37,21 +34,6 @@ def demo_users() -> dict:
     # Transactional tests flush the role groups with everything else; put them back first.
     role_groups_ensure(group_model=Group, permission_model=Permission, content_type_model=ContentType)
     return demo_users_ensure(PASSWORD)
-
-
-def shipped_data_ensure() -> None:
-    """What data migrations ship and a transactional test's flush takes away: the journey
-    templates and the message templates the stories' journeys and callbacks send."""
-    from console.callbacks.message_templates import message_templates_ensure
-    from console.journeys.selectors import LISTENED_KEY, STARTABLE_KEY
-    from console.messaging.models import MessageTemplate
-
-    importlib.import_module("console.journeys.migrations.0002_number_porting_and_wrong_item_journeys").journeys_add(
-        apps, None
-    )
-    message_templates_ensure(MessageTemplate)
-    # The server caches which events journeys listen to; with Redis that cache outlives a test.
-    cache.delete_many([LISTENED_KEY, STARTABLE_KEY])
 
 
 class StoryRun:

@@ -18,7 +18,6 @@ from tests.browser.stories_support import (
     console_open,
     demo_users,
     no_sideways_scroll,
-    shipped_data_ensure,
     shoot,
 )
 
@@ -34,7 +33,6 @@ def outbox(monkeypatch, settings, tmp_path):
 
 @pytest.fixture
 def users(db):
-    shipped_data_ensure()
     return demo_users()
 
 
