@@ -352,7 +352,8 @@ def test_s5_the_sim_journey_goes_off_track_and_the_customer_is_told_texted_and_h
     # The store tablet shows the same journey and choices, big enough to tap.
     choice = tablet.locator("#journey-progress").get_by_role("button", name="Pick it up in a store")
     expect(choice).to_be_visible()
-    assert choice.bounding_box()["height"] >= 40
+    # (evaluate waits for the button, also when a live refresh has just replaced the box)
+    assert choice.evaluate("button => button.getBoundingClientRect().height") >= 40
     assert no_sideways_scroll(tablet)
     shoot(tablet, "s5-3-choices-store-tablet.png", show=tablet.locator("#journey-progress"))
 
