@@ -199,18 +199,31 @@ def _returned_mail_evidence(address: Address) -> str:
     return f"{address.status_evidence or 'post returned'}{when}"
 
 
-def _returned_mail_settled(*, entry, user, channel: str, resolution: str, because: str, audit: str) -> None:
-    """What confirming and correcting share: the task closes (with the resolution, for the
-    case page), the audit log and flags follow."""
+def _returned_mail_settled(
+    *, customer_id: int, user, channel: str, summary: str, body: str, resolution: str, because: str, audit: str
+) -> None:
+    """What confirming and correcting share: the timeline entry, the task closes (with the
+    resolution, for the case page), the audit log and flags follow."""
     from console.accounts.services import audit_event_record
     from console.cases.services import case_data_quality_close
     from console.flags.tasks import flags_recompute_on_commit
+    from console.timeline.models import TimelineEntry
+    from console.timeline.services import timeline_entry_record
 
+    entry = timeline_entry_record(
+        customer_id=customer_id,
+        kind=TimelineEntry.Kind.ADDRESS,
+        channel=channel,
+        direction=TimelineEntry.Direction.INTERNAL,
+        summary=summary[:500],
+        body=body,
+        actor_user=user,
+    )
     # Post to a second address may still be coming back: then the task stays open for that one.
-    if not Address.objects.filter(customer_id=entry.customer_id, status=Address.Status.UNDELIVERABLE).exists():
-        case_data_quality_close(customer_id=entry.customer_id, resolution=resolution, channel=channel, actor_user=user)
+    if not Address.objects.filter(customer_id=customer_id, status=Address.Status.UNDELIVERABLE).exists():
+        case_data_quality_close(customer_id=customer_id, resolution=resolution, channel=channel, actor_user=user)
     audit_event_record(actor=user, action=audit, customer=entry.customer, detail=resolution)
-    flags_recompute_on_commit(customer_id=entry.customer_id, because=because)
+    flags_recompute_on_commit(customer_id=customer_id, because=because)
 
 
 @transaction.atomic
@@ -219,8 +232,6 @@ def address_confirm(*, customer_id: int, address_id: int, user, channel: str) ->
     so post goes there again. Why it was doubted stays on the timeline (story S2)."""
     from console.accounts.models import AuditEvent
     from console.accounts.roles import Capability, require
-    from console.timeline.models import TimelineEntry
-    from console.timeline.services import timeline_entry_record
 
     require(user, Capability.RECORD_INTERACTIONS)
     how = _with_customer(channel)
@@ -232,19 +243,12 @@ def address_confirm(*, customer_id: int, address_id: int, user, channel: str) ->
     address.status_changed_at = now
     address.save(update_fields=["status", "status_evidence", "status_changed_at"])
     summary = f"Address confirmed with the customer {how}: {address.one_line}"
-    entry = timeline_entry_record(
-        customer_id=customer_id,
-        kind=TimelineEntry.Kind.ADDRESS,
-        channel=channel,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=summary[:500],
-        body=f"Post had come back ({evidence}). The customer says the address is right, so post goes there again.",
-        actor_user=user,
-    )
     _returned_mail_settled(
-        entry=entry,
+        customer_id=customer_id,
         user=user,
         channel=channel,
+        summary=summary,
+        body=f"Post had come back ({evidence}). The customer says the address is right, so post goes there again.",
         resolution=summary,
         because="address confirmed",
         audit=AuditEvent.Action.CONFIRMED_ADDRESS,
@@ -272,8 +276,6 @@ def address_correct(
     """
     from console.accounts.models import AuditEvent
     from console.accounts.roles import Capability, require
-    from console.timeline.models import TimelineEntry
-    from console.timeline.services import timeline_entry_record
 
     require(user, Capability.RECORD_INTERACTIONS)
     how = _with_customer(channel)
@@ -305,23 +307,14 @@ def address_correct(
     new.status_evidence = f"Given by the customer {how} on {today}"
     new.status_changed_at = now
     new.save()
-    summary = f"Address corrected: {old.one_line} → {new.one_line}"
-    entry = timeline_entry_record(
-        customer_id=customer_id,
-        kind=TimelineEntry.Kind.ADDRESS,
-        channel=channel,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=summary[:500],
-        body=f"Given by the customer {how}. Post to the old address had come back ({evidence}); "
-        "it is kept as a previous address, marked moved, and nothing is sent there any more.",
-        actor_user=user,
-    )
-    resolution = f"Address corrected with the customer {how}: {old.one_line} → {new.one_line}"
     _returned_mail_settled(
-        entry=entry,
+        customer_id=customer_id,
         user=user,
         channel=channel,
-        resolution=resolution,
+        summary=f"Address corrected: {old.one_line} → {new.one_line}",
+        body=f"Given by the customer {how}. Post to the old address had come back ({evidence}); "
+        "it is kept as a previous address, marked moved, and nothing is sent there any more.",
+        resolution=f"Address corrected with the customer {how}: {old.one_line} → {new.one_line}",
         because="address corrected",
         audit=AuditEvent.Action.CORRECTED_ADDRESS,
     )
