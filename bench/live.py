@@ -1,7 +1,7 @@
 """Live console pushes on the full stack: PostgreSQL + Redis + uvicorn with 2 workers, websockets.
 
 Usage: python bench/live.py [--clients 1000] [--seconds 20] [--rate 100] [--max-broadcast 2000]
-                            [--step 250] [--broadcast-events 20] [--no-deflate]
+                            [--step 250] [--broadcast-events 20] [--no-deflate] [--by-second]
 
 Every client is a websocket on /ws/console/?customer=ID with the session cookie of one user of
 role ``phone`` and the page's Origin, speaking the protocol of docs/live.md: on connect it sends
@@ -319,6 +319,23 @@ async def resume_gaps(
     return len(asking), len(reopen)
 
 
+def by_second(clients: list[Client], posted: list[Posted]) -> None:
+    """Latency by second of the run: a stall (a garbage collection, a checkpoint) shows as a
+    second whose p99 stands out, where the run's quantiles only say that the tail is long."""
+    by_customer = collections.defaultdict(list)
+    for c in clients:
+        by_customer[c.customer_id].append(c)
+    t0 = min(p.started for p in posted)
+    seconds = collections.defaultdict(list)
+    for p in posted:
+        for c in by_customer[p.customer_id]:
+            if p.seq in c.pushed:
+                seconds[int(p.started - t0)].append((c.pushed[p.seq] - p.started) * 1000)
+    for second in sorted(seconds):
+        got = seconds[second]
+        print(f"    second {second:3}: {len(got):4} deliveries, p50 {rank(got, 50):6.1f}, p99 {rank(got, 99):6.1f} ms")
+
+
 def frames(clients: list[Client]) -> collections.Counter:
     total = collections.Counter()
     for c in clients:
@@ -431,6 +448,8 @@ async def run(args, proc, site: Site, token: str, customers: list[tuple[int, str
         subscribed = {c.customer_id for c in clients}
         in_db = await asyncio.to_thread(db_entries, {cid: latest[cid] for cid in subscribed})
         samples, _ = deliveries(clients, posted)
+        if args.by_second:
+            by_second(clients, posted)
         expected = sum(len(in_db.get(c.customer_id, ())) for c in clients)
         lost_push = sum(len(in_db.get(c.customer_id, set()) - set(c.pushed)) for c in clients)
         asked, reconnected = await resume_gaps(clients, in_db, site, latest, timeout=10)
@@ -552,6 +571,7 @@ def main():
         action="store_true",
         help="do not offer permessage-deflate (browsers do, so the default offers it)",
     )
+    parser.add_argument("--by-second", action="store_true", help="targeted: print latency by second of the run")
     parser.add_argument("--port", type=int, default=8022)
     parser.add_argument(
         "--server-env",

@@ -123,12 +123,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # redis-py's pool raises "Too many connections" past 100 at once (a reconnect storm of
 # thousands of consoles gets there); Redis itself takes 10,000 clients.
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
+# The channel layer of the full stack: Redis pub/sub. A push is one PUBLISH, and each process
+# reads everything for its consoles on one subscribed connection. channels_redis' list-based
+# layer (channels_redis.core.RedisChannelLayer) costs four round trips per message received,
+# one message at a time per process, and under load its consoles died of read timeouts
+# (docs/performance.md). Pub/sub does not keep a message for a process that is reconnecting;
+# consoles never relied on that: they catch up by seq (docs/live.md).
+CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="console.live.layer.PubSubChannelLayer")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # health_check_interval: a pooled connection idle for a second is pinged before use,
-            # so after a Redis restart dead connections are replaced instead of failing a console.
+            "BACKEND": CHANNEL_LAYER_BACKEND,
+            # health_check_interval: a connection idle for a second is pinged before use, so
+            # after a Redis restart dead connections are replaced instead of failing a console.
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS, "health_check_interval": 1}]
             },
@@ -257,7 +264,8 @@ TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=30)
 # The shared cache: Redis in the full stack (the API rate limit counts there, across
 # processes), process memory in the embedded mode.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # One connection pool per process (console/cache.py), not one per request.
+    CACHES = {"default": {"BACKEND": "console.cache.SharedRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -292,9 +300,13 @@ SPECTACULAR_SETTINGS = {
 API_RATE_LIMIT_PER_SECOND = env.int("API_RATE_LIMIT_PER_SECOND", default=2000)
 # A batch carries up to 500 events; its body may be this large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_BATCH_MAX_BYTES", default=16 * 1024 * 1024)
-# Live console (docs/live.md): how often each open console hears the latest seq and presence,
-# and how many missed entries a reconnecting console is sent before it reloads instead.
+# Live console (docs/live.md): how often each open console refreshes presence and, when it lacks
+# an entry, hears the latest seq; and how many missed entries a reconnecting console is sent
+# before it reloads instead.
 LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
+# Seconds the ASGI server's threads hold the interpreter lock before handing it on (Python's
+# own default is 0.005); console/asgi.py.
+GIL_SWITCH_INTERVAL = env.float("GIL_SWITCH_INTERVAL", default=0.001)
 LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
 # How many colleagues the presence line names ("Also here: ...").
 LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)

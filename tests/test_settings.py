@@ -60,5 +60,5 @@ def test_the_embedded_mode_needs_nothing_but_python():
 def test_the_full_stack_switches_on_with_the_urls():
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/klantbeeld", "REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert setting("DATABASES['default']['ENGINE']", env_extra=env) == "django.db.backends.postgresql"
-    assert setting("CHANNEL_LAYERS['default']['BACKEND']", env_extra=env) == "channels_redis.core.RedisChannelLayer"
+    assert setting("CHANNEL_LAYERS['default']['BACKEND']", env_extra=env) == "console.live.layer.PubSubChannelLayer"
     assert setting("CELERY_TASK_ALWAYS_EAGER", env_extra=env) == "False"

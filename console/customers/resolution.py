@@ -57,20 +57,27 @@ class CustomerRef:
         return ref
 
 
-def _matches(ref: CustomerRef) -> list[Customer]:
-    """Customers the event's identifiers (other than the number) point at, most trusted first."""
+def _holders(ref: CustomerRef) -> list[tuple[str, str, str, int]]:
+    """(kind, namespace, value, customer id) of every record holding one of the event's identifiers."""
     if not ref.identifiers:
         return []
     condition = Q()
     for kind, namespace, value in ref.identifiers:
         condition |= Q(kind=kind, namespace=namespace, value=value)
-    rows = Identifier.objects.filter(condition).order_by().values_list("kind", "customer_id")
+    rows = Identifier.objects.filter(condition).order_by().values_list("kind", "namespace", "value", "customer_id")
+    return list(rows)
+
+
+def _matches(ref: CustomerRef, holders: list) -> list[Customer]:
+    """Customers the event's identifiers (other than the number) point at, most trusted first."""
     order = [k for k, _, _ in ref.identifiers]
     ids = []
-    for _, customer_id in sorted(rows, key=lambda r: order.index(r[0])):
+    for _, _, _, customer_id in sorted(holders, key=lambda r: order.index(r[0])):
         if customer_id not in ids:
             ids.append(customer_id)
-    by_id = Customer.objects.in_bulk(ids)
+    # Only what following a merge, or naming the candidates of a conflict, needs; the event locks
+    # and reads the survivor's row itself.
+    by_id = Customer.objects.only("id", "merged_into_id", "customer_number", "name").in_bulk(ids)
     survivors = []
     for pk in ids:
         customer = by_id[pk].survivor()
@@ -88,7 +95,8 @@ def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tupl
         by_number = Customer.objects.filter(customer_number=ref.customer_number).first()
         if by_number is None and not may_create:
             raise NoCustomerMatch(f"No customer has number {ref.customer_number}.")
-    matches = _matches(ref)
+    holders = _holders(ref)
+    matches = _matches(ref, holders)
     if by_number is not None:
         customer = by_number.survivor()
     elif len(matches) > 1:
@@ -105,7 +113,7 @@ def customer_resolve(*, ref: CustomerRef, source: str, may_create: bool) -> tupl
         raise NoCustomerMatch(
             "No customer matches these identifiers, and this token may not create customers (scope customers:create)."
         )
-    _attach_new_identifiers(customer, ref, taken={m.pk for m in matches} - {customer.pk})
+    _attach_new_identifiers(customer, ref, holders, taken={m.pk for m in matches} - {customer.pk})
     return customer, False
 
 
@@ -124,18 +132,17 @@ def _identifiers_lock(ref: CustomerRef) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
-def _attach_new_identifiers(customer: Customer, ref: CustomerRef, *, taken: set[int]) -> None:
-    """Add what the event knows and the customer lacks, unless another customer holds it."""
-    if taken:
-        # Another record holds some of these identifiers; leave them for an agent to merge.
-        owned = set(Identifier.objects.filter(customer_id__in=taken).values_list("kind", "namespace", "value"))
-    else:
-        owned = set()
-    have = set(customer.identifiers.values_list("kind", "namespace", "value"))
+def _attach_new_identifiers(customer: Customer, ref: CustomerRef, holders: list, *, taken: set[int]) -> None:
+    """Add what the event knows and the customer lacks, unless another customer holds it (then
+    an agent merges them). ``holders`` already says who holds each of the event's identifiers,
+    so an event that brings nothing new costs no query here."""
+    have = {(k, n, v) for k, n, v, owner in holders if owner == customer.pk}
+    owned = {(k, n, v) for k, n, v, owner in holders if owner in taken}
     new = [i for i in ref.identifiers if i not in have and i not in owned]
-    Identifier.objects.bulk_create(
-        [Identifier(customer=customer, kind=k, namespace=n, value=v) for k, n, v in new], ignore_conflicts=True
-    )
+    if new:
+        Identifier.objects.bulk_create(
+            [Identifier(customer=customer, kind=k, namespace=n, value=v) for k, n, v in new], ignore_conflicts=True
+        )
 
 
 def _create(ref: CustomerRef, source: str) -> Customer:

@@ -19,7 +19,7 @@ from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS, EventRejected
 from console.ingest.models import ApiToken, InboundEvent, Scope
-from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors
+from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors, validated
 from console.journeys.tasks import journeys_on_event_on_commit
 from console.timeline.services import recorded
 
@@ -126,10 +126,10 @@ def event_check(*, token: ApiToken, payload: dict) -> dict | Answer:
                 }
             },
         )
-    serializer = EventSerializer(data=payload)
-    if not serializer.is_valid():
-        return Answer(422, {"errors": flatten_errors(serializer.errors)})
-    return serializer.validated_data
+    event, errors = validated(EventSerializer, payload)
+    if errors is not None:
+        return Answer(422, {"errors": flatten_errors(errors)})
+    return event
 
 
 def event_ingest(*, token: ApiToken, payload: dict) -> Answer:

@@ -10,6 +10,7 @@ import json
 import logging
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # Close codes a refused subscription ends with (4000-4999 are the application's own).
 NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
+# "Service restart": the page reconnects (htmx's ws extension does for this code) and catches up.
+SERVICE_RESTART = 1012
 
 
 def _people(found: list[tuple[str, dict]], *, me: int) -> list[dict]:
@@ -70,17 +73,19 @@ async def _team_exists(team: str) -> bool:
 
 
 @database_sync_to_async
-def _panels(customer_id: int, finance: bool) -> str:
-    from console.live.fragments import panels_html
+def _panels(customer_id: int, finance: bool) -> tuple[str, int]:
+    from console.live.fragments import panels_now
 
-    return panels_html(customer_id, finance=finance)
+    return panels_now(customer_id, finance=finance)
 
 
 @database_sync_to_async
-def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, int, bool]:
+def _missing_entries(customer_id: int, after: int, finance: bool, panels: bool) -> tuple[str, int, int, bool]:
     """Rendered entries after ``after`` (oldest first), the highest seq among them (or
-    ``after``), and whether too much was missed to replay (the page then reloads)."""
-    from console.live.fragments import panels_html, render_entries
+    ``after``), the seq the panels sent along are current as of (0: none sent), and whether too
+    much was missed to replay (the page then reloads). The panels come along when entries were
+    missed, or when asked for (a page back from a lost connection: a flag may have changed)."""
+    from console.live.fragments import panels_now, render_entries
     from console.timeline.models import TimelineEntry
 
     limit = settings.LIVE_REPLAY_LIMIT
@@ -90,12 +95,63 @@ def _missing_entries(customer_id: int, after: int, finance: bool) -> tuple[str, 
         .order_by("seq")[: limit + 1]
     )
     if len(entries) > limit:
-        return "", after, True
-    if not entries:
-        return "", after, False
+        return "", after, 0, True
+    upto = entries[-1].seq if entries else after
+    if not entries and not panels:
+        return "", upto, 0, False
     # Whatever the missed entries changed (orders, flags) comes along: the panels as they are now.
-    html = render_entries(entries, finance=finance) + panels_html(customer_id, finance=finance)
-    return html, entries[-1].seq, False
+    html, panels_seq = panels_now(customer_id, finance=finance)
+    return render_entries(entries, finance=finance) + html, upto, panels_seq, False
+
+
+class SentSeqs:
+    """Which entries a connection has sent to its page (all up to ``floor``, and those in
+    ``above``), and how new the panels it sent are. Pushes can arrive out of order (two
+    processes commit entries of one customer a moment apart and publish in the other order), so
+    "the highest seq sent" is not enough: the late push of N, after N+1, must still go out, and
+    its panels must not replace the newer ones N+1 brought."""
+
+    def __init__(self):
+        self.floor = 0
+        self.above: set[int] = set()
+        # The seq the page's panels are current as of: all of them, and "active on ..." (which
+        # every entry's push carries; pushes of orders, invoices, ... carry every panel).
+        self.panels_seq = 0
+        self.activity_seq = 0
+
+    def first_time(self, seq: int) -> bool:
+        """True, and noted, if ``seq`` has not been sent on this connection yet."""
+        if seq <= self.floor or seq in self.above:
+            return False
+        self.above.add(seq)
+        self._compact()
+        return True
+
+    def all_upto(self, seq: int) -> None:
+        """Everything up to ``seq`` is on the page (a replay)."""
+        self.floor = max(self.floor, seq)
+        self._compact()
+
+    def newer_panels(self, seq: int, all_panels: bool) -> bool:
+        """True, and noted, if a push's panels (rendered when ``seq`` committed) are newer than
+        those on the page."""
+        if seq <= (self.panels_seq if all_panels else self.activity_seq):
+            return False
+        self.activity_seq = max(self.activity_seq, seq)
+        if all_panels:
+            self.panels_seq = seq
+        return True
+
+    def panels_upto(self, seq: int) -> None:
+        """Every panel was sent as it is after ``seq``."""
+        self.panels_seq = max(self.panels_seq, seq)
+        self.activity_seq = max(self.activity_seq, seq)
+
+    def _compact(self) -> None:
+        while self.floor + 1 in self.above:
+            self.floor += 1
+        if self.above and min(self.above) <= self.floor:
+            self.above = {s for s in self.above if s > self.floor}
 
 
 class ConsoleConsumer(AsyncWebsocketConsumer):
@@ -103,8 +159,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.customer_id = self._customer_param()
         self.shown: list[dict] | None = None
-        # The highest seq this connection has sent; a push at or below it was in a replay.
-        self.sent_seq = 0
+        self.sent = SentSeqs()
         self.typing = False
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
@@ -130,6 +185,17 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if self.customer_id is not None:
             await self._presence_update()
             ticker().join(self)
+
+    async def dispatch(self, message):
+        """Channels' own dispatch, without its thread hop to close stale database connections
+        before every message: that hop, for each console on each push, was a third of a
+        worker's time in a broadcast to a thousand consoles (docs/performance.md). The handlers
+        that read the database do it through ``database_sync_to_async``, which closes stale
+        connections around every call itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     def _customer_param(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode()).get("customer")
@@ -160,24 +226,27 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return  # nothing to answer on a refused or customer-less subscription
         if message.get("type") == "resume":
             after = message.get("after")
-            await self._replay(after if isinstance(after, int) and after >= 0 else 0)
+            await self._replay(after if isinstance(after, int) and after >= 0 else 0, message.get("panels") is True)
         elif message.get("type") == "typing":
             self.typing = bool(message.get("typing"))
             await self._presence_update()
 
-    async def _replay(self, after: int):
-        html, upto, too_many = await _missing_entries(self.customer_id, after, self.me["finance"])
+    async def _replay(self, after: int, panels: bool = False):
+        html, upto, panels_seq, too_many = await _missing_entries(self.customer_id, after, self.me["finance"], panels)
         if too_many:
             return await self.send(json.dumps({"type": "reload"}))
         if html:
             await self.send(html)
-        self.sent_seq = max(self.sent_seq, upto)
+        # The page has everything up to ``after`` (it says so) and now everything up to ``upto``.
+        self.sent.all_upto(upto)
+        self.sent.panels_upto(panels_seq)
         await self.send(json.dumps({"type": "seq", "latest": upto}))
 
     async def on_tick(self, latest: int | None, viewers: list[tuple[str, dict]]):
-        """From the process's ticker: the latest seq (so the page notices a dropped push) and
-        who is here."""
-        if latest is not None:
+        """From the process's ticker: the latest seq, when this page may lack some of it (a push
+        was dropped, so the page resumes), and who is here. A page that has everything up to the
+        latest seq gets nothing: a thousand idle consoles cost no frames."""
+        if latest is not None and latest > self.sent.floor:
             await self.send(json.dumps({"type": "seq", "latest": latest}))
         await self._send_presence(viewers)
 
@@ -229,18 +298,32 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
+        """The entry and what it changed, in one frame; the entry only if this connection has
+        not sent it yet (a replay may have brought it first), the panels only if the page has none
+        newer."""
         audience = "finance" if self.me["finance"] else "store"
-        if event["seq"] > self.sent_seq:  # otherwise it was already sent in a replay
-            self.sent_seq = event["seq"]
-            await self.send(event["entry"][audience])
-        await self.send(event["panels"][audience])
+        entry = event["entry"][audience] if self.sent.first_time(event["seq"]) else ""
+        # Panels rendered when this entry committed, unless the page has newer ones (from a later
+        # push, a replay or a flag change): a late push must not turn them back.
+        panels = event["panels"][audience] if self.sent.newer_panels(event["seq"], event["all_panels"]) else ""
+        if entry or panels:
+            await self.send(entry + panels)
 
     async def customer_reload(self, event):
         await self.send(json.dumps({"type": "reload"}))
 
     async def flags_changed(self, event):
         """Flags changed: this console renders the header and panels for its own audience."""
-        await self.send(await _panels(self.customer_id, self.me["finance"]))
+        html, panels_seq = await _panels(self.customer_id, self.me["finance"])
+        await self.send(html)
+        self.sent.panels_upto(panels_seq)
+
+    async def layer_resync(self, event):
+        """This process lost its connection to Redis and has it back (console/live/layer.py):
+        pushes of the meantime are lost, not only entries. The page reconnects, as after a
+        server restart, and catches up on everything: its entries and panels (a resume with
+        ``panels``), and its queue, dashboard and notices, which refetch on reconnect."""
+        await self.close(code=SERVICE_RESTART)
 
     async def dashboard_changed(self, event):
         await self.send(json.dumps({"type": "dashboard"}))

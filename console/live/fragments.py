@@ -86,12 +86,16 @@ def entry_message(entry: TimelineEntry) -> dict:
         "seq": entry.seq,
         "entry": {"finance": finance, "store": store},
         "panels": panels,
+        # Every panel (else only "active on ..."), rendered when this entry committed.
+        "all_panels": entry.kind in PANEL_KINDS,
     }
 
 
-def panels_html(customer_id: int, *, finance: bool) -> str:
-    """The header and every panel for one audience (sent after a replay, so it is current too)."""
-    return _panels(Customer.objects.get(pk=customer_id), finance=finance)
+def panels_now(customer_id: int, *, finance: bool) -> tuple[str, int]:
+    """The header and every panel as they are now, and the customer's latest seq: the panels
+    are at least as new as every push up to that seq."""
+    customer = Customer.objects.get(pk=customer_id)
+    return _panels(customer, finance=finance), customer.last_seq
 
 
 def screen_pop_message(*, customer_id: int, reason: str) -> dict:

@@ -8,6 +8,7 @@ Reads return at most ``limit`` viewers, so the cost stays flat with thousands wa
 """
 
 import asyncio
+import functools
 import json
 import time
 
@@ -39,6 +40,11 @@ class MemoryPresence:
             del room[conn]
         recent = sorted(room.items(), key=lambda item: -item[1][0])[:limit]
         return [(conn, info) for conn, (_, info) in recent]
+
+    async def viewers_many(
+        self, customer_ids: list[int], *, stale_after: float, limit: int
+    ) -> dict[int, list[tuple[str, dict]]]:
+        return {c: await self.viewers(c, stale_after=stale_after, limit=limit) for c in customer_ids}
 
 
 class RedisPresence:
@@ -84,17 +90,49 @@ class RedisPresence:
         return result[-1]
 
     async def viewers(self, customer_id: int, *, stale_after: float, limit: int) -> list[tuple[str, dict]]:
-        seen, about = self._keys(customer_id)
+        return (await self.viewers_many([customer_id], stale_after=stale_after, limit=limit))[customer_id]
+
+    async def viewers_many(
+        self, customer_ids: list[int], *, stale_after: float, limit: int
+    ) -> dict[int, list[tuple[str, dict]]]:
+        """The viewers of each customer in one round trip (the ticker asks for every customer
+        someone has open in this process): one script per customer drops the stale lines and
+        reads the recent ones, all in one pipeline."""
         cutoff = time.time() - stale_after
-        stale = await self.redis.zrangebyscore(seen, "-inf", cutoff, start=0, num=100)
-        if stale:
-            await self.redis.zrem(seen, *stale)
-            await self.redis.hdel(about, *stale)
-        conns = await self.redis.zrevrangebyscore(seen, "+inf", cutoff, start=0, num=limit)
-        if not conns:
-            return []
-        infos = await self.redis.hmget(about, conns)
-        return [(c.decode(), json.loads(i)) for c, i in zip(conns, infos, strict=True) if i is not None]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for customer_id in customer_ids:
+                await self._viewers_script(keys=self._keys(customer_id), args=[cutoff, limit], client=pipe)
+            found = await pipe.execute()
+        return {
+            customer_id: [(c.decode(), json.loads(i)) for c, i in zip(flat[::2], flat[1::2], strict=True)]
+            for customer_id, flat in zip(customer_ids, found, strict=True)
+        }
+
+    @functools.cached_property
+    def _viewers_script(self):
+        return self.redis.register_script(VIEWERS_LUA)
+
+
+# KEYS: the seen set, the info hash; ARGV: the cutoff time, the most to return. Returns
+# [conn, info, conn, info, ...], most recently seen first.
+VIEWERS_LUA = """
+local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
+if #stale > 0 then
+  redis.call('ZREM', KEYS[1], unpack(stale))
+  redis.call('HDEL', KEYS[2], unpack(stale))
+end
+local conns = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+if #conns == 0 then return out end
+local infos = redis.call('HMGET', KEYS[2], unpack(conns))
+for i, conn in ipairs(conns) do
+  if infos[i] then
+    out[#out + 1] = conn
+    out[#out + 1] = infos[i]
+  end
+end
+return out
+"""
 
 
 _memory = MemoryPresence()

@@ -18,6 +18,11 @@ class Channel(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+# What the customer did (a contact, a call, a web visit, the wish list, a store visit), as
+# opposed to what a source system reports: the kinds behind "Active on ...".
+ACTIVITY_KINDS = ["interaction", "call", "web_visit", "wishlist", "store_visit"]
+
+
 class TimelineEntry(models.Model):
     """One thing that happened with a customer, on any channel.
 
@@ -87,6 +92,14 @@ class TimelineEntry(models.Model):
                 fields=["customer", "-occurred_at"],
                 name="timeline_questions",
                 condition=models.Q(kind="interaction", direction="inbound"),
+            ),
+            # "Active on ...": what the customer did lately (timeline.selectors.customer_activity,
+            # asked for every push). Without it PostgreSQL crossed the customer's entries with
+            # everyone's of the last ten minutes: on a busy day, tens of thousands of rows.
+            models.Index(
+                fields=["customer", "-occurred_at"],
+                name="timeline_activity",
+                condition=models.Q(direction="inbound", kind__in=ACTIVITY_KINDS),
             ),
         ]
 

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from console.timeline.models import Channel, TimelineEntry
+from console.timeline.models import ACTIVITY_KINDS, Channel, TimelineEntry
 
 
 @dataclass
@@ -86,13 +86,7 @@ def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: 
 ACTIVE_WINDOW_MINUTES = 10
 
 
-CUSTOMER_ACTIVITY_KINDS = [
-    TimelineEntry.Kind.INTERACTION,
-    TimelineEntry.Kind.CALL,
-    TimelineEntry.Kind.WEB_VISIT,
-    TimelineEntry.Kind.WISHLIST,
-    TimelineEntry.Kind.STORE_VISIT,
-]
+CUSTOMER_ACTIVITY_KINDS = ACTIVITY_KINDS
 
 
 def customer_activity(*, customer_id: int) -> list[dict]:
@@ -104,22 +98,32 @@ def customer_activity(*, customer_id: int) -> list[dict]:
     """
     from datetime import timedelta
 
-    from django.db.models import Max
+    from django.db import connection
     from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
 
-    since = timezone.now() - timedelta(minutes=ACTIVE_WINDOW_MINUTES)
-    rows = (
-        TimelineEntry.objects.filter(
-            customer_id=customer_id,
-            direction=TimelineEntry.Direction.INBOUND,
-            kind__in=CUSTOMER_ACTIVITY_KINDS,
-            occurred_at__gte=since,
-            occurred_at__lte=timezone.now(),
+    # Asked for every entry a console is sent, so written out: the same query through the ORM
+    # spent three times as long building the SQL as the database spent answering it.
+    now = timezone.now()
+    since = now - timedelta(minutes=ACTIVE_WINDOW_MINUTES)
+    adapt = connection.ops.adapt_datetimefield_value
+    kinds = ", ".join(["%s"] * len(CUSTOMER_ACTIVITY_KINDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT channel, MAX(occurred_at) FROM {TimelineEntry._meta.db_table} "  # noqa: S608
+            f"WHERE customer_id = %s AND direction = %s AND kind IN ({kinds}) "
+            "AND occurred_at >= %s AND occurred_at <= %s GROUP BY channel ORDER BY 2 DESC",
+            [customer_id, str(TimelineEntry.Direction.INBOUND), *map(str, CUSTOMER_ACTIVITY_KINDS)]
+            + [adapt(since), adapt(now)],
         )
-        .values("channel")
-        .annotate(at=Max("occurred_at"))
-        .order_by("-at")
-    )
+        found = cursor.fetchall()
+    rows = []
+    for channel, at in found:
+        if isinstance(at, str):  # SQLite answers an aggregate as text
+            at = parse_datetime(at)
+        if timezone.is_naive(at):  # and in the connection's time zone, without saying so
+            at = timezone.make_aware(at, connection.timezone)
+        rows.append({"channel": channel, "at": at})
     return [
         {
             "channel": r["channel"],

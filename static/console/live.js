@@ -9,6 +9,7 @@
   var socket = null;
   var typingTimer = null;
   var typing = false;
+  var connectedBefore = false;
 
   function entries() { return document.getElementById("timeline-entries"); }
 
@@ -29,9 +30,10 @@
     el.textContent = text;
   }
 
-  function resume() {
+  function resume(withPanels) {
     lastSeq = Math.max(lastSeq, shownSeq());
-    if (entries()) send({ type: "resume", after: lastSeq });
+    // Back from a lost connection, the panels come along too: a flag may have changed meanwhile.
+    if (entries()) send({ type: "resume", after: lastSeq, panels: withPanels === true });
   }
 
   function formHasText() {
@@ -62,7 +64,8 @@
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
     setState("live", "Live");
-    resume();
+    resume(connectedBefore);
+    connectedBefore = true;
   });
 
   document.addEventListener("htmx:wsClose", function () {

@@ -6,6 +6,7 @@ SCREENSHOT_DIR=docs/img/stories keeps one picture per step for docs/stories.md.
 """
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -352,8 +353,9 @@ def test_s5_the_sim_journey_goes_off_track_and_the_customer_is_told_texted_and_h
     # The store tablet shows the same journey and choices, big enough to tap.
     choice = tablet.locator("#journey-progress").get_by_role("button", name="Pick it up in a store")
     expect(choice).to_be_visible()
-    # (evaluate waits for the button, also when a live refresh has just replaced the box)
-    assert choice.evaluate("button => button.getBoundingClientRect().height") >= 40
+    # A live refresh may be replacing the box at this moment (a button being swapped out
+    # measures 0): measure the one on screen once the box has settled.
+    assert settled_height(choice) >= 40
     assert no_sideways_scroll(tablet)
     shoot(tablet, "s5-3-choices-store-tablet.png", show=tablet.locator("#journey-progress"))
 
@@ -388,3 +390,13 @@ def test_s5_the_sim_journey_goes_off_track_and_the_customer_is_told_texted_and_h
     expect(head).to_contain_text("Answer the written complaint in writing")
     shoot(journey, "s5-6-complaint.png")
     story.close()
+
+
+def settled_height(button, seconds: float = 5.0) -> float:
+    """The button's height as the agent sees it: measured again while a live swap leaves it at 0."""
+    deadline = time.monotonic() + seconds
+    height = button.evaluate("button => button.getBoundingClientRect().height")
+    while height == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        height = button.evaluate("button => button.getBoundingClientRect().height")
+    return height

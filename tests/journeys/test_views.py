@@ -117,13 +117,13 @@ def test_the_case_page_with_a_journey_costs_a_fixed_number_of_queries(
 
 
 def test_the_progress_line_reaches_open_pictures_with_the_journeys_changes(api, ahmed, porting_journey):
-    from console.live.fragments import panels_html
+    from console.live.fragments import panels_now
 
     posted(api, sims((WIFE, "shipped")))
-    html = panels_html(ahmed.pk, finance=False)
+    html, _ = panels_now(ahmed.pk, finance=False)
     assert "Journey step 2 of 4: ID checked at the door" in html
     posted(api, sims((DAUGHTER, "failed")))
-    html = panels_html(ahmed.pk, finance=True)
+    html, _ = panels_now(ahmed.pk, finance=True)
     assert "A SIM card could not be delivered; waiting for the customer&#x27;s choice" in html
 
 

@@ -95,11 +95,12 @@ class RedisServer:
         except OSError:
             return False
 
-    def keys(self, pattern: str) -> list[str]:
+    def subscribed(self, pattern: str) -> list[str]:
+        """The pub/sub channels some process listens on (the channel layer's groups)."""
         import redis
 
         with redis.Redis.from_url(self.url, socket_timeout=2) as r:
-            return sorted(key.decode() for key in r.keys(pattern))
+            return sorted(name.decode() for name in r.pubsub_channels(pattern))
 
     def stop(self):
         if self.process is None:
@@ -367,8 +368,8 @@ async def push_arrives(
             if message.startswith("{") and json.loads(message).get("type") == "seq":
                 break
             await client.handle(ws, message)
-        groups = await asyncio.to_thread(redis.keys, "asgi:group:customer.*")
-        assert f"asgi:group:customer.{customer_id}" in groups, f"the console's group is not in {redis.url}: {groups}"
+        groups = await asyncio.to_thread(redis.subscribed, "asgi__group__customer.*")
+        assert f"asgi__group__customer.{customer_id}" in groups, f"no process listens on {redis.url}: {groups}"
         started = time.monotonic()
         status, body = await asyncio.to_thread(post_event, post_to.url, token, customer_number, summary)
         assert status == 201, body

@@ -166,6 +166,10 @@ def test_redis_stopped_and_started_loses_and_doubles_nothing(stack, cookie, toke
         f"(slowest call then {max(r['took'] for r in during) * 1000:.0f} ms)"
     )
     assert_caught_up(customers, clients, fleet)
+    # What was published while a process was cut off from Redis is gone, flag changes and screen
+    # pops as well as entries: every console was told to reconnect and catch up (close 1012).
+    told = [c for c in clients if any("1012" in close for close in c.closes)]
+    assert len(told) == len(clients), f"{len(told)} of {len(clients)} consoles were told to catch up"
     a, b = servers
     assert_pushed(a, b, customers[0], cookie, token, stack)
     assert_pushed(b, a, customers[1], cookie, token, stack)

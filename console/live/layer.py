@@ -1,0 +1,94 @@
+"""The full stack's channel layer: channels_redis' pub/sub layer, decoding each message once,
+and telling its consoles when pushes may have been lost.
+
+channels_redis hands the raw bytes of a group message to every console of the group in this
+process, and each console decodes its own copy. With a thousand consoles on one customer that
+is a thousand decodings of the same message; here the process decodes it once and each console
+gets its own shallow copy of the result.
+
+Redis keeps nothing for a subscriber that is not connected. When this process's subscribed
+connection fails and comes back (a Redis restart, a network blip), every console of the process
+gets a ``layer.resync`` message: pushes of the meantime are gone, flag changes, screen pops and
+notices as well as entries, and the console has the page reconnect and catch up (docs/live.md).
+"""
+
+import asyncio
+import logging
+
+from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
+from channels_redis.utils import _wrap_close
+
+log = logging.getLogger(__name__)
+RESYNC = {"type": "layer.resync"}
+
+
+class _Shard(RedisSingleShardConnection):
+    async def _do_receiving(self):
+        # channels_redis' own loop, which logs a failure and tries again a second later; here the
+        # first message (or quiet read) after a failure also tells the consoles to catch up.
+        failed = False
+        while True:
+            try:
+                if self._pubsub and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+                    if failed:
+                        failed = False
+                        self._resync()
+                    self._receive_message(message)
+                else:
+                    await asyncio.sleep(0.1)
+            except (asyncio.CancelledError, GeneratorExit):
+                raise
+            except Exception:  # noqa: BLE001 - whatever the connection raised; tried again below
+                if not failed:
+                    log.warning("channel layer lost its Redis connection; consoles catch up when it is back")
+                failed = True
+                await asyncio.sleep(1)
+
+    def _resync(self):
+        log.warning("channel layer reconnected to Redis; %d consoles catch up", len(self.channel_layer.channels))
+        for queue in self.channel_layer.channels.values():
+            queue.put_nowait(Decoded(RESYNC))
+
+    def _receive_message(self, message):
+        if message is None:
+            return
+        name, data = message["channel"], message["data"]
+        if isinstance(name, bytes):
+            name = name.decode()
+        layer = self.channel_layer
+        if name in layer.channels:
+            targets = [name]
+        else:
+            targets = [c for c in layer.groups.get(name, ()) if c in layer.channels]
+        if not targets:
+            return
+        decoded = layer.channel_layer.deserialize(data)
+        for channel in targets:
+            layer.channels[channel].put_nowait(Decoded(decoded))
+
+
+class Decoded(dict):
+    """A message already decoded by the process (see ``PubSubChannelLayer.deserialize``)."""
+
+
+class _LoopLayer(RedisPubSubLoopLayer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._shards = [_Shard(shard.host, self) for shard in self._shards]
+
+
+class PubSubChannelLayer(RedisPubSubChannelLayer):
+    def deserialize(self, message):
+        if isinstance(message, Decoded):  # decoded by _Shard, a copy for this console alone
+            return message
+        return super().deserialize(message)
+
+    def _get_layer(self):
+        loop = asyncio.get_running_loop()
+        try:
+            return self._layers[loop]
+        except KeyError:
+            layer = self._layers[loop] = _LoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            _wrap_close(self, loop)
+            return layer
