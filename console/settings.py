@@ -8,6 +8,7 @@ deployment.
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
@@ -130,6 +131,11 @@ REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=1000)
 # (docs/performance.md). Pub/sub does not keep a message for a process that is reconnecting;
 # consoles never relied on that: they catch up by seq (docs/live.md).
 CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="console.live.layer.PubSubChannelLayer")
+# Pub/sub channels belong to the whole Redis server, not to one of its numbered databases: two
+# installations on one server (staging and production on db 1 and db 0) would hear each other's
+# pushes, customers' data included. The prefix keeps them apart: by default it names the
+# database of REDIS_URL ("klantbeeld0" for redis://host:6379/0).
+CHANNEL_PREFIX = env("CHANNEL_PREFIX", default="klantbeeld" + (urlparse(REDIS_URL).path.strip("/") or "0"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -137,7 +143,8 @@ if REDIS_URL:
             # health_check_interval: a connection idle for a second is pinged before use, so
             # after a Redis restart dead connections are replaced instead of failing a console.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS, "health_check_interval": 1}]
+                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS, "health_check_interval": 1}],
+                "prefix": CHANNEL_PREFIX,
             },
         }
     }

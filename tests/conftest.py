@@ -1,4 +1,8 @@
+import contextlib
+import os
+
 import pytest
+import pytest_asyncio
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
@@ -6,6 +10,10 @@ from console.accounts.roles import role_groups_ensure
 from tests.factories import CustomerFactory, UserFactory
 
 ROLES = ["webcare", "phone", "store", "manager", "admin"]
+# Pub/sub channels belong to the whole Redis server, so two test runs against one Redis (a
+# developer's and CI's) would hear each other's pushes: this run's channels carry its own
+# prefix, and the servers and workers the tests start inherit it (console/settings.py).
+CHANNEL_PREFIX = os.environ.setdefault("CHANNEL_PREFIX", f"test{os.getpid()}")
 
 
 @pytest.fixture
@@ -89,14 +97,32 @@ def api(client, issue_token, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
-def fresh_channel_layer():
+def fresh_channel_layer(settings):
     """Each test gets its own channel layer. Production runs one event loop per process; tests
-    run one per async test, and a Redis layer's locks belong to the loop that first used them."""
+    run one per async test, and a Redis layer's locks belong to the loop that first used them.
+    On Redis its channels carry this run's prefix (settings may have been read before the
+    prefix was set)."""
     from channels.layers import channel_layers
 
+    layers = {alias: dict(layer) for alias, layer in settings.CHANNEL_LAYERS.items()}
+    config = layers["default"].get("CONFIG")
+    if config is not None:
+        layers["default"]["CONFIG"] = {**config, "prefix": CHANNEL_PREFIX}
+    settings.CHANNEL_LAYERS = layers
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest_asyncio.fixture
+async def websockets():
+    """The console websockets a test opens, closed at its end inside the test's own event loop,
+    as a browser closes its page: left open, their consumers would be cancelled with the loop."""
+    opened = []
+    yield opened
+    for communicator in opened:
+        with contextlib.suppress(Exception):  # refused or closed by the test already
+            await communicator.disconnect(timeout=2)
 
 
 @pytest.fixture(autouse=True)

@@ -62,3 +62,18 @@ def test_the_full_stack_switches_on_with_the_urls():
     assert setting("DATABASES['default']['ENGINE']", env_extra=env) == "django.db.backends.postgresql"
     assert setting("CHANNEL_LAYERS['default']['BACKEND']", env_extra=env) == "console.live.layer.PubSubChannelLayer"
     assert setting("CELERY_TASK_ALWAYS_EAGER", env_extra=env) == "False"
+
+
+def test_two_installations_on_one_redis_server_keep_their_pushes_apart():
+    """Pub/sub channels belong to the whole Redis server: the layer's prefix names the database."""
+
+    def prefix(redis_url):
+        return setting(
+            "CHANNEL_LAYERS['default']['CONFIG']['prefix']",
+            env_extra={"REDIS_URL": redis_url},
+            drop=("CHANNEL_PREFIX",),
+        )
+
+    assert prefix("redis://127.0.0.1:6379/0") == "klantbeeld0"
+    assert prefix("redis://127.0.0.1:6379/1") == "klantbeeld1"
+    assert prefix("redis://127.0.0.1:6379") == "klantbeeld0"

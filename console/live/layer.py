@@ -27,7 +27,14 @@ class _Shard(RedisSingleShardConnection):
         # channels_redis' own loop, which logs a failure and tries again a second later; here the
         # first message (or quiet read) after a failure also tells the consoles to catch up.
         failed = False
+        task = asyncio.current_task()
         while True:
+            if task.cancelling():
+                # A cancel that landed as redis-py's read timed out can come back as "no message
+                # yet" instead of CancelledError; the loop would then read on for ever, and
+                # closing the layer (flush, at the event loop's end) with it (tests/live/
+                # test_layer.py).
+                raise asyncio.CancelledError
             try:
                 if self._pubsub and self._pubsub.subscribed:
                     message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)

@@ -8,7 +8,6 @@ Reads return at most ``limit`` viewers, so the cost stays flat with thousands wa
 """
 
 import asyncio
-import functools
 import json
 import time
 
@@ -24,10 +23,6 @@ class MemoryPresence:
         room[conn] = (time.time(), info)
         return len(room)
 
-    async def touch_many(self, lines: list[tuple[int, str, dict]]) -> None:
-        for customer_id, conn, info in lines:
-            await self.touch(customer_id, conn, info)
-
     async def leave(self, customer_id: int, conn: str) -> int:
         room = self.rooms.get(customer_id, {})
         room.pop(conn, None)
@@ -41,10 +36,13 @@ class MemoryPresence:
         recent = sorted(room.items(), key=lambda item: -item[1][0])[:limit]
         return [(conn, info) for conn, (_, info) in recent]
 
-    async def viewers_many(
-        self, customer_ids: list[int], *, stale_after: float, limit: int
+    async def tick(
+        self, rooms: dict[int, list[tuple[str, dict]]], *, stale_after: float, limit: int
     ) -> dict[int, list[tuple[str, dict]]]:
-        return {c: await self.viewers(c, stale_after=stale_after, limit=limit) for c in customer_ids}
+        for customer_id, lines in rooms.items():
+            for conn, info in lines:
+                await self.touch(customer_id, conn, info)
+        return {c: await self.viewers(c, stale_after=stale_after, limit=limit) for c in rooms}
 
 
 class RedisPresence:
@@ -52,6 +50,7 @@ class RedisPresence:
         import redis.asyncio as redis
 
         self.redis = redis.from_url(url, max_connections=settings.REDIS_MAX_CONNECTIONS, health_check_interval=1)
+        self._scripts = {}
 
     @staticmethod
     def _keys(customer_id: int) -> tuple[str, str]:
@@ -62,23 +61,11 @@ class RedisPresence:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.zadd(seen, {conn: time.time()})
             pipe.hset(about, conn, json.dumps(info))
-            pipe.expire(seen, 3600)
-            pipe.expire(about, 3600)
+            pipe.expire(seen, PRESENCE_TTL)
+            pipe.expire(about, PRESENCE_TTL)
             pipe.zcard(seen)
             result = await pipe.execute()
         return result[-1]
-
-    async def touch_many(self, lines: list[tuple[int, str, dict]]) -> None:
-        """Every console of this process refreshes its line: one round trip for all."""
-        now = time.time()
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for customer_id, conn, info in lines:
-                seen, about = self._keys(customer_id)
-                pipe.zadd(seen, {conn: now})
-                pipe.hset(about, conn, json.dumps(info))
-                pipe.expire(seen, 3600)
-                pipe.expire(about, 3600)
-            await pipe.execute()
 
     async def leave(self, customer_id: int, conn: str) -> int:
         seen, about = self._keys(customer_id)
@@ -90,49 +77,89 @@ class RedisPresence:
         return result[-1]
 
     async def viewers(self, customer_id: int, *, stale_after: float, limit: int) -> list[tuple[str, dict]]:
-        return (await self.viewers_many([customer_id], stale_after=stale_after, limit=limit))[customer_id]
+        flat = await self._script(VIEWERS_LUA)(keys=self._keys(customer_id), args=[time.time() - stale_after, limit])
+        return self._pairs(flat)
 
-    async def viewers_many(
-        self, customer_ids: list[int], *, stale_after: float, limit: int
+    async def tick(
+        self, rooms: dict[int, list[tuple[str, dict]]], *, stale_after: float, limit: int
     ) -> dict[int, list[tuple[str, dict]]]:
-        """The viewers of each customer in one round trip (the ticker asks for every customer
-        someone has open in this process): one script per customer drops the stale lines and
-        reads the recent ones, all in one pipeline."""
-        cutoff = time.time() - stale_after
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for customer_id in customer_ids:
-                await self._viewers_script(keys=self._keys(customer_id), args=[cutoff, limit], client=pipe)
-            found = await pipe.execute()
-        return {
-            customer_id: [(c.decode(), json.loads(i)) for c, i in zip(flat[::2], flat[1::2], strict=True)]
-            for customer_id, flat in zip(customer_ids, found, strict=True)
-        }
+        """Each console of ``rooms`` (customer: its consoles' lines in this process) refreshes
+        its line, and each customer's viewers are read back: one script call for all of them.
+        The ticker's refresh was four commands per console, which redis-py packed and parsed
+        one by one: most of a tick's cost, and a stall for every request waiting behind it."""
+        now = time.time()
+        keys, args = [], [now, now - stale_after, limit, PRESENCE_TTL]
+        for customer_id, lines in rooms.items():
+            keys.extend(self._keys(customer_id))
+            args.append(len(lines))
+            for conn, info in lines:
+                args.extend((conn, json.dumps(info)))
+        found = await self._script(TICK_LUA)(keys=keys, args=args)
+        return {customer_id: self._pairs(flat) for customer_id, flat in zip(rooms, found, strict=True)}
 
-    @functools.cached_property
-    def _viewers_script(self):
-        return self.redis.register_script(VIEWERS_LUA)
+    @staticmethod
+    def _pairs(flat: list[bytes]) -> list[tuple[str, dict]]:
+        return [(c.decode(), json.loads(i)) for c, i in zip(flat[::2], flat[1::2], strict=True)]
+
+    def _script(self, source: str):
+        if source not in self._scripts:
+            self._scripts[source] = self.redis.register_script(source)
+        return self._scripts[source]
 
 
-# KEYS: the seen set, the info hash; ARGV: the cutoff time, the most to return. Returns
-# [conn, info, conn, info, ...], most recently seen first.
-VIEWERS_LUA = """
-local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
-if #stale > 0 then
-  redis.call('ZREM', KEYS[1], unpack(stale))
-  redis.call('HDEL', KEYS[2], unpack(stale))
-end
-local conns = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-if #conns == 0 then return out end
-local infos = redis.call('HMGET', KEYS[2], unpack(conns))
-for i, conn in ipairs(conns) do
-  if infos[i] then
-    out[#out + 1] = conn
-    out[#out + 1] = infos[i]
+# A line nobody refreshes any more (its process is gone) is dropped by the next read after
+# stale_after; the keys themselves go an hour after the customer's last console.
+PRESENCE_TTL = 3600
+
+# Lua: the viewers of one customer. Drops its stale lines, returns {conn, info, conn, info,
+# ...}, most recently seen first, at most ``limit`` of them.
+_VIEWERS_FN = """
+local function viewers(seen, about, cutoff, limit)
+  local stale = redis.call('ZRANGEBYSCORE', seen, '-inf', cutoff, 'LIMIT', 0, 100)
+  if #stale > 0 then
+    redis.call('ZREM', seen, unpack(stale))
+    redis.call('HDEL', about, unpack(stale))
   end
+  local conns = redis.call('ZREVRANGEBYSCORE', seen, '+inf', '(' .. cutoff, 'LIMIT', 0, limit)
+  local out = {}
+  if #conns == 0 then return out end
+  local infos = redis.call('HMGET', about, unpack(conns))
+  for i, conn in ipairs(conns) do
+    if infos[i] then
+      out[#out + 1] = conn
+      out[#out + 1] = infos[i]
+    end
+  end
+  return out
 end
-return out
 """
+
+# KEYS: the seen set, the info hash; ARGV: the cutoff time, the most to return.
+VIEWERS_LUA = _VIEWERS_FN + "return viewers(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))"
+
+# KEYS: each customer's seen set and info hash; ARGV: now, the cutoff time, the most to
+# return, the keys' time to live, then for each customer the number of its lines and each
+# line's conn and info. Returns each customer's viewers, in the order of KEYS.
+TICK_LUA = (
+    _VIEWERS_FN
+    + """
+local now, cutoff, limit, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local a, found = 5, {}
+for k = 1, #KEYS, 2 do
+  local seen, about = KEYS[k], KEYS[k + 1]
+  for _ = 1, tonumber(ARGV[a]) do
+    redis.call('ZADD', seen, now, ARGV[a + 1])
+    redis.call('HSET', about, ARGV[a + 1], ARGV[a + 2])
+    a = a + 2
+  end
+  a = a + 1
+  redis.call('EXPIRE', seen, ttl)
+  redis.call('EXPIRE', about, ttl)
+  found[#found + 1] = viewers(seen, about, cutoff, limit)
+end
+return found
+"""
+)
 
 
 _memory = MemoryPresence()

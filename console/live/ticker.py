@@ -1,8 +1,8 @@
 """One clock per server process for all its open consoles.
 
 Every tick it reads the latest seq of every customer someone has open here in one query,
-then, 50 customers at a time, refreshes their consoles' presence lines in one Redis round
-trip, reads their viewers in another, and hands each console what concerns it. Per-console
+then, 50 customers at a time, refreshes their consoles' presence lines and reads their
+viewers in one Redis script call, and hands each console what concerns it. Per-console
 timers would cost a query and several Redis calls per connection per tick, which swamps a
 server holding thousands of connections.
 """
@@ -71,10 +71,9 @@ class Ticker:
         customer_ids = list(rooms)
         for start in range(0, len(customer_ids), TICK_CHUNK):
             chunk = {cid: rooms[cid] for cid in customer_ids[start : start + TICK_CHUNK]}
-            lines = [(c.customer_id, c.channel_name, c.whoami()) for consoles in chunk.values() for c in consoles]
-            await registry.touch_many(lines)
-            found = await registry.viewers_many(
-                list(chunk), stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
+            lines = {cid: [(c.channel_name, c.whoami()) for c in consoles] for cid, consoles in chunk.items()}
+            found = await registry.tick(
+                lines, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=settings.LIVE_PRESENCE_SHOWN + 1
             )
             for customer_id, consoles in chunk.items():
                 viewers = found[customer_id]

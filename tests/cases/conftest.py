@@ -30,12 +30,13 @@ def open_case(db):
 
 
 @pytest.fixture
-def socket():
+def socket(websockets):
     """The console's websocket, opened as a page would open it (``team=phone`` on a queue page)."""
 
     async def open_socket(cookie=None, query=""):
         headers = [ORIGIN] + ([(b"cookie", cookie)] if cookie else [])
         communicator = WebsocketCommunicator(application, "/ws/console/" + (f"?{query}" if query else ""), headers)
+        websockets.append(communicator)
         connected, _ = await communicator.connect()
         assert connected
         return communicator

@@ -21,18 +21,16 @@ def session_cookie(make_user):
 
 
 @pytest.fixture
-def connect():
-    opened = []
-
+def connect(websockets):
     async def open_socket(cookie=None, *, customer=None, origin=ORIGIN):
         path = "/ws/console/" + (f"?customer={customer}" if customer is not None else "")
         headers = [origin] + ([(b"cookie", cookie)] if cookie else [])
         communicator = WebsocketCommunicator(application, path, headers=headers)
+        websockets.append(communicator)
         connected, _ = await communicator.connect()
-        opened.append(communicator)
         return communicator, connected
 
-    yield open_socket
+    return open_socket
 
 
 @pytest.fixture(autouse=True)

@@ -368,8 +368,9 @@ async def push_arrives(
             if message.startswith("{") and json.loads(message).get("type") == "seq":
                 break
             await client.handle(ws, message)
-        groups = await asyncio.to_thread(redis.subscribed, "asgi__group__customer.*")
-        assert f"asgi__group__customer.{customer_id}" in groups, f"no process listens on {redis.url}: {groups}"
+        group = f"{os.environ.get('CHANNEL_PREFIX', 'klantbeeld0')}__group__customer"
+        groups = await asyncio.to_thread(redis.subscribed, f"{group}.*")
+        assert f"{group}.{customer_id}" in groups, f"no process listens on {redis.url}: {groups}"
         started = time.monotonic()
         status, body = await asyncio.to_thread(post_event, post_to.url, token, customer_number, summary)
         assert status == 201, body

@@ -131,7 +131,7 @@ async def test_a_lost_push_is_reported_by_the_ticker_one_tick_later(connect, ses
 
 
 async def test_colleagues_who_stay_on_the_page_stay_in_also_here(connect, session_cookie, customer_id, settings):
-    """The ticks keep every open console's presence line fresh, one script call per customer:
+    """The ticks keep every open console's presence line fresh:
     well past the time a line goes stale, both agents are still there for each other."""
     settings.LIVE_TICK_SECONDS = 0.2  # a line not refreshed for 0.6 s is stale
     _, phone = await sync_to_async(session_cookie)("phone", first_name="Daan", last_name="Smit")

@@ -1,0 +1,63 @@
+"""The full stack's channel layer (console/live/layer.py) on a real Redis: installations that
+share a Redis server do not hear each other, and the layer closes even when redis-py turns a
+cancel into "no message yet"."""
+
+import asyncio
+
+import pytest
+from django.conf import settings
+
+from console.live.layer import PubSubChannelLayer
+
+pytestmark = [
+    pytest.mark.skipif(not settings.REDIS_URL, reason="the channel layer's own tests need REDIS_URL (a real Redis)"),
+    pytest.mark.asyncio,
+]
+
+
+def layer(prefix):
+    return PubSubChannelLayer(hosts=[settings.REDIS_URL], prefix=prefix)
+
+
+async def test_installations_with_their_own_prefix_do_not_hear_each_other():
+    staging, production = layer("layertest1"), layer("layertest0")
+    try:
+        console = await staging.new_channel()
+        await staging.group_add("customer.7", console)
+        await production.group_send("customer.7", {"type": "timeline.entry", "seq": 1})
+        await staging.group_send("customer.7", {"type": "timeline.entry", "seq": 2})
+        assert (await asyncio.wait_for(staging.receive(console), 3))["seq"] == 2
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(staging.receive(console), 0.5)
+    finally:
+        await staging.flush()
+        await production.flush()
+
+
+async def test_the_layer_closes_when_redis_py_swallows_the_cancel_of_its_read():
+    """A cancel that lands as redis-py's read times out can come back as "no message" instead of
+    CancelledError (it hung CI at the end of a test, when the event loop closed the layer).
+    Here the real read on the real connection is wrapped to do exactly that, once."""
+    channels = layer("layertest2")
+    await channels.new_channel()  # subscribes, and starts the receiving task
+    shard = channels._get_layer()._shards[0]
+    pubsub, task = shard._pubsub, shard._receive_task
+    real_read, reading = pubsub.get_message, asyncio.Event()
+
+    async def read_that_swallows_a_cancel(*args, **kwargs):
+        reading.set()
+        try:
+            return await real_read(*args, **kwargs)
+        except asyncio.CancelledError:
+            return None
+
+    pubsub.get_message = read_that_swallows_a_cancel
+    await asyncio.wait_for(reading.wait(), 3)
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=2)
+    pubsub.get_message = real_read
+    if not done:  # so that a failing run still ends: a second cancel, which nothing swallows
+        task.cancel()
+        await asyncio.wait([task], timeout=2)
+    assert done, "the receiving task read on after it was cancelled"
+    await asyncio.wait_for(channels.flush(), 3)
