@@ -139,6 +139,15 @@ def worker_pids(proc: subprocess.Popen) -> list[int]:
     return sorted(pids)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far, together."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pids: list[int]) -> dict[int, int]:
     """VmRSS of each process, in KiB."""
     found = {}

@@ -512,9 +512,15 @@ async def run(args, proc, site: Site, token: str, customers: list[tuple[int, str
             before = frames(crowd)
             poster.problems.clear()
             poster.api_ms.clear()
+            workers = _server.worker_pids(proc)
+            cpu_before, own_before = _server.cpu_seconds(workers), sum(os.times()[:2])
             posted = await poster.post([email_of[broadcast_id]] * args.broadcast_events, BROADCAST_RATE)
             await settle(crowd, posted, args.grace)
             samples, missing = deliveries(crowd, posted)
+            # CPU per entry frame: steadier than the latencies from run to run, so it tells whether
+            # a change to the server's push path made each frame cheaper.
+            cpu = (_server.cpu_seconds(workers) - cpu_before) * 1e6 / max(len(samples), 1)
+            own = (sum(os.times()[:2]) - own_before) * 1e6 / max(len(samples), 1)
             p50, p95 = rank(samples + [math.inf] * missing, 50), rank(samples + [math.inf] * missing, 95)
             other = frames(crowd) - before
             other.pop("entry", None)
@@ -522,7 +528,8 @@ async def run(args, proc, site: Site, token: str, customers: list[tuple[int, str
                 f"  {len(crowd):>5,} clients (+{len(more)} in {took:.1f} s): p50 {p50:7.1f} ms, p95 {p95:7.1f} ms, "
                 f"max {max(samples, default=math.nan):7.1f} ms; {missing:,} of "
                 f"{missing + len(samples):,} deliveries missing; API p95 {quantiles(poster.api_ms)['p95']:.0f} ms; "
-                f"other frames {dict(other) or 'none'}; load {os.getloadavg()[0]:.2f}"
+                f"other frames {dict(other) or 'none'}; load {os.getloadavg()[0]:.2f}; CPU per frame: "
+                f"server {cpu:.0f} µs, load generator {own:.0f} µs"
             )
             for what, n in list(failures.items()) + list(poster.problems.items()):
                 print(f"    PROBLEM {n:,}x {what}")

@@ -61,3 +61,41 @@ async def test_the_layer_closes_when_redis_py_swallows_the_cancel_of_its_read():
         await asyncio.wait([task], timeout=2)
     assert done, "the receiving task read on after it was cancelled"
     await asyncio.wait_for(channels.flush(), 3)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_console_hears_pushes_and_its_page_and_leaves_nothing_behind(connect, session_cookie):
+    """On this layer a console reads the queue its messages arrive in itself (ConsoleConsumer's
+    own loop, not Channels'): a push and the page's own frames both reach it, and when the page
+    closes its channel is gone from the process and from Redis."""
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from console.live.groups import customer_group
+    from tests.factories import CustomerFactory
+
+    customer = await database_sync_to_async(CustomerFactory)(name="Fatima El Amrani")
+    _, cookie = await database_sync_to_async(session_cookie)("phone")
+    page, connected = await connect(cookie, customer=customer.pk)
+    assert connected
+    channels = get_channel_layer()
+    assert isinstance(channels, PubSubChannelLayer)
+    (channel,) = channels._get_layer().channels
+    assert await next_frame(page, 'id="presence"')  # the console has joined its customer's group
+
+    await channels.group_send(customer_group(customer.pk), {"type": "customer.reload"})
+    assert await next_frame(page, '"reload"')
+    await page.send_to(text_data='{"type": "resume", "after": 0}')  # the page's own frame, answered
+    assert await next_frame(page, '"seq"')
+
+    await page.disconnect()
+    assert channels._get_layer().channels == {}
+    redis = channels._get_layer()._shards[0]._redis
+    assert channel.encode() not in await redis.pubsub_channels(f"{channel[:-8]}*")
+
+
+async def next_frame(page, text):
+    while True:
+        frame = await page.receive_from(3)
+        if text in frame:
+            return frame
