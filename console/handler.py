@@ -65,18 +65,22 @@ def gc_settle(warm_seconds: float = 10) -> None:
     tracks about 125,000 objects, most of them Django, its templates and our code loaded on the
     first requests, and a full collection every few seconds stopped it for 80-110 ms: the tail
     of the live latency (docs/performance.md). Frozen objects are not looked at again: what is
-    loaded at start is frozen at once, and what the first requests loaded is frozen after the
-    first full collection ``warm_seconds`` after start (what survives a full collection is in
-    use). The second freeze also holds the consoles open at that moment; whatever of theirs
-    becomes garbage later is kept, once, not collected: a bounded cost.
+    loaded at start is frozen at once, and what survives each full collection in the first
+    ``warm_seconds`` is frozen after it, up to and including the first one after them (what
+    survives a full collection is in use). Freezing after every one, not only the last, keeps
+    each of them short: the consoles that connect at start (a deploy, every page reconnecting)
+    are looked at once, not again by every full collection until the last. Those freezes also
+    hold the consoles open at that moment; whatever of theirs becomes garbage later is kept,
+    once, not collected: a bounded cost.
     """
     gc.collect()
     gc.freeze()
     started = time.monotonic()
 
     def after_full_collection(phase, info):
-        if phase == "stop" and info["generation"] == 2 and time.monotonic() - started > warm_seconds:
-            gc.callbacks.remove(after_full_collection)
+        if phase == "stop" and info["generation"] == 2:
             gc.freeze()
+            if time.monotonic() - started > warm_seconds:
+                gc.callbacks.remove(after_full_collection)
 
     gc.callbacks.append(after_full_collection)
