@@ -8,10 +8,10 @@ deployment.
 """
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from redis.connection import parse_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,7 @@ CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="console.live.layer
 # installations on one server (staging and production on db 1 and db 0) would hear each other's
 # pushes, customers' data included. The prefix keeps them apart: by default it names the
 # database of REDIS_URL ("klantbeeld0" for redis://host:6379/0).
-CHANNEL_PREFIX = env("CHANNEL_PREFIX", default="klantbeeld" + (urlparse(REDIS_URL).path.strip("/") or "0"))
+CHANNEL_PREFIX = env("CHANNEL_PREFIX", default=f"klantbeeld{parse_url(REDIS_URL).get('db', 0) if REDIS_URL else 0}")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

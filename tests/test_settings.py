@@ -77,3 +77,5 @@ def test_two_installations_on_one_redis_server_keep_their_pushes_apart():
     assert prefix("redis://127.0.0.1:6379/0") == "klantbeeld0"
     assert prefix("redis://127.0.0.1:6379/1") == "klantbeeld1"
     assert prefix("redis://127.0.0.1:6379") == "klantbeeld0"
+    assert prefix("redis://127.0.0.1:6379?db=2") == "klantbeeld2"
+    assert prefix("unix:///run/redis/redis.sock?db=3") == "klantbeeld3"

@@ -170,21 +170,34 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return await super().__call__(scope, receive, send)
         self.scope, self.channel_layer, self.base_send = scope, layer, send
         self.channel_name, inbox = await layer.new_inbox()
+        # The page's next frame is read once its last one is handled, as Channels' loop does: a
+        # page that floods its socket is held back by TCP, not queued here without limit.
+        handled = asyncio.Event()
+        handled.set()
 
         async def from_the_page():
             try:
                 while True:
-                    inbox.put_nowait(await receive())
-            except Exception as exc:  # noqa: BLE001 - raised below, where Channels' loop raises it
+                    await handled.wait()
+                    message = await receive()
+                    handled.clear()
+                    inbox.put_nowait(message)
+                    if message["type"] == "websocket.disconnect":
+                        return
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - raised below, where Channels' loop raises it
                 inbox.put_nowait(exc)
 
         page = asyncio.ensure_future(from_the_page())
         try:
             while True:
                 message = await inbox.get()
-                if isinstance(message, Exception):
+                if isinstance(message, BaseException):
                     raise message
                 await self.dispatch(message)
+                if message["type"].startswith("websocket."):
+                    handled.set()
         except StopConsumer:
             pass
         finally:

@@ -104,7 +104,10 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
         """Done with a channel from ``new_inbox``: nothing more is delivered to it."""
         layer = self._get_layer()
         if layer.channels.pop(channel, None) is not None:
-            await layer._get_shard(channel).unsubscribe(channel)
+            try:
+                await layer._get_shard(channel).unsubscribe(channel)
+            except Exception:  # noqa: BLE001 - Redis away: nothing is delivered to it anyway
+                log.warning("could not unsubscribe %s from Redis", channel, exc_info=True)
 
     def _get_layer(self):
         loop = asyncio.get_running_loop()
