@@ -1,6 +1,7 @@
 """The full stack's channel layer (console/live/layer.py) on a real Redis: installations that
-share a Redis server do not hear each other, and the layer closes even when redis-py turns a
-cancel into "no message yet"."""
+share a Redis server do not hear each other, the layer closes even when redis-py turns a
+cancel into "no message yet", and a console reading its own queue on it (ConsoleConsumer)
+hears pushes and its page, one page frame at a time, and leaves nothing behind."""
 
 import asyncio
 
