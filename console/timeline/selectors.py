@@ -86,9 +86,6 @@ def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: 
 ACTIVE_WINDOW_MINUTES = 10
 
 
-CUSTOMER_ACTIVITY_KINDS = ACTIVITY_KINDS
-
-
 def customer_activity(*, customer_id: int) -> list[dict]:
     """Channels the customer used in the last few minutes (chatting while on the phone).
 
@@ -107,14 +104,13 @@ def customer_activity(*, customer_id: int) -> list[dict]:
     now = timezone.now()
     since = now - timedelta(minutes=ACTIVE_WINDOW_MINUTES)
     adapt = connection.ops.adapt_datetimefield_value
-    kinds = ", ".join(["%s"] * len(CUSTOMER_ACTIVITY_KINDS))
+    kinds = ", ".join(["%s"] * len(ACTIVITY_KINDS))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT channel, MAX(occurred_at) FROM {TimelineEntry._meta.db_table} "  # noqa: S608
             f"WHERE customer_id = %s AND direction = %s AND kind IN ({kinds}) "
             "AND occurred_at >= %s AND occurred_at <= %s GROUP BY channel ORDER BY 2 DESC",
-            [customer_id, str(TimelineEntry.Direction.INBOUND), *map(str, CUSTOMER_ACTIVITY_KINDS)]
-            + [adapt(since), adapt(now)],
+            [customer_id, str(TimelineEntry.Direction.INBOUND), *ACTIVITY_KINDS] + [adapt(since), adapt(now)],
         )
         found = cursor.fetchall()
     rows = []
