@@ -81,6 +81,23 @@
     }
   });
 
+  // A form's or a filter's answer brings the whole timeline as the server rendered it. A live
+  // entry that reached the page while that answer was on its way is not in it, and the swap takes
+  // it off the page again. So a new list is taken at its word (data-last-seq, never newer than
+  // what it holds) and everything after that is asked for again: the lost entry comes back, on
+  // top, and entries already shown are dropped as ever.
+  var shownList = entries();
+
+  function listReplaced() {
+    var list = entries();
+    if (!list || list === shownList) return;
+    shownList = list;
+    lastSeq = shownSeq();
+    resume();
+  }
+  document.addEventListener("htmx:afterSwap", listReplaced);
+  document.addEventListener("htmx:oobAfterSwap", listReplaced);
+
   // Every entry swap passes here: one row per seq, whatever arrives twice.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     // Only live entries (inserted at the top of the list); a whole timeline swapped in by a

@@ -67,3 +67,36 @@ def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, serve
     expect(daan.locator("#timeline-entries li.entry").nth(1)).to_contain_text("chatbot over de airfryer")
     other.wait_for_timeout(1000)
     assert other.url == f"{server.url}/customers/"
+
+
+def test_a_late_answer_to_a_form_does_not_take_a_live_entry_off_the_page(browser, server, make_user):
+    """The agent adds a note; the answer (the whole timeline as it was then) is slow to arrive,
+    and a customer's message reaches the page live before it. The late answer must not take that
+    message off the screen: the page asks for what came after the timeline it was given."""
+    make_user("webcare", username="lotte", first_name="Lotte", last_name="Visser")
+    customer = CustomerFactory(name="Sanne Jansen", customer_number="C-200004", email="sanne@example.nl")
+    add_entries(customer, 2)
+    _, token = ApiToken.issue(source="social", scopes=["events:write"])
+    page = server.open_live(browser, "lotte", customer)
+    held = []  # the answer to the note, fetched from the server but not yet given to the page
+    page.route("**/record/", lambda route: held.append((route, route.fetch())))
+
+    page.fill("#record-form input[name=summary]", "Gebeld over de levering")
+    page.locator("#record-form").get_by_role("button", name="Add to timeline").click()
+    entries = page.locator("#timeline-entries li.entry")
+    expect(entries.first).to_contain_text("Gebeld over de levering")  # the note's own push
+    for _ in range(50):  # the route's handler hands the answer over once it has it all
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    message = interaction(customer={"email": "sanne@example.nl"}, summary="Waar blijft mijn pakket?")
+    assert server.post_event(token, message) == 201
+    expect(entries.first).to_contain_text("Waar blijft mijn pakket?")
+
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(page.locator("#record-form input[name=summary]")).to_have_value("")  # the answer is in
+    expect(entries.first).to_contain_text("Waar blijft mijn pakket?")
+    expect(entries).to_have_count(4)
+    expect(entries.nth(1)).to_contain_text("Gebeld over de levering")
