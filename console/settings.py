@@ -257,8 +257,12 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # DEBUG: every connection, resume, push and tick of each console (docs/live.md), to trace a
+    # page that did not show something.
+    "loggers": {"console.live": {"level": env("LIVE_LOG_LEVEL", default="NOTSET")}},
 }
 
 # Product settings.

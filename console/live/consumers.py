@@ -182,6 +182,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             self.joined.append(team_group(team))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
         if self.customer_id is not None:
             await self._presence_update()
             ticker().join(self)
@@ -209,6 +210,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         return values[0] if values else None
 
     async def disconnect(self, code):
+        log.debug("%s disconnected (%s)", self.channel_name, code)
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
         for group in getattr(self, "joined", []):
@@ -233,6 +235,9 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     async def _replay(self, after: int, panels: bool = False):
         html, upto, panels_seq, too_many = await _missing_entries(self.customer_id, after, self.me["finance"], panels)
+        log.debug(
+            "%s resume after %s: up to %s, panels %s, reload %s", self.channel_name, after, upto, panels_seq, too_many
+        )
         if too_many:
             return await self.send(json.dumps({"type": "reload"}))
         if html:
@@ -247,6 +252,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         was dropped, so the page resumes), and who is here. A page that has everything up to the
         latest seq gets nothing: a thousand idle consoles cost no frames."""
         if latest is not None and latest > self.sent.floor:
+            log.debug("%s tick: latest %s, all sent up to %s", self.channel_name, latest, self.sent.floor)
             await self.send(json.dumps({"type": "seq", "latest": latest}))
         await self._send_presence(viewers)
 
@@ -306,6 +312,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         # Panels rendered when this entry committed, unless the page has newer ones (from a later
         # push, a replay or a flag change): a late push must not turn them back.
         panels = event["panels"][audience] if self.sent.newer_panels(event["seq"], event["all_panels"]) else ""
+        log.debug("%s entry %s: sent %s, panels %s", self.channel_name, event["seq"], bool(entry), bool(panels))
         if entry or panels:
             await self.send(entry + panels)
 
@@ -315,6 +322,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
     async def flags_changed(self, event):
         """Flags changed: this console renders the header and panels for its own audience."""
         html, panels_seq = await _panels(self.customer_id, self.me["finance"])
+        log.debug("%s flags changed: panels as of %s", self.channel_name, panels_seq)
         await self.send(html)
         self.sent.panels_upto(panels_seq)
 
@@ -323,12 +331,14 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         pushes of the meantime are lost, not only entries. The page reconnects, as after a
         server restart, and catches up on everything: its entries and panels (a resume with
         ``panels``), and its queue, dashboard and notices, which refetch on reconnect."""
+        log.debug("%s resync", self.channel_name)
         await self.close(code=SERVICE_RESTART)
 
     async def dashboard_changed(self, event):
         await self.send(json.dumps({"type": "dashboard"}))
 
     async def screen_pop(self, event):
+        log.debug("%s screen pop to %s", self.channel_name, event["url"])
         await self.send(
             json.dumps({"type": "screen_pop", **{k: event[k] for k in ("url", "name", "customer_number", "reason")}})
         )

@@ -6,6 +6,7 @@ separate process: the test's data must be committed (transactional tests) to be 
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,8 +34,11 @@ def _database_env() -> dict:
     return {"SQLITE_PATH": str(name), "DATABASE_URL": ""}
 
 
+LOGS = ROOT / ".test-asgi"
+
+
 class AsgiServer:
-    def __init__(self):
+    def __init__(self, name: str = "server"):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -44,9 +48,17 @@ class AsgiServer:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LIVE_TICK_SECONDS": "1",
             "API_RATE_LIMIT_PER_SECOND": "0",
+            # Each console's connections, resumes and pushes, for the failure report.
+            "LIVE_LOG_LEVEL": "DEBUG",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.log = open(ROOT / ".test-asgi.log", "w")  # noqa: SIM115 - closed in stop()
+        # One log per test, kept after the run: a failing test's server log is not overwritten by
+        # the next test's (and the failure report carries its tail, tests/browser/conftest.py).
+        LOGS.mkdir(exist_ok=True)
+        self.log_path = LOGS / f"{name}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        # What each page's websockets sent and received, for the failure report.
+        self.frames: list[str] = []
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -72,7 +84,7 @@ class AsgiServer:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited; see {ROOT / '.test-asgi.log'}")
+                raise RuntimeError(f"uvicorn exited; see {self.log_path}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
@@ -83,6 +95,7 @@ class AsgiServer:
     def login(self, browser, username, *, width=1280, timeout=10_000):
         """A page logged in as ``username`` through the real login form (password of tests/factories)."""
         page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+        page.on("websocket", lambda ws: self._record(username, ws))
         page.set_default_timeout(timeout)
         page.goto(f"{self.url}/accounts/login/")
         page.fill("#id_username", username)
@@ -111,6 +124,25 @@ class AsgiServer:
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
+
+    def _record(self, who: str, ws) -> None:
+        def note(way, payload):
+            if isinstance(payload, bytes) or way == "open" or payload.startswith("{"):
+                text = str(payload)[:200]
+            else:  # HTML: which elements it swaps, and the entries' seqs
+                ids, seqs = re.findall(r'\bid="([^"]+)"', payload), re.findall(r'data-seq="(\d+)', payload)
+                text = f"html {len(payload)} B, ids {ids[:6]}{'…' if len(ids) > 6 else ''}, seqs {seqs}"
+            self.frames.append(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} {who} {way} {text}")
+
+        note("open", ws.url)
+        ws.on("framereceived", lambda payload: note("<-", payload))
+        ws.on("framesent", lambda payload: note("->", payload))
+        ws.on("close", lambda _ws: note("closed", ""))
+
+    def log_tail(self, lines: int = 400) -> str:
+        """The last lines the server wrote (it may still be running)."""
+        self.log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self):
         self.process.terminate()

@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against the live server."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,25 @@ def login(live_server, make_user):
 
 
 @pytest.fixture
-def server():
-    """A real ASGI server (uvicorn) on the test database, for tests that need websockets."""
+def server(request):
+    """A real ASGI server (uvicorn) on the test database, for tests that need websockets. Its
+    log is ``.test-asgi/<test>.log``; a failed test's report ends with the log's tail."""
     from tests.browser.asgi_server import AsgiServer
 
-    server = AsgiServer()
+    server = AsgiServer(re.sub(r"[^\w.-]+", "_", request.node.nodeid.removeprefix("tests/browser/")))
+    request.node.asgi_server = server
     yield server
     server.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    server = getattr(item, "asgi_server", None)
+    if server is not None and report.failed and report.when == "call":
+        report.sections.append((f"uvicorn log, last lines ({server.log_path})", server.log_tail()))
+        report.sections.append(("websocket frames of the pages", "\n".join(server.frames[-300:])))
+    return report
 
 
 @pytest.fixture
