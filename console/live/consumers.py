@@ -6,18 +6,23 @@ Messages to the browser are HTML (htmx out-of-band swaps) or JSON control messag
 ``typing``).
 """
 
+import asyncio
+import contextlib
 import json
 import logging
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from console.live import presence, publish
 from console.live.groups import agent_group, customer_group, managers_group, team_group
+from console.live.layer import PubSubChannelLayer
 from console.live.ticker import ticker
 
 log = logging.getLogger(__name__)
@@ -155,6 +160,52 @@ class SentSeqs:
 
 
 class ConsoleConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        """Channels' consumer loop, lighter on the full stack's layer: the page's frames and the
+        layer's messages arrive in one queue (``PubSubChannelLayer.new_inbox``), handled one at a
+        time in the order they came, as Channels does. Any other layer (the in-memory one of the
+        embedded mode) gets Channels' own loop."""
+        layer = get_channel_layer(self.channel_layer_alias)
+        if not isinstance(layer, PubSubChannelLayer):
+            return await super().__call__(scope, receive, send)
+        self.scope, self.channel_layer, self.base_send = scope, layer, send
+        self.channel_name, inbox = await layer.new_inbox()
+        # The page's next frame is read once its last one is handled, as Channels' loop does: a
+        # page that floods its socket is held back by TCP, not queued here without limit.
+        handled = asyncio.Event()
+        handled.set()
+
+        async def from_the_page():
+            try:
+                while True:
+                    await handled.wait()
+                    message = await receive()
+                    handled.clear()
+                    inbox.put_nowait(message)
+                    if message["type"] == "websocket.disconnect":
+                        return
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - raised below, where Channels' loop raises it
+                inbox.put_nowait(exc)
+
+        page = asyncio.ensure_future(from_the_page())
+        try:
+            while True:
+                message = await inbox.get()
+                if isinstance(message, BaseException):
+                    raise message
+                await self.dispatch(message)
+                if message["type"].startswith("websocket."):
+                    handled.set()
+        except StopConsumer:
+            pass
+        finally:
+            page.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await page
+            await layer.close_inbox(self.channel_name)
+
     async def connect(self):
         self.user = self.scope.get("user")
         self.customer_id = self._customer_param()

@@ -1,7 +1,7 @@
 """The full stack's channel layer (console/live/layer.py) on a real Redis: installations that
 share a Redis server do not hear each other, the layer closes even when redis-py turns a
-cancel into "no message yet", and a console on it hears pushes and its page and leaves
-nothing behind."""
+cancel into "no message yet", and a console reading its own queue on it (ConsoleConsumer)
+hears pushes and its page, one page frame at a time, and leaves nothing behind."""
 
 import asyncio
 
@@ -66,8 +66,9 @@ async def test_the_layer_closes_when_redis_py_swallows_the_cancel_of_its_read():
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_console_hears_pushes_and_its_page_and_leaves_nothing_behind(connect, session_cookie):
-    """On this layer a console hears a push and its page's own frames, and when the page closes
-    its channel is gone from the process and from Redis."""
+    """On this layer a console reads the queue its messages arrive in itself (ConsoleConsumer's
+    own loop, not Channels'): a push and the page's own frames both reach it, and when the page
+    closes its channel is gone from the process and from Redis."""
     from channels.db import database_sync_to_async
     from channels.layers import get_channel_layer
 
@@ -104,3 +105,27 @@ async def next_frame(page, text):
         frame = await page.receive_from(3)
         if text in frame:
             return frame
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_page_that_floods_its_socket_is_read_one_frame_at_a_time(connect, session_cookie):
+    """The console reads its page's next frame only once the last one is handled (as Channels'
+    own loop does), so frames a page floods in wait in the socket, not in the server's memory."""
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from tests.factories import CustomerFactory
+
+    customer = await database_sync_to_async(CustomerFactory)(name="Fatima El Amrani")
+    _, cookie = await database_sync_to_async(session_cookie)("phone")
+    page, connected = await connect(cookie, customer=customer.pk)
+    assert connected
+    assert await next_frame(page, 'id="presence"')
+    (inbox,) = get_channel_layer()._get_layer().channels.values()
+    for _ in range(50):
+        await page.send_to(text_data='{"type": "resume", "after": 0}')
+    most_waiting = 0
+    for _ in range(50):
+        assert await next_frame(page, '"seq"')  # every resume is answered, in turn
+        most_waiting = max(most_waiting, inbox.qsize())
+    assert most_waiting <= 1
