@@ -137,6 +137,9 @@ CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="console.live.layer
 # database of REDIS_URL ("klantbeeld0" for redis://host:6379/0).
 CHANNEL_PREFIX = env("CHANNEL_PREFIX", default=f"klantbeeld{parse_url(REDIS_URL).get('db', 0) if REDIS_URL else 0}")
 if REDIS_URL:
+    # Pushes waiting for one console before it is told to reconnect and catch up instead
+    # (console/live/layer.py): a page that stopped reading cannot fill the process's memory.
+    LIVE_QUEUE_LIMIT = env.int("LIVE_QUEUE_LIMIT", default=1000)
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": CHANNEL_LAYER_BACKEND,
@@ -145,7 +148,9 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS, "health_check_interval": 1}],
                 "prefix": CHANNEL_PREFIX,
-            },
+            }
+            # Our layer's own option; channels_redis' layers do not take it.
+            | ({"queue_limit": LIVE_QUEUE_LIMIT} if CHANNEL_LAYER_BACKEND.startswith("console.") else {}),
         }
     }
 else:

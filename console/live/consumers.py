@@ -381,9 +381,12 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         """This process lost its connection to Redis and has it back (console/live/layer.py):
         pushes of the meantime are lost, not only entries. The page reconnects, as after a
         server restart, and catches up on everything: its entries and panels (a resume with
-        ``panels``), and its queue, dashboard and notices, which refetch on reconnect."""
+        ``panels``), and its queue, dashboard and notices, which refetch on reconnect. The layer
+        sends it too to a console that fell ``queue_limit`` pushes behind."""
         log.debug("%s resync", self.channel_name)
-        await self.close(code=SERVICE_RESTART)
+        if not getattr(self, "resyncing", False):  # a second one (reconnect, and far behind) adds nothing
+            self.resyncing = True
+            await self.close(code=SERVICE_RESTART)
 
     async def dashboard_changed(self, event):
         await self.send(json.dumps({"type": "dashboard"}))

@@ -10,6 +10,11 @@ Redis keeps nothing for a subscriber that is not connected. When this process's 
 connection fails and comes back (a Redis restart, a network blip), every console of the process
 gets a ``layer.resync`` message: pushes of the meantime are gone, flag changes, screen pops and
 notices as well as entries, and the console has the page reconnect and catch up (docs/live.md).
+
+A console whose page stopped reading (a frozen tab, a network gone dead that TCP has not noticed
+yet) would queue every push to it in this process's memory. Once ``queue_limit`` pushes wait for
+it, they are dropped and it gets ``layer.resync`` instead, first in line: its page reconnects and
+catches up from the database, and nothing more is queued for it meanwhile.
 """
 
 import asyncio
@@ -71,8 +76,26 @@ class _Shard(RedisSingleShardConnection):
         if not targets:
             return
         decoded = layer.channel_layer.deserialize(data)
+        limit = layer.channel_layer.queue_limit
         for channel in targets:
-            layer.channels[channel].put_nowait(Decoded(decoded))
+            if channel in layer.behind:
+                continue  # told to catch up already; what it misses meanwhile comes from the database
+            queue = layer.channels[channel]
+            if queue.qsize() < limit:
+                queue.put_nowait(Decoded(decoded))
+            else:
+                self._behind(channel, queue)
+
+    def _behind(self, channel, queue):
+        """The console's pushes are dropped and ``layer.resync`` goes first; its page's frames
+        (plain dicts, not ``Decoded``: a disconnect among them) stay, in their order."""
+        log.warning("console %s is %d pushes behind; it reconnects and catches up", channel, queue.qsize())
+        self.channel_layer.behind.add(channel)
+        waiting = [queue.get_nowait() for _ in range(queue.qsize())]
+        queue.put_nowait(Decoded(RESYNC))
+        for message in waiting:
+            if not isinstance(message, Decoded):
+                queue.put_nowait(message)
 
 
 class Decoded(dict):
@@ -83,9 +106,14 @@ class _LoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._shards = [_Shard(shard.host, self) for shard in self._shards]
+        self.behind = set()  # channels told to catch up; nothing more is queued for them
 
 
 class PubSubChannelLayer(RedisPubSubChannelLayer):
+    def __init__(self, *args, queue_limit=1000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queue_limit = queue_limit
+
     def deserialize(self, message):
         if isinstance(message, Decoded):  # decoded by _Shard, a copy for this console alone
             return message
@@ -103,6 +131,7 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
     async def close_inbox(self, channel):
         """Done with a channel from ``new_inbox``: nothing more is delivered to it."""
         layer = self._get_layer()
+        layer.behind.discard(channel)
         if layer.channels.pop(channel, None) is not None:
             try:
                 await layer._get_shard(channel).unsubscribe(channel)

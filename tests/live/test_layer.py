@@ -1,7 +1,8 @@
 """The full stack's channel layer (console/live/layer.py) on a real Redis: installations that
 share a Redis server do not hear each other, the layer closes even when redis-py turns a
-cancel into "no message yet", and a console reading its own queue on it (ConsoleConsumer)
-hears pushes and its page, one page frame at a time, and leaves nothing behind."""
+cancel into "no message yet", a console reading its own queue on it (ConsoleConsumer) hears
+pushes and its page, one page frame at a time, and leaves nothing behind, and a console too far
+behind is told to catch up instead of having its pushes queued without end."""
 
 import asyncio
 
@@ -16,8 +17,8 @@ pytestmark = [
 ]
 
 
-def layer(prefix):
-    return PubSubChannelLayer(hosts=[settings.REDIS_URL], prefix=prefix)
+def layer(prefix, **options):
+    return PubSubChannelLayer(hosts=[settings.REDIS_URL], prefix=prefix, **options)
 
 
 async def test_installations_with_their_own_prefix_do_not_hear_each_other():
@@ -33,6 +34,29 @@ async def test_installations_with_their_own_prefix_do_not_hear_each_other():
     finally:
         await staging.flush()
         await production.flush()
+
+
+async def test_a_console_too_far_behind_is_told_to_catch_up_instead_of_queueing_for_ever():
+    """Five pushes wait for a console that does not read (its page stopped reading): the sixth
+    makes the layer drop them and tell it to catch up, ahead of its page's frame, which stays;
+    after that nothing more is queued for it."""
+    channels = layer("layertest3", queue_limit=5)
+    try:
+        console, inbox = await channels.new_inbox()
+        other, probe = await channels.new_inbox()
+        await channels.group_add("customer.7", console)
+        inbox.put_nowait({"type": "websocket.receive", "text": "{}"})
+        for seq in range(1, 10):
+            await channels.group_send("customer.7", {"type": "timeline.entry", "seq": seq})
+        # Published after the nine on the same connection: once it is here, so are they.
+        await channels.send(other, {"type": "probe"})
+        assert (await asyncio.wait_for(probe.get(), 3))["type"] == "probe"
+        waiting = [inbox.get_nowait() for _ in range(inbox.qsize())]
+        assert [m["type"] for m in waiting] == ["layer.resync", "websocket.receive"]
+        await channels.close_inbox(console)
+        assert channels._get_layer().behind == set()
+    finally:
+        await channels.flush()
 
 
 async def test_the_layer_closes_when_redis_py_swallows_the_cancel_of_its_read():
