@@ -660,10 +660,8 @@ def main():
         return "met" if ok else "NOT met"
 
     n = args.clients + SHARED_CLIENTS
-    broadcast = (
-        f"p95 > {TARGET_BROADCAST_P95_MS:.0f} ms at {exceeded:,}"
-        if exceeded
-        else f"p95 <= {TARGET_BROADCAST_P95_MS:.0f} ms up to {result['broadcast_max_ok']:,}"
+    broadcast = f"p95 <= {TARGET_BROADCAST_P95_MS:.0f} ms up to {result['broadcast_max_ok']:,}" + (
+        f", > at {exceeded:,}" if exceeded else ""
     )
     rows = [
         (
@@ -683,7 +681,8 @@ def main():
             "broadcast, one customer",
             broadcast,
             f">= {TARGET_BROADCAST:,} clients",
-            not exceeded and result["broadcast_max_ok"] >= TARGET_BROADCAST,
+            # Met when every step up to the target stayed within it (a larger step may not).
+            result["broadcast_max_ok"] >= TARGET_BROADCAST,
         ),
         (
             "memory per idle connection",
