@@ -39,10 +39,15 @@ test: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
-## bench: the benchmarks in bench/ (PostgreSQL: BENCH_DATABASE_URL, default the local server)
+## bench: every benchmark in bench/ (PostgreSQL: BENCH_DATABASE_URL, default the local server;
+## Redis: BENCH_REDIS_URL, default its database 9, kept apart from dev servers and test runs)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
 bench: install-dev
 	$(PY) bench/customer_page.py
 	$(PY) bench/search.py
+	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/ingest.py
+	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/flags.py
+	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/live.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
