@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -132,7 +133,7 @@ class AsgiServer:
             else:  # HTML: which elements it swaps, and the entries' seqs
                 ids, seqs = re.findall(r'\bid="([^"]+)"', payload), re.findall(r'data-seq="(\d+)', payload)
                 text = f"html {len(payload)} B, ids {ids[:6]}{'…' if len(ids) > 6 else ''}, seqs {seqs}"
-            self.frames.append(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} {who} {way} {text}")
+            self.frames.append(f"{datetime.now().strftime('%H:%M:%S.%f')[:-3]} {who} {way} {text}")
 
         note("open", ws.url)
         ws.on("framereceived", lambda payload: note("<-", payload))
