@@ -1,4 +1,4 @@
-"""Playing the stories of console/ingest/simulation/stories against the test's ASGI server.
+"""Playing the stories of console/demo/simulation/stories against the test's ASGI server.
 
 The browser tests reuse the demo's story customers (console/demo/stories.py) and the
 simulator's own steps, so what the tests prove is what `manage.py seed_demo` and
@@ -18,8 +18,8 @@ from console.accounts.roles import role_groups_ensure
 from console.customers.models import Customer
 from console.demo.users import demo_users_ensure
 from console.ingest.models import ApiToken
-from console.ingest.simulation import STORIES, ApiClient
-from console.ingest.simulation.stories.scene import Scene, Step
+from console.demo.simulation import STORIES, ApiClient
+from console.demo.simulation.stories.scene import Scene, Step
 
 # The password tests/factories gives every user, so AsgiServer.login works for demo users too.
 PASSWORD = "correct horse battery"  # noqa: S105

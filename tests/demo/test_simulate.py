@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from console.cases.models import Case
 from console.customers.models import Address, Customer
 from console.ingest.models import ApiToken, InboundEvent
-from console.ingest.simulation import ApiClient
+from console.demo.simulation import ApiClient
 from console.timeline.models import TimelineEntry
 
 

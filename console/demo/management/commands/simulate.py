@@ -11,7 +11,7 @@ on another machine.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from console.ingest.simulation import (
+from console.demo.simulation import (
     STORIES,
     ApiClient,
     SimulationError,
