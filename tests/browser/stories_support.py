@@ -16,10 +16,10 @@ from playwright.sync_api import expect
 
 from console.accounts.roles import role_groups_ensure
 from console.customers.models import Customer
-from console.demo.users import demo_users_ensure
-from console.ingest.models import ApiToken
 from console.demo.simulation import STORIES, ApiClient
 from console.demo.simulation.stories.scene import Scene, Step
+from console.demo.users import demo_users_ensure
+from console.ingest.models import ApiToken
 
 # The password tests/factories gives every user, so AsgiServer.login works for demo users too.
 PASSWORD = "correct horse battery"  # noqa: S105

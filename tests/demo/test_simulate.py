@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from console.cases.models import Case
 from console.customers.models import Address, Customer
-from console.ingest.models import ApiToken, InboundEvent
 from console.demo.simulation import ApiClient
+from console.ingest.models import ApiToken, InboundEvent
 from console.timeline.models import TimelineEntry
 
 
