@@ -1,25 +1,20 @@
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth import middleware
 from django.http import HttpResponse
 from django.urls import reverse
 
 
-class LoginRequiredMiddleware:
-    """Every page needs a login, except the login page, static files and the token API.
+class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
+    """Django's: every view needs a log-in unless it is marked ``login_not_required`` (the log-in
+    page, the health check and the token-authenticated API, in console/urls.py). Views still
+    check the role.
 
-    Kept as middleware so a new view cannot forget it; views still check the role.
+    An htmx request gets no redirect to follow inside a panel: it is told to send the whole page
+    to the log-in page.
     """
 
-    OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.user.is_authenticated or request.path.startswith(self.OPEN_PREFIXES):
-            return self.get_response(request)
+    def handle_no_permission(self, request, view_func):
         if request.htmx:
-            # A fragment asked for after the session ended: htmx sends the page to login.
             response = HttpResponse(status=401)
             response["HX-Redirect"] = reverse("login")
             return response
-        return redirect_to_login(request.get_full_path())
+        return super().handle_no_permission(request, view_func)
