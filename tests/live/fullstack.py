@@ -23,9 +23,32 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.browser.asgi_server import ROOT, _database_env, _free_port
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
+
+
+def full_stack_only(test: str, *, what: str) -> list:
+    """The marks of a test module that needs PostgreSQL, REDIS_URL and a redis-server of its own:
+    ``test`` names it in the skip reason, ``what`` says what it starts."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASE_URL.split(":", 1)[0] in ("postgres", "postgresql", "pgsql", "postgis")
+    return [
+        pytest.mark.skipif(
+            not (on_postgres and settings.REDIS_URL),
+            reason=f"{test}: the full stack is needed, DATABASE_URL=postgres://... and REDIS_URL ({what})",
+        ),
+        pytest.mark.skipif(
+            not REDIS_SERVER.exists(),
+            reason=f"no {REDIS_SERVER}: {test} runs a redis-server of its own (apt-get install -y redis-server)",
+        ),
+        pytest.mark.django_db(transaction=True),
+    ]
+
+
 # The first entry of an HTML message (live.js looks at that one for a gap), and every entry in it.
 ENTRY = re.compile(r'<li\b[^>]*?\sdata-seq="(\d+)"[^>]*>.*?<p class="entry-summary">(.*?)</p>', re.S)
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

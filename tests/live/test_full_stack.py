@@ -12,28 +12,14 @@ import asyncio
 import time
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from console.ingest.models import ApiToken
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory, add_entries
-from tests.live.fullstack import REDIS_SERVER, LiveClient, Poster, Stack, compare, push_arrives, wait_for
+from tests.live.fullstack import LiveClient, Poster, Stack, compare, full_stack_only, push_arrives, wait_for
 
-ON_POSTGRES = settings.DATABASE_URL.split(":", 1)[0] in ("postgres", "postgresql", "pgsql", "postgis")
-pytestmark = [
-    pytest.mark.skipif(
-        not (ON_POSTGRES and settings.REDIS_URL),
-        reason="the full-stack live tests need PostgreSQL (DATABASE_URL=postgres://...) and "
-        "REDIS_URL; they run their own redis-server and uvicorn processes",
-    ),
-    pytest.mark.skipif(
-        not REDIS_SERVER.exists(),
-        reason=f"no {REDIS_SERVER}: the full-stack live tests start a redis-server of their own "
-        "(apt-get install -y redis-server)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = full_stack_only("the full-stack live tests", what="they run their own redis-server and uvicorn processes")
 
 CLIENTS_PER_PROCESS = 10
 CUSTOMERS = 4

@@ -81,3 +81,14 @@ def worker_dies_mid_send(settings, django_capture_on_commit_callbacks):
         return OutboundMessage.objects.get(customer=customer, channel="email")
 
     return run
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """Post a form as htmx does, with what it sends after commit sent."""
+
+    def post_as(client, url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {}, headers={"HX-Request": "true"})
+
+    return post_as

@@ -11,7 +11,6 @@ from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -19,15 +18,6 @@ def sanne(db):
     customer = CustomerFactory(name="Sanne Bakker", phone="06 12345678", email="sanne@example.nl")
     identifier_add(customer_id=customer.pk, kind="handle", namespace="twitter", value="@SanneB")
     return customer
-
-
-@pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    def post_as(client, url, data=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, headers=HTMX)
-
-    return post_as
 
 
 def send_url(customer):

@@ -25,15 +25,6 @@ def debtor(make_debtor):
     return make_debtor()
 
 
-@pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    def post_as(client, url, data=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, headers=HTMX)
-
-    return post_as
-
-
 def test_the_invoices_panel_offers_phone_agents_the_send_button(client_as, debtor):
     html = client_as("phone").get(debtor.get_absolute_url()).content.decode()
     assert "Send statement" in html and send_url(debtor) in html

@@ -21,29 +21,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.selectors import period_of
 from console.timeline.models import TimelineEntry
 from tests.browser.asgi_server import ROOT, _database_env
-from tests.live.fullstack import REDIS_SERVER, RedisServer, _tail, wait_for
+from tests.live.fullstack import RedisServer, _tail, full_stack_only, wait_for
 
-ON_POSTGRES = settings.DATABASE_URL.split(":", 1)[0] in ("postgres", "postgresql", "pgsql")
-pytestmark = [
-    pytest.mark.skipif(
-        not (ON_POSTGRES and settings.REDIS_URL),
-        reason="the worker-death test needs the full stack: DATABASE_URL=postgres://... and REDIS_URL "
-        "(it starts real Celery workers and kills one)",
-    ),
-    pytest.mark.skipif(
-        not REDIS_SERVER.exists(),
-        reason=f"no {REDIS_SERVER}: the worker-death test runs a redis-server of its own "
-        "(apt-get install -y redis-server)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = full_stack_only("the worker-death test", what="it starts real Celery workers and kills one")
 
 CUSTOMERS = 30
 SHORT_VISIBILITY = {"visibility_timeout": 2, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
