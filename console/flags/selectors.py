@@ -149,15 +149,12 @@ class FlagWithHistory:
 
 
 def flag_with_history(*, customer, kind: str, finance: bool, limit: int = 50) -> FlagWithHistory:
-    """One flag of a customer with its latest changes; reasons without amounts for ``finance=False``."""
+    """One flag of a customer with its latest changes; reasons without amounts for ``finance=False``.
+
+    The flags must exist (``flags_ensure``); an unknown kind is a 404."""
     if kind not in Flag.Kind.values:
         raise Http404("No such flag.")
-    found = Flag.objects.filter(customer=customer, kind=kind).select_related("override_by").first()
-    if found is None:
-        from console.flags.services import flags_recompute  # a customer from before flags existed
-
-        flags_recompute(customer_id=customer.pk)
-        found = Flag.objects.select_related("override_by").get(customer=customer, kind=kind)
+    found = Flag.objects.select_related("override_by").get(customer=customer, kind=kind)
     history = list(
         FlagChange.objects.filter(customer=customer, kind=kind)
         .select_related("changed_by")

@@ -95,6 +95,12 @@ def _recompute(*, because: str, customer_ids: list[int] | None = None, id_range=
     return len(changed)
 
 
+def flags_ensure(*, customer_id: int) -> None:
+    """Work out the flags of a customer that has none yet (one from before flags existed)."""
+    if not Flag.objects.filter(customer_id=customer_id).exists():
+        flags_recompute(customer_id=customer_id)
+
+
 def flag_override_set(*, customer_id: int, kind: str, level: str, reason: str, until: datetime, user) -> Flag:
     """A manager sets a flag's level by hand, with a reason and an end date, after which the
     computed level shows again by itself. Audited, in the flag's history and on the timeline."""

@@ -22,7 +22,7 @@ from console.flags.selectors import (
     credit_check,
     flag_with_history,
 )
-from console.flags.services import flag_override_end, flag_override_set
+from console.flags.services import flag_override_end, flag_override_set, flags_ensure
 
 APPROVALS = "flags/approvals.html"
 PICTURE = "customers/picture.html"
@@ -148,6 +148,7 @@ def amount_parse(text: str) -> Decimal | None:
 def flag(request, customer_id, kind):
     """One flag: why it stands where it stands, since when, its history; managers override it here."""
     customer = customer_for_user(request.user, customer_id)
+    flags_ensure(customer_id=customer.pk)
     found = flag_with_history(customer=customer, kind=kind, finance=request.user.has_perm(Capability.VIEW_INVOICES))
     can_override = request.user.has_perm(Capability.MANAGE_FLAGS)
     form = FlagOverrideForm(kind=kind)

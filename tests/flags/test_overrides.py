@@ -146,3 +146,10 @@ def test_the_flag_page_shows_the_history_of_levels(client_as, on_hold, frozen):
 
 def test_an_unknown_flag_kind_is_a_404(client_as, on_hold):
     assert client_as("webcare").get(url(on_hold, "shoe_size")).status_code == 404
+
+
+def test_a_customer_from_before_flags_existed_gets_its_flags_worked_out_on_the_flag_page(client_as, on_hold):
+    Flag.objects.filter(customer=on_hold).delete()
+    page = client_as("webcare").get(url(on_hold)).content.decode()
+    assert credit(on_hold).level == "hold"
+    assert "Credit" in page
