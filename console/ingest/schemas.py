@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from console.customers.identifiers import InvalidIdentifier, normalise_email, normalise_handle, normalise_phone
+from console.ingest.date_window import StrictDateTimeField, WindowDateField
 from console.timeline.models import Channel
 
 # ISO 4217 codes the finance and webshop systems of our customers use.
@@ -49,22 +50,6 @@ class Url(_TypeStrict, serializers.URLField):
 
 class Whole(_TypeStrict, serializers.IntegerField):
     json_types = (int,)
-
-
-class StrictDateTimeField(serializers.DateTimeField):
-    """A date and time with a time zone; a naive one is ambiguous across DST and refused."""
-
-    default_error_messages = {"naive": "Give a time zone, e.g. 2026-11-24T09:15:00+01:00 or ...Z."}
-
-    def to_internal_value(self, value):
-        result = super().to_internal_value(value)
-        text = str(value)
-        if not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
-            self.fail("naive")
-        return result
-
-    def enforce_timezone(self, value):
-        return value  # keep the sender's offset; Django stores it as UTC
 
 
 @extend_schema_field(
@@ -185,8 +170,8 @@ class InvoiceIssuedData(serializers.Serializer):
     invoice_number = Text(max_length=40)
     amount = Amount()
     currency = serializers.ChoiceField(choices=CURRENCIES)
-    issued_on = serializers.DateField()
-    due_on = serializers.DateField()
+    issued_on = WindowDateField()
+    due_on = WindowDateField()
     order_number = Text(max_length=40, required=False)
 
     def validate(self, attrs):
@@ -198,7 +183,7 @@ class InvoiceIssuedData(serializers.Serializer):
 class PaymentData(serializers.Serializer):
     invoice_number = Text(max_length=40)
     amount = Amount()
-    received_on = serializers.DateField()
+    received_on = WindowDateField()
 
 
 class ReturnLineData(serializers.Serializer):
@@ -230,7 +215,7 @@ class EmailBouncedData(serializers.Serializer):
 class IdentityCheckedData(serializers.Serializer):
     document_type = Text(max_length=30)
     document_last4 = Pattern(r"^[0-9A-Za-z]{4}$", max_length=4)
-    expires_on = serializers.DateField()
+    expires_on = WindowDateField()
     result = serializers.ChoiceField(choices=["valid", "expired", "mismatch"])
     checked_by = Text(max_length=100, required=False)
 

@@ -1,0 +1,81 @@
+"""The dates and times the API takes: the years 1900 to 2199, in UTC and in Amsterdam time alike.
+
+Python's datetimes end at the years 1 and 9999, PostgreSQL's go on to 294276, and a moment at
+either end turns into another day (or no day at all) once it is moved to UTC or to the console's
+time zone: 9999-12-31T23:30:00-01:00 was stored by PostgreSQL and then failed every page, API
+call and live push that read it. Inside this window every value is a valid moment in both time
+zones, with centuries to spare for what is computed from it (a due date, a deadline).
+"""
+
+from datetime import UTC, date, datetime
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+# Exclusive: 2199-12-31T23:00:00Z is 2200-01-01T00:00 in Amsterdam (winter time, +01:00).
+LATEST = datetime(2199, 12, 31, 23, tzinfo=UTC)
+
+DATE_PATTERN = r"^(19|2[01])[0-9]{2}-"
+DATE_WINDOW_TEXT = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+DATETIME_WINDOW_TEXT = (
+    "from 1900-01-01T00:00:00Z up to (not including) 2199-12-31T23:00:00Z, so that the moment falls "
+    "in the years 1900-2199 in UTC and in Amsterdam time"
+)
+
+
+def moment_in_window(moment: datetime) -> bool:
+    """Whether an aware datetime lies in the window; one that cannot even be moved to UTC does not."""
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return EARLIEST <= in_utc < LATEST
+
+
+def day_in_window(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+class StrictDateTimeField(serializers.DateTimeField):
+    """A date and time with a time zone, inside the window; a naive one is ambiguous across DST."""
+
+    default_error_messages = {
+        "naive": "Give a time zone, e.g. 2026-11-24T09:15:00+01:00 or ...Z.",
+        "window": f"Must lie {DATETIME_WINDOW_TEXT}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", f"With a time zone; {DATETIME_WINDOW_TEXT}.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        text = str(value)
+        if not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
+            self.fail("naive")
+        if not moment_in_window(result):
+            self.fail("window")
+        return result
+
+    def enforce_timezone(self, value):
+        return value  # keep the sender's offset; Django stores it as UTC
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+class WindowDateField(serializers.DateField):
+    """A calendar date (YYYY-MM-DD) inside the window."""
+
+    default_error_messages = {"window": f"Must lie {DATE_WINDOW_TEXT}."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", f"YYYY-MM-DD, {DATE_WINDOW_TEXT}.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        if not day_in_window(result):
+            self.fail("window")
+        return result
