@@ -7,10 +7,15 @@ call and live push that read it. Inside this window every value is a valid momen
 zones, with centuries to spare for what is computed from it (a due date, a deadline).
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from django.apps import apps
+from django.db import models
+from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from console.timeline.models import TimelineEntry
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
@@ -79,3 +84,32 @@ class WindowDateField(serializers.DateField):
         if not day_in_window(result):
             self.fail("window")
         return result
+
+
+def dates_repair() -> dict[str, int]:
+    """Put every stored date and time outside the window back inside it; how many rows per field.
+
+    Before the API checked the window, PostgreSQL stored what Python cannot even read back (the
+    year 10000 in UTC), so the rows are found and changed in SQL and never loaded. A timeline
+    entry's time becomes the time it was recorded (its place on the timeline is then at least
+    true to when we heard of it); any other value becomes the nearest end of the window.
+    """
+    repaired = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("console."):
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.DateField):
+                continue
+            timed = isinstance(field, models.DateTimeField)
+            low, high = (EARLIEST, LATEST) if timed else (FIRST_DAY, LAST_DAY + timedelta(days=1))
+            late = LATEST - timedelta(seconds=1) if timed else LAST_DAY
+            if (model, field.name) == (TimelineEntry, "occurred_at"):
+                low_value = late = F("recorded_at")
+            else:
+                low_value = low
+            rows = model._base_manager.filter(**{f"{field.name}__lt": low}).update(**{field.name: low_value})
+            rows += model._base_manager.filter(**{f"{field.name}__gte": high}).update(**{field.name: late})
+            if rows:
+                repaired[f"{model._meta.label}.{field.name}"] = rows
+    return repaired

@@ -5,12 +5,11 @@ import itertools
 from datetime import datetime, timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.live.groups import customer_group
+from console.live.fragments import entry_message
+from console.timeline.models import TimelineEntry
 from tests.ingest.events import event, interaction, invoice
 
 pytestmark = pytest.mark.django_db
@@ -105,19 +104,17 @@ def dated_events(draw):
 
 @given(body=dated_events())
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_no_accepted_date_breaks_the_page_the_timeline_or_a_push(api, client_as, customer, body):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(customer_group(customer.pk), channel)
+def test_no_accepted_date_breaks_the_page_the_timeline_or_a_push(api, client_as, customer, caplog, body):
+    caplog.clear()
     response = api.post(body)
     assert response.status_code in (201, 422), response.content
     if response.status_code == 201:
-        # The push was rendered and sent when the event committed, before the answer.
-        pushed = async_to_sync(layer.receive)(channel)
-        assert pushed["type"] == "timeline.entry"
-        assert pushed["seq"] == response.json()["timeline_entry"]["seq"]
+        # The push was rendered and sent when the event committed; a failure there is only logged.
+        assert not [r for r in caplog.records if r.name == "console.live.publish"]
+        # And a console catching up by seq renders the entry as read back from the database.
+        entry = TimelineEntry.objects.get(customer=customer, seq=response.json()["timeline_entry"]["seq"])
+        assert entry_message(entry)["seq"] == entry.seq
         page_and_timeline_work(api, client_as("manager"), customer)
-    async_to_sync(layer.group_discard)(customer_group(customer.pk), channel)
 
 
 def test_the_window_is_valid_in_amsterdam_at_both_ends():
