@@ -3,6 +3,7 @@
 DRF serializers, so the same definitions validate requests and generate the OpenAPI document.
 """
 
+import re
 import threading
 
 from drf_spectacular.utils import extend_schema_field
@@ -52,16 +53,32 @@ class Whole(_TypeStrict, serializers.IntegerField):
     json_types = (int,)
 
 
+# Digits with at most two decimals: no sign, no exponent ("1e5" was taken as 100000), no spaces.
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+AMOUNT_MAX = 9_999_999_999.99
+
+
 @extend_schema_field(
-    {"oneOf": [{"type": "string", "format": "decimal", "example": "740.00"}, {"type": "number", "minimum": 0}]}
+    {
+        "oneOf": [
+            {"type": "string", "format": "decimal", "pattern": AMOUNT_PATTERN, "example": "740.00"},
+            {"type": "number", "minimum": 0, "maximum": AMOUNT_MAX},
+        ]
+    }
 )
 class Amount(_TypeStrict, serializers.DecimalField):
     """A money amount with at most two decimals, as a JSON string ("740.00") or number."""
 
     json_types = (str, int, float)
+    default_error_messages = {"notation": 'Write the amount as digits with at most two decimals, e.g. "740.00".'}
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=12, decimal_places=2, min_value=0, coerce_to_string=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(AMOUNT_PATTERN, data):
+            self.fail("notation")
+        return super().to_internal_value(data)
 
 
 class HandleSerializer(serializers.Serializer):
@@ -301,7 +318,7 @@ class ParsedJson(serializers.JSONField):
 class BatchSerializer(serializers.Serializer):
     # Any JSON per item: one that is not an event object is answered on its own (400), the
     # others are still applied.
-    events = serializers.ListField(child=ParsedJson(), min_length=1, max_length=500)
+    events = serializers.ListField(child=ParsedJson(allow_null=True), min_length=1, max_length=500)
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
