@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from console.customers.identifiers import InvalidIdentifier, normalise_email, normalise_handle, normalise_phone
-from console.ingest.date_window import StrictDateTimeField, WindowDateField
+from console.ingest.date_window import DATE_WINDOW_TEXT, StrictDateTimeField, WindowDateField
+from console.ingest.payloads import MAX_DEPTH
 from console.timeline.models import Channel
 
 # ISO 4217 codes the finance and webshop systems of our customers use.
@@ -271,7 +272,13 @@ class EventSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=sorted(EVENT_TYPES))
     occurred_at = StrictDateTimeField()
     customer = CustomerRefSerializer()
-    data = serializers.DictField(help_text="Depends on type; see the event types in docs/api.md.")
+    data = serializers.DictField(
+        help_text=(
+            "Depends on type; see the event types in docs/api.md. Its dates (issued_on, due_on, received_on, "
+            f"expires_on) are YYYY-MM-DD {DATE_WINDOW_TEXT}. The event nests at most {MAX_DEPTH} levels deep "
+            "(objects and arrays, the event itself counted), unknown fields included."
+        )
+    )
 
     def validate(self, attrs):
         data, errors = validated(EVENT_TYPES[attrs["type"]], attrs["data"])

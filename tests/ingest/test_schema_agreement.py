@@ -72,3 +72,9 @@ def test_the_schema_gives_amounts_the_pattern_the_api_checks(schema):
 def test_a_batch_item_that_is_null_is_answered_on_its_own(api, customer):
     response = api.post({"events": [interaction(), None]}, path="/api/v1/events/batch")
     assert [r["status"] for r in response.json()["results"]] == [201, 400]
+
+
+def test_the_schema_documents_the_date_window_and_the_depth(schema):
+    event = schema["components"]["schemas"]["EventRequest"]["properties"]
+    assert "1900-01-01T00:00:00Z" in event["occurred_at"]["description"]
+    assert "2199-12-31" in event["data"]["description"] and "32 levels" in event["data"]["description"]
