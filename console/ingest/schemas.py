@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from console.customers.identifiers import InvalidIdentifier, normalise_email, normalise_handle, normalise_phone
-from console.ingest.date_window import DATE_WINDOW_TEXT, StrictDateTimeField, WindowDateField
+from console.dates import DATE_WINDOW_TEXT
+from console.ingest.date_window import StrictDateTimeField, WindowDateField
 from console.ingest.payloads import MAX_DEPTH
 from console.timeline.models import Channel
 

@@ -120,7 +120,7 @@ def test_no_accepted_date_breaks_the_page_the_timeline_or_a_push(api, client_as,
 def test_the_window_is_valid_in_amsterdam_at_both_ends():
     from zoneinfo import ZoneInfo
 
-    from console.ingest.date_window import EARLIEST, LATEST
+    from console.dates import EARLIEST, LATEST
 
     amsterdam = ZoneInfo("Europe/Amsterdam")
     assert EARLIEST.astimezone(amsterdam).year == 1900

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from console.ingest.date_window import DATE_WINDOW_TEXT, dates_repair
+from console.dates import DATE_WINDOW_TEXT
+from console.ingest.date_window import dates_repair
 
 
 class Command(BaseCommand):
