@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 
 from console.callbacks.services import window_check
 from console.cases.forms import DATETIME_LOCAL
+from console.dates import moment_in_window_validate
 
 
 class WindowForm(forms.Form):
-    window_start = forms.DateTimeField(label="From", widget=DATETIME_LOCAL)
-    window_end = forms.DateTimeField(label="Until", widget=DATETIME_LOCAL)
+    window_start = forms.DateTimeField(label="From", widget=DATETIME_LOCAL, validators=[moment_in_window_validate])
+    window_end = forms.DateTimeField(label="Until", widget=DATETIME_LOCAL, validators=[moment_in_window_validate])
     text_customer = forms.BooleanField(label="Text the customer this time slot (SMS)", required=False, initial=True)
 
     def clean(self):

@@ -2,6 +2,7 @@ from django import forms
 
 from console.cases.complaints import ANSWER_CHANNELS, answer_send_channels
 from console.cases.models import Case, Team
+from console.dates import moment_in_window_validate
 from console.timeline.models import Channel
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -19,7 +20,11 @@ class CaseOpenForm(forms.Form):
     channel = forms.ChoiceField(label="Came in on", choices=CASE_CHANNELS)
     team = forms.ChoiceField(label="Queue", choices=Team.choices)
     due_at = forms.DateTimeField(
-        label="Due", required=False, widget=DATETIME_LOCAL, help_text="A complaint without one gets its deadline."
+        label="Due",
+        required=False,
+        widget=DATETIME_LOCAL,
+        validators=[moment_in_window_validate],
+        help_text="A complaint without one gets its deadline.",
     )
     next_step = forms.CharField(
         label="Next step",
@@ -35,7 +40,9 @@ class CaseUpdateForm(forms.Form):
     owner = forms.TypedChoiceField(label="Owner", coerce=int, empty_value=None, required=False)
     team = forms.ChoiceField(label="Queue", choices=Team.choices)
     status = forms.ChoiceField(label="Status", choices=Case.Status.choices)
-    due_at = forms.DateTimeField(label="Due", required=False, widget=DATETIME_LOCAL)
+    due_at = forms.DateTimeField(
+        label="Due", required=False, widget=DATETIME_LOCAL, validators=[moment_in_window_validate]
+    )
     next_step = forms.CharField(label="Next step", max_length=300, required=False)
     resolution = forms.CharField(
         label="Resolution",

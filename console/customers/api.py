@@ -113,11 +113,14 @@ class CustomerOut(serializers.ModelSerializer):
 
 
 class EntryOut(serializers.ModelSerializer):
-    order_number = serializers.CharField(source="order.order_number", default=None)
-    invoice_number = serializers.CharField(source="invoice.invoice_number", default=None)
+    order_number = serializers.CharField(source="order.order_number", default=None, allow_null=True)
+    invoice_number = serializers.CharField(source="invoice.invoice_number", default=None, allow_null=True)
     actor = serializers.CharField(source="actor_display")
     case_ref = serializers.CharField(
-        source="case.reference", default=None, help_text="The case this entry belongs to; send it as data.case_ref."
+        source="case.reference",
+        default=None,
+        allow_null=True,
+        help_text="The case this entry belongs to; send it as data.case_ref.",
     )
 
     class Meta:
@@ -171,7 +174,8 @@ class CustomerSearchView(_ReadEndpoint):
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                # At least one character that is not white space: blank text searches for nothing.
+                {"type": "string", "minLength": 1, "pattern": r"\S"},
                 required=True,
                 description=("Name, customer number, e-mail, phone, handle, order number or invoice number."),
             )
@@ -199,6 +203,11 @@ class CustomerDetailView(_ReadEndpoint):
         return Response(CustomerOut(customer).data)
 
 
+# The cursor's range: any seq there can be (a 64-bit column), and the page size of docs/api.md.
+AFTER_MAX = 2**62
+LIMIT_MAX = 1000
+
+
 class TimelineView(_ReadEndpoint):
     parameters = ("after", "limit")
 
@@ -207,11 +216,13 @@ class TimelineView(_ReadEndpoint):
         summary="Timeline entries after a sequence number, oldest first",
         parameters=[
             OpenApiParameter(
-                "after", {"type": "integer", "minimum": 0}, description="Return entries with seq greater than this (0)."
+                "after",
+                {"type": "integer", "minimum": 0, "maximum": AFTER_MAX},
+                description="Return entries with seq greater than this (0).",
             ),
             OpenApiParameter(
                 "limit",
-                {"type": "integer", "minimum": 1, "maximum": 1000},
+                {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX},
                 description="At most this many (100, at most 1000).",
             ),
         ],
@@ -219,7 +230,7 @@ class TimelineView(_ReadEndpoint):
     )
     def get(self, request, pk: int):
         customer = self.customer(pk)
-        after, limit = _int(request, "after", 0, 0, 2**62), _int(request, "limit", 100, 1, 1000)
+        after, limit = _int(request, "after", 0, 0, AFTER_MAX), _int(request, "limit", 100, 1, LIMIT_MAX)
         entries = (
             TimelineEntry.objects.filter(customer=customer, seq__gt=after)
             .select_related("order", "invoice", "actor_user", "case")
@@ -229,11 +240,12 @@ class TimelineView(_ReadEndpoint):
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:
-    """A whole number from the query string; anything else is an error (a sync cursor that
-    silently restarted from 0 would re-read everything)."""
+    """A whole number from the query string within the documented range; anything else is an
+    error (a sync cursor that silently restarted from 0 would re-read everything, and a limit
+    quietly lowered would look like the end of the timeline)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(high)) or not low <= int(raw) <= high:
         raise UnknownParameter({name: [f"Must be a whole number from {low} to {high}."]})
-    return min(max(int(raw), low), high)
+    return int(raw)

@@ -1,5 +1,8 @@
 """POST /api/v1/events and /api/v1/events/batch: thin adapters around ingest.services."""
 
+import json
+import logging
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -8,8 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.ingest.auth import BearerTokenAuthentication, HasScope, rate_limit_check
-from console.ingest.schemas import BatchSerializer, EventSerializer
+from console.ingest.payloads import payload_errors
+from console.ingest.schemas import BatchSerializer, EventSerializer, flatten_errors
 from console.ingest.services import MAX_EVENT_BYTES, Answer, event_ingest, event_parse, json_object
+
+log = logging.getLogger(__name__)
 
 ErrorSerializer = inline_serializer(
     "Errors",
@@ -163,8 +169,6 @@ class EventBatchView(_EventEndpoint):
             return _respond(payload)
         batch = BatchSerializer(data=payload)
         if not batch.is_valid():
-            from console.ingest.schemas import flatten_errors
-
             return Response({"errors": flatten_errors(batch.errors)}, status=422)
         results = [_batch_item(request.auth, item) for item in batch.validated_data["events"]]
         return Response({"results": [{"status": a.status, "body": a.body} for a in results]}, status=207)
@@ -178,10 +182,19 @@ def _decode_large(body: bytes):
 
 
 def _batch_item(token, item) -> Answer:
-    import json
-
+    """One event's answer in a batch, whatever happens to it: the events before it are
+    committed, so the batch must say what became of each of them."""
     if not isinstance(item, dict):
         return Answer.error(400, "body", "Each event in a batch must be a JSON object.")
+    problems = payload_errors(item)
+    if problems:
+        return Answer(422, {"errors": problems})
     if len(json.dumps(item, ensure_ascii=False).encode()) > MAX_EVENT_BYTES:
         return Answer.error(413, "body", f"An event may be at most {MAX_EVENT_BYTES // 1024} KiB.")
-    return event_ingest(token=token, payload=item)
+    try:
+        return event_ingest(token=token, payload=item)
+    except Exception:  # noqa: BLE001 - a fault of ours in one event must not cost the others their answers
+        log.exception("batch event %r failed", str(item.get("id"))[:200])
+        return Answer.error(
+            500, "body", "This event was not applied because of a fault on our side; nothing of it was stored."
+        )

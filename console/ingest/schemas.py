@@ -3,12 +3,16 @@
 DRF serializers, so the same definitions validate requests and generate the OpenAPI document.
 """
 
+import re
 import threading
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from console.customers.identifiers import InvalidIdentifier, normalise_email, normalise_handle, normalise_phone
+from console.dates import DATE_WINDOW_TEXT
+from console.ingest.date_window import StrictDateTimeField, WindowDateField
+from console.ingest.payloads import MAX_DEPTH
 from console.timeline.models import Channel
 
 # ISO 4217 codes the finance and webshop systems of our customers use.
@@ -51,32 +55,32 @@ class Whole(_TypeStrict, serializers.IntegerField):
     json_types = (int,)
 
 
-class StrictDateTimeField(serializers.DateTimeField):
-    """A date and time with a time zone; a naive one is ambiguous across DST and refused."""
-
-    default_error_messages = {"naive": "Give a time zone, e.g. 2026-11-24T09:15:00+01:00 or ...Z."}
-
-    def to_internal_value(self, value):
-        result = super().to_internal_value(value)
-        text = str(value)
-        if not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
-            self.fail("naive")
-        return result
-
-    def enforce_timezone(self, value):
-        return value  # keep the sender's offset; Django stores it as UTC
+# Digits with at most two decimals: no sign, no exponent ("1e5" was taken as 100000), no spaces.
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+AMOUNT_MAX = 9_999_999_999.99
 
 
 @extend_schema_field(
-    {"oneOf": [{"type": "string", "format": "decimal", "example": "740.00"}, {"type": "number", "minimum": 0}]}
+    {
+        "oneOf": [
+            {"type": "string", "format": "decimal", "pattern": AMOUNT_PATTERN, "example": "740.00"},
+            {"type": "number", "minimum": 0, "maximum": AMOUNT_MAX},
+        ]
+    }
 )
 class Amount(_TypeStrict, serializers.DecimalField):
     """A money amount with at most two decimals, as a JSON string ("740.00") or number."""
 
     json_types = (str, int, float)
+    default_error_messages = {"notation": 'Write the amount as digits with at most two decimals, e.g. "740.00".'}
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=12, decimal_places=2, min_value=0, coerce_to_string=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(AMOUNT_PATTERN, data):
+            self.fail("notation")
+        return super().to_internal_value(data)
 
 
 class HandleSerializer(serializers.Serializer):
@@ -185,8 +189,8 @@ class InvoiceIssuedData(serializers.Serializer):
     invoice_number = Text(max_length=40)
     amount = Amount()
     currency = serializers.ChoiceField(choices=CURRENCIES)
-    issued_on = serializers.DateField()
-    due_on = serializers.DateField()
+    issued_on = WindowDateField()
+    due_on = WindowDateField()
     order_number = Text(max_length=40, required=False)
 
     def validate(self, attrs):
@@ -198,7 +202,7 @@ class InvoiceIssuedData(serializers.Serializer):
 class PaymentData(serializers.Serializer):
     invoice_number = Text(max_length=40)
     amount = Amount()
-    received_on = serializers.DateField()
+    received_on = WindowDateField()
 
 
 class ReturnLineData(serializers.Serializer):
@@ -230,7 +234,7 @@ class EmailBouncedData(serializers.Serializer):
 class IdentityCheckedData(serializers.Serializer):
     document_type = Text(max_length=30)
     document_last4 = Pattern(r"^[0-9A-Za-z]{4}$", max_length=4)
-    expires_on = serializers.DateField()
+    expires_on = WindowDateField()
     result = serializers.ChoiceField(choices=["valid", "expired", "mismatch"])
     checked_by = Text(max_length=100, required=False)
 
@@ -269,7 +273,13 @@ class EventSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=sorted(EVENT_TYPES))
     occurred_at = StrictDateTimeField()
     customer = CustomerRefSerializer()
-    data = serializers.DictField(help_text="Depends on type; see the event types in docs/api.md.")
+    data = serializers.DictField(
+        help_text=(
+            "Depends on type; see the event types in docs/api.md. Its dates (issued_on, due_on, received_on, "
+            f"expires_on) are YYYY-MM-DD {DATE_WINDOW_TEXT}. The event nests at most {MAX_DEPTH} levels deep "
+            "(objects and arrays, the event itself counted), unknown fields included."
+        )
+    )
 
     def validate(self, attrs):
         data, errors = validated(EVENT_TYPES[attrs["type"]], attrs["data"])
@@ -305,10 +315,18 @@ def validated(serializer_class, data) -> tuple[dict | None, dict | None]:
     return None, serializer.errors
 
 
+class ParsedJson(serializers.JSONField):
+    """Any JSON value, taken as parsed. DRF's JSONField encodes it again to check it, which
+    recurses: one event nested a thousand deep failed its whole batch."""
+
+    def to_internal_value(self, data):
+        return data
+
+
 class BatchSerializer(serializers.Serializer):
     # Any JSON per item: one that is not an event object is answered on its own (400), the
     # others are still applied.
-    events = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=500)
+    events = serializers.ListField(child=ParsedJson(allow_null=True), min_length=1, max_length=500)
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:

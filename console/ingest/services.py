@@ -7,7 +7,6 @@ the owning app's record and the timeline entry commit together or not at all.
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS, EventRejected
 from console.ingest.models import ApiToken, InboundEvent, Scope
+from console.ingest.payloads import json_parse, payload_errors
 from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors, validated
 from console.journeys.tasks import journeys_on_event_on_commit
 from console.timeline.services import recorded
@@ -51,37 +51,12 @@ def event_parse(raw: bytes) -> dict | Answer:
 
 def json_object(text: str) -> dict | Answer:
     try:
-        payload = json.loads(text, parse_constant=_no_constant)
+        payload = json_parse(text)
     except (ValueError, RecursionError) as exc:
         return Answer.error(400, "body", f"The body is not valid JSON: {exc}.")
     if not isinstance(payload, dict):
         return Answer.error(400, "body", "The body must be a JSON object.")
     return payload
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _unstorable_paths(value, path="") -> list[str]:
-    """Where the payload has text no database column can hold: a NUL, or half of a UTF-16
-    surrogate pair (JSON allows "\\ud800"; UTF-8 does not). Keys are text too."""
-    if isinstance(value, str):
-        return [path or "body"] if _UNSTORABLE.search(value) else []
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if _UNSTORABLE.search(key):
-                found.append(path or "body")
-            found.extend(_unstorable_paths(item, here))
-        return found
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _unstorable_paths(v, f"{path}.{i}" if path else str(i))]
-    return []
 
 
 def _body_hash(payload: dict) -> str:
@@ -113,19 +88,9 @@ def event_check(*, token: ApiToken, payload: dict) -> dict | Answer:
         return Answer.error(
             422, "type", f"Unknown event type '{event_type[:60]}'. Known types: {', '.join(sorted(EVENT_TYPES))}."
         )
-    unstorable = _unstorable_paths(payload)
-    if unstorable:
-        return Answer(
-            422,
-            {
-                "errors": {
-                    _UNSTORABLE.sub("?", path): [
-                        "Contains a NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff)."
-                    ]
-                    for path in unstorable
-                }
-            },
-        )
+    problems = payload_errors(payload)
+    if problems:
+        return Answer(422, {"errors": problems})
     event, errors = validated(EventSerializer, payload)
     if errors is not None:
         return Answer(422, {"errors": flatten_errors(errors)})

@@ -83,6 +83,8 @@ def test_a_typed_number_is_normalised(client_as, caller):
         (window(phone="12"), "is not a phone number"),
         (window(start=""), "This field is required."),
         (window(start="2026-11-24T22:00", end="2026-11-24T23:00"), "Callbacks are made between 08:00 and 20:00"),
+        (window(start="9999-12-31T14:00", end="9999-12-31T15:00"), "in the years 1900 to 2199"),
+        (window(start="0001-01-01T14:00", end="0001-01-01T15:00"), "in the years 1900 to 2199"),
     ],
 )
 def test_a_window_that_is_no_promise_is_refused_with_the_reason(client_as, caller, data, error):
