@@ -212,10 +212,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the username from that address for 15 minutes.
+# Login throttling (console/accounts/lockout.py): five failures lock the username from that
+# address for 15 minutes, and ten from any addresses together lock it everywhere, so a guesser
+# who rotates addresses gets no further.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = max(env.int("AXES_USERNAME_FAILURE_LIMIT", default=10), AXES_FAILURE_LIMIT)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "console.accounts.lockout.TieredLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "console.accounts.lockout.client_ip"
+# The proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; empty: none, the connecting address is the client's.
+# console/asgi.py applies it, so the ASGI server must not read those headers itself (uvicorn:
+# --no-proxy-headers, as `make run` and the README's commands do).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
