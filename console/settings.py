@@ -273,11 +273,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"client_errors_on_one_line": {"()": "console.errors.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-    # DEBUG: every connection, resume, push and tick of each console (docs/live.md), to trace a
-    # page that did not show something.
-    "loggers": {"console.live": {"level": env("LIVE_LOG_LEVEL", default="NOTSET")}},
+    "loggers": {
+        # Django's own handlers (its debug-mode console, mail to ADMINS) would print each record
+        # a second time beside the root's.
+        "django": {"handlers": [], "propagate": True},
+        # A 403 or 404 is one line with its reason, not a traceback (console/errors.py).
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+        # DEBUG: every connection, resume, push and tick of each console (docs/live.md), to trace
+        # a page that did not show something.
+        "console.live": {"level": env("LIVE_LOG_LEVEL", default="NOTSET")},
+    },
 }
 
 # Product settings.
