@@ -158,7 +158,8 @@ else:
 
 # Celery: on Redis in the full stack; in the embedded mode every task runs in-process,
 # at the moment it is started, so nothing needs a worker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker is named with a host, or kombu warns that none was supplied.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
