@@ -7,10 +7,14 @@ import warnings
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import shipped_data_ensure
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_seeding_the_demo_logs_no_warnings(settings, caplog, tmp_path):
+def test_seeding_the_demo_logs_no_warnings(make_user, settings, caplog, tmp_path):
+    # A database flushed by an earlier transactional test: roles (make_user) and shipped data back.
+    shipped_data_ensure()
     # As in the embedded mode: debug on (Django warns about templates only then), pushes rendered
     # after each commit, and the in-process broker.
     settings.DEBUG = True
