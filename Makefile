@@ -30,7 +30,12 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "Klantbeeld is starting on http://$(HOST):$(PORT)/ ($(if $(and $(DATABASE_URL),$(REDIS_URL)),full stack: PostgreSQL and Redis,embedded mode: SQLite and in-memory live updates); Ctrl-C stops it)"
-	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false
+	@$(MAKE) --no-print-directory serve
+
+## serve: only the server (no install, migrate or seed). It never believes X-Forwarded-For itself:
+## the console does, from the proxies TRUSTED_PROXIES names (console/asgi.py).
+serve:
+	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false --no-proxy-headers
 
 ## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: install-dev

@@ -31,13 +31,21 @@ application = ProtocolTypeRouter(
     }
 )
 
+from django.conf import settings  # noqa: E402
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
+
+# The client's address and scheme come from X-Forwarded-For/-Proto only when the connection is
+# from a proxy TRUSTED_PROXIES names: anyone else could write those headers, and the log-in
+# lock-out counts failures per address. The server must leave them alone (uvicorn's own default
+# believes them from 127.0.0.1, so it runs with --no-proxy-headers).
+if settings.TRUSTED_PROXIES:
+    application = ProxyHeadersMiddleware(application, trusted_hosts=settings.TRUSTED_PROXIES)
+
 from console.handler import gc_settle  # noqa: E402
 
 gc_settle()
 
 import sys  # noqa: E402
-
-from django.conf import settings  # noqa: E402
 
 # The event loop (every websocket) and the request threads share one interpreter lock. Python
 # hands it over every 5 ms by default, so a request whose query has just answered can wait 5 ms

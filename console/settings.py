@@ -158,7 +158,8 @@ else:
 
 # Celery: on Redis in the full stack; in the embedded mode every task runs in-process,
 # at the moment it is started, so nothing needs a worker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker is named with a host, or kombu warns that none was supplied.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -212,10 +213,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:search"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the username from that address for 15 minutes.
+# Login throttling (console/accounts/lockout.py): five failures lock the username from that
+# address for 15 minutes, and ten from any addresses together lock it everywhere, so a guesser
+# who rotates addresses gets no further.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = max(env.int("AXES_USERNAME_FAILURE_LIMIT", default=10), AXES_FAILURE_LIMIT)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "console.accounts.lockout.TieredLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "console.accounts.lockout.client_ip"
+# The proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; empty: none, the connecting address is the client's.
+# console/asgi.py applies it, so the ASGI server must not read those headers itself (uvicorn:
+# --no-proxy-headers, as `make run` and the README's commands do).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -263,11 +274,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"client_errors_on_one_line": {"()": "console.errors.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-    # DEBUG: every connection, resume, push and tick of each console (docs/live.md), to trace a
-    # page that did not show something.
-    "loggers": {"console.live": {"level": env("LIVE_LOG_LEVEL", default="NOTSET")}},
+    "loggers": {
+        # Django's own handlers (its debug-mode console, mail to ADMINS) would print each record
+        # a second time beside the root's.
+        "django": {"handlers": [], "propagate": True},
+        # A 403 or 404 is one line with its reason, not a traceback (console/errors.py).
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+        # DEBUG: every connection, resume, push and tick of each console (docs/live.md), to trace
+        # a page that did not show something.
+        "console.live": {"level": env("LIVE_LOG_LEVEL", default="NOTSET")},
+    },
 }
 
 # Product settings.

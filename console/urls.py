@@ -67,3 +67,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", login_not_required(lambda request: HttpResponse("ok", content_type="text/plain")), name="healthz"),
 ]
+
+# The last resort for an unhandled exception: 503 when the database or Redis is down, else 500.
+handler500 = "console.errors.server_error"

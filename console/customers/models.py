@@ -49,6 +49,11 @@ class Customer(models.Model):
     def get_absolute_url(self):
         return reverse("customers:picture", args=[self.pk])
 
+    @property
+    def id_document_expired(self) -> bool:
+        """Past its expiry date (today local time), as the ID document flag counts it."""
+        return self.id_document_expires_on is not None and self.id_document_expires_on < timezone.localdate()
+
     def survivor(self) -> "Customer":
         """The record that answers for this one: itself, or the one it was merged into.
 

@@ -32,8 +32,9 @@ def customer_for_user(user, customer_id: int, *, follow_merge: bool = False) -> 
     return customer.survivor() if follow_merge else customer
 
 
-def _identifier_matches(query: str) -> Q | None:
-    """Exact matches on what the query can be read as: e-mail, phone number or handle."""
+def _identifier_matches(query: str, *, email_prefix: bool) -> Q | None:
+    """Exact matches on what the query can be read as: e-mail, phone number or handle (and with
+    ``email_prefix`` the e-mail addresses it begins)."""
     conditions = Q()
     matched = False
     readings = (
@@ -48,7 +49,7 @@ def _identifier_matches(query: str) -> Q | None:
             continue
         conditions |= Q(kind=kind, value=value)
         matched = True
-    if "@" in query[1:]:
+    if email_prefix and "@" in query[1:]:
         # Part of an e-mail address, typed so far: a prefix match as the agent types.
         conditions |= Q(kind=Identifier.Kind.EMAIL, value__startswith=query.casefold())
         matched = True
@@ -66,14 +67,57 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     Exact identifier matches come first, then name matches. Each branch is one indexed
     query (trigram index on the name on PostgreSQL), so it stays fast at a million rows.
     """
-    from console.commerce.models import Invoice, Order
-
-    # NUL cannot be stored or compared in PostgreSQL text; nobody searches for it.
-    q = " ".join(query.replace("\x00", "").split())
+    q = _search_text(query)
     if len(q) < 2:
         return []
-    ranked: list[int] = []
+    ranked = _identifier_ids(q, limit=limit, email_prefix=True)
     current = Customer.objects.filter(merged_into__isnull=True)
+
+    def take(ids):
+        for pk in ids:
+            if pk not in ranked:
+                ranked.append(pk)
+
+    upper = q.upper()
+    if len(ranked) < limit and _looks_like_a_name(q):
+        take(current.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
+    if len(ranked) < limit and upper[:2] == "C-":
+        take(current.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
+    # Orders, invoices and identifiers move on a merge, but one written to the old record
+    # afterwards would still point there: merged-away records are never shown.
+    customers = current.filter(pk__in=ranked).prefetch_related(
+        # Sorted in Python: ordering in SQL makes the planner walk the (kind, value) index.
+        Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID).order_by()),
+        Prefetch("addresses", queryset=Address.objects.order_by()),
+        Prefetch("flags", queryset=Flag.objects.order_by()),
+    )
+    by_id = {c.pk: c for c in customers}
+    return [by_id[pk] for pk in ranked if pk in by_id][:limit]
+
+
+def customer_exact_match(*, query: str) -> Customer | None:
+    """The one customer the query names exactly (customer number, order or invoice number, e-mail
+    address, phone number, handle), or None when it names none or several; a search for it
+    opens that customer straight away."""
+    q = _search_text(query)
+    if len(q) < 2:
+        return None
+    ids = _identifier_ids(q, limit=2, email_prefix=False)
+    found = list(Customer.objects.filter(pk__in=ids, merged_into__isnull=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _search_text(query: str) -> str:
+    # NUL cannot be stored or compared in PostgreSQL text; nobody searches for it.
+    return " ".join(query.replace("\x00", "").split())
+
+
+def _identifier_ids(q: str, *, limit: int, email_prefix: bool) -> list[int]:
+    """Ids of the customers the query is an identifier of, in rank order: customer number, order,
+    invoice, then e-mail, phone or handle."""
+    from console.commerce.models import Invoice, Order
+
+    ranked: list[int] = []
 
     def take(ids):
         for pk in ids:
@@ -92,23 +136,10 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     )
     take(Order.objects.filter(order_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
     take(Invoice.objects.filter(invoice_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
-    identifier_q = _identifier_matches(q)
+    identifier_q = _identifier_matches(q, email_prefix=email_prefix)
     if identifier_q is not None:
         take(Identifier.objects.filter(identifier_q).order_by().values_list("customer_id", flat=True)[:limit])
-    if len(ranked) < limit and _looks_like_a_name(q):
-        take(current.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
-    if len(ranked) < limit and upper[:2] == "C-":
-        take(current.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
-    # Orders, invoices and identifiers move on a merge, but one written to the old record
-    # afterwards would still point there: merged-away records are never shown.
-    customers = current.filter(pk__in=ranked).prefetch_related(
-        # Sorted in Python: ordering in SQL makes the planner walk the (kind, value) index.
-        Prefetch("identifiers", queryset=Identifier.objects.exclude(kind=Identifier.Kind.SOURCE_ID).order_by()),
-        Prefetch("addresses", queryset=Address.objects.order_by()),
-        Prefetch("flags", queryset=Flag.objects.order_by()),
-    )
-    by_id = {c.pk: c for c in customers}
-    return [by_id[pk] for pk in ranked if pk in by_id][:limit]
+    return ranked
 
 
 @dataclass

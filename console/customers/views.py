@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
@@ -15,7 +16,7 @@ from console.customers.merge import (
     merged_records,
 )
 from console.customers.models import Address, Customer
-from console.customers.selectors import customer_for_user, customer_picture, customer_search
+from console.customers.selectors import customer_exact_match, customer_for_user, customer_picture, customer_search
 from console.customers.services import address_confirm, address_correct
 from console.timeline.forms import InteractionForm
 from console.timeline.models import Channel
@@ -27,6 +28,11 @@ def search(request):
     if not request.user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied("Your role does not allow viewing customers.")
     query = request.GET.get("q", "")[:200]
+    # A search the agent sent (Enter, not the list shown while typing) for an exact customer
+    # number, order number, e-mail address... of one customer opens that customer.
+    submitted = not request.htmx or request.htmx.boosted or request.GET.get("open")
+    if submitted and (match := customer_exact_match(query=query)):
+        return HttpResponseClientRedirect(match.get_absolute_url()) if request.htmx else redirect(match)
     context = {"query": query, "results": customer_search(query=query) if query else []}
     template = "customers/search.html#results" if request.htmx else "customers/search.html"
     return render(request, template, context)

@@ -39,7 +39,9 @@ LOGS = ROOT / ".test-asgi"
 
 
 class AsgiServer:
-    def __init__(self, name: str = "server"):
+    def __init__(self, name: str = "server", *, command: list[str] | None = None, extra_env: dict | None = None):
+        """``command``: the server's command line, ``{port}`` standing for its port (default: uvicorn
+        as below); ``extra_env``: settings for this server only."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -51,6 +53,7 @@ class AsgiServer:
             "API_RATE_LIMIT_PER_SECOND": "0",
             # Each console's connections, resumes and pushes, for the failure report.
             "LIVE_LOG_LEVEL": "DEBUG",
+            **(extra_env or {}),
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         # One log per test, kept after the run: a failing test's server log is not overwritten by
@@ -60,20 +63,21 @@ class AsgiServer:
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         # What each page's websockets sent and received, for the failure report.
         self.frames: list[str] = []
+        default_command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "console.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--lifespan",
+            "off",
+            "--no-access-log",
+        ]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "console.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
+            [part.replace("{port}", str(self.port)) for part in command or default_command],
             cwd=ROOT,
             env=env,
             stdout=self.log,

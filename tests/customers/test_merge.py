@@ -178,8 +178,10 @@ def test_the_old_number_finds_the_survivor_and_the_old_record_is_not_listed(clie
 
     assert [c.customer_number for c in customer_search(query="c-300077")] == ["C-200001"]
     assert [c.customer_number for c in customer_search(query="vries")] == ["C-200001"]
-    page = client.get(reverse("customers:search"), {"q": "C-300077"}).content.decode()
-    assert customer.get_absolute_url() in page and duplicate.get_absolute_url() not in page
+    typed = client.get(reverse("customers:search"), {"q": "C-300077"}, headers={"HX-Request": "true"}).content.decode()
+    assert customer.get_absolute_url() in typed and duplicate.get_absolute_url() not in typed
+    sent = client.get(reverse("customers:search"), {"q": "C-300077"})
+    assert sent["Location"] == customer.get_absolute_url()
 
 
 def test_the_merged_records_page_leads_to_the_survivor(client_as, customer, duplicate):

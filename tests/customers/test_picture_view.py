@@ -1,5 +1,9 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from console.accounts.models import AuditEvent
 from console.timeline.services import timeline_entry_record
@@ -256,3 +260,42 @@ def test_last_nights_chatbot_question_is_at_the_top_whatever_came_after(client_a
 def test_without_recent_questions_the_strip_is_hidden(client_as, customer):
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()
     assert 'id="latest-questions" aria-label="Latest from the customer" hidden' in page
+
+
+def test_an_expired_id_document_says_expired_in_words(client_as, customer):
+    from console.customers.services import identity_check_record
+
+    expired_on = timezone.localdate() - timedelta(days=200)
+    identity_check_record(
+        customer_id=customer.pk,
+        document_type="Paspoort",
+        document_last4="4821",
+        expires_on=expired_on,
+        result="expired",
+        occurred_at=timezone.now(),
+    )
+
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+
+    line = re.search(r'<li class="id-document[^"]*">(.*?)</li>', page, re.S)
+    assert "id-expired" in line.group(0)
+    assert "Expired" in line.group(1) and expired_on.strftime("%d-%m-%Y") in line.group(1)
+    assert "valid until" not in line.group(1)
+
+
+def test_a_valid_id_document_says_until_when(client_as, customer):
+    from console.customers.services import identity_check_record
+
+    identity_check_record(
+        customer_id=customer.pk,
+        document_type="Rijbewijs",
+        document_last4="3307",
+        expires_on=timezone.localdate() + timedelta(days=5 * 365),
+        result="valid",
+        occurred_at=timezone.now(),
+    )
+
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+
+    line = re.search(r'<li class="id-document[^"]*">(.*?)</li>', page, re.S)
+    assert "id-expired" not in line.group(0) and "valid until" in line.group(1)

@@ -1,0 +1,31 @@
+"""`manage.py seed_demo`, as `make run` calls it: a newcomer's first screen of output."""
+
+import io
+import logging
+import warnings
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import shipped_data_ensure
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_seeding_the_demo_logs_no_warnings(make_user, settings, caplog, tmp_path):
+    # A database flushed by an earlier transactional test: roles (make_user) and shipped data back.
+    shipped_data_ensure()
+    # As in the embedded mode: debug on (Django warns about templates only then), pushes rendered
+    # after each commit, and the in-process broker.
+    settings.DEBUG = True
+    settings.OUTBOX_DIR = str(tmp_path / "outbox")
+    settings.LETTERS_DIR = str(tmp_path / "letters")
+    caplog.set_level(logging.WARNING)
+
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        call_command("seed_demo", customers=3, stdout=(out := io.StringIO()))
+
+    assert [str(w.message) for w in warned if not issubclass(w.category, DeprecationWarning)] == []
+    assert [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert "Story customers" in out.getvalue()
