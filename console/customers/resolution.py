@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from console.customers.models import Customer, Identifier
 from console.customers.services import customer_create
+from console.live.publish import panels_changed
 
 
 class ResolutionError(Exception):
@@ -143,6 +144,8 @@ def _attach_new_identifiers(customer: Customer, ref: CustomerRef, holders: list,
         Identifier.objects.bulk_create(
             [Identifier(customer=customer, kind=k, namespace=n, value=v) for k, n, v in new], ignore_conflicts=True
         )
+        # The header lists them and the messages panel may write on them: open pictures look again.
+        panels_changed(customer.pk)
 
 
 def _create(ref: CustomerRef, source: str) -> Customer:

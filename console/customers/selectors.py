@@ -179,6 +179,18 @@ LATEST_QUESTIONS_SHOWN = 3
 LATEST_QUESTIONS_DAYS = 7
 
 
+def is_a_question(entry) -> bool:
+    """Whether this entry is something the customer said to the company: one that
+    ``latest_questions`` lists (pages viewed on the web shop and system notes are not)."""
+    from console.timeline.models import Channel, TimelineEntry
+
+    return (
+        entry.kind == TimelineEntry.Kind.INTERACTION
+        and entry.direction == TimelineEntry.Direction.INBOUND
+        and entry.channel not in (Channel.WEB, Channel.SYSTEM)
+    )
+
+
 def latest_questions(*, customer_id: int) -> list:
     """What the customer last said to the company, on any channel, in the past week: the
     chatbot question of last night at the top of the picture when they call this morning

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from console.customers.models import Customer
-from console.customers.selectors import customer_picture
+from console.customers.selectors import customer_picture, is_a_question, latest_questions
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import MONEY_KINDS, customer_activity
 
@@ -21,6 +21,7 @@ PANEL_KINDS = {
     TimelineEntry.Kind.PAYMENT,
     TimelineEntry.Kind.RETURN,
     TimelineEntry.Kind.MAIL_RETURNED,
+    TimelineEntry.Kind.EMAIL_BOUNCED,  # the address is marked: the messages panel no longer offers it
     TimelineEntry.Kind.IDENTITY,
     TimelineEntry.Kind.WISHLIST,
     TimelineEntry.Kind.CASE,
@@ -63,6 +64,16 @@ def _panels(customer: Customer, *, finance: bool) -> str:
     )
 
 
+def _activity(entry: TimelineEntry) -> str:
+    """What any entry may change besides the panels: "active on ...", and "Latest from the
+    customer" when the entry is a question (it goes on top there)."""
+    context = {"oob": True, "activity": customer_activity(customer_id=entry.customer_id)}
+    if not is_a_question(entry):
+        return render_to_string(f"{TEMPLATE}#activity", context)
+    context["picture"] = {"latest_questions": latest_questions(customer_id=entry.customer_id)}
+    return render_to_string(f"{TEMPLATE}#live-activity", context)
+
+
 def _needs_redaction(entry: TimelineEntry) -> bool:
     return entry.kind in MONEY_KINDS or bool(entry.invoice_id)
 
@@ -79,9 +90,7 @@ def entry_message(entry: TimelineEntry) -> dict:
         customer = Customer.objects.get(pk=entry.customer_id)
         panels = {"finance": _panels(customer, finance=True), "store": _panels(customer, finance=False)}
     else:
-        activity = render_to_string(
-            f"{TEMPLATE}#activity", {"oob": True, "activity": customer_activity(customer_id=entry.customer_id)}
-        )
+        activity = _activity(entry)
         panels = {"finance": activity, "store": activity}
     return {
         "type": "timeline.entry",
@@ -89,7 +98,8 @@ def entry_message(entry: TimelineEntry) -> dict:
         "seq": entry.seq,
         "entry": {"finance": finance, "store": store},
         "panels": panels,
-        # Every panel (else only "active on ..."), rendered when this entry committed.
+        # Every panel (else only "active on ...", and the latest questions after a question),
+        # rendered when this entry committed.
         "all_panels": entry.kind in PANEL_KINDS,
     }
 
