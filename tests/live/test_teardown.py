@@ -3,8 +3,6 @@ cancels the console's consumer, and the teardown that closes the test's sockets 
 cleanly, or pytest stops tearing down before the database is flushed and every later test
 starts with this one's rows (tests/conftest.py, ``websockets``)."""
 
-import asyncio
-
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 
@@ -21,6 +19,6 @@ async def test_a_socket_whose_wait_timed_out_is_torn_down_cleanly(connect, sessi
     while True:  # the presence line, then nothing: the wait times out and cancels the consumer
         try:
             await console.receive_from(0.5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
     assert console.future.cancelled()
