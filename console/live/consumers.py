@@ -212,18 +212,17 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.shown: list[dict] | None = None
         self.sent = SentSeqs()
         self.typing = False
-        await self.accept()
         if self.user is None or not self.user.is_authenticated:
-            return await self.close(code=NOT_LOGGED_IN)
+            return await self._refuse(NOT_LOGGED_IN)
         self.me = await _viewer(self.user, self.customer_id)
         if self.me is None:
-            return await self.close(code=FORBIDDEN)
+            return await self._refuse(FORBIDDEN)
         if not self.me["exists"]:
-            return await self.close(code=UNKNOWN_CUSTOMER)
+            return await self._refuse(UNKNOWN_CUSTOMER)
         # A queue page (?team=phone). Any agent may watch any team's queue (docs/cases.md).
         team = self._team_param()
         if team is not None and not await _team_exists(team):
-            return await self.close(code=UNKNOWN_CUSTOMER)
+            return await self._refuse(UNKNOWN_CUSTOMER)
         self.joined = [agent_group(self.user.pk)]
         if self.me["manager"]:
             self.joined.append(managers_group())
@@ -233,6 +232,9 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             self.joined.append(team_group(team))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        # Open only once subscribed: what a page does on open (resume, refetch its notices or
+        # queue) and every push sent from then on reach it, even when the checks above were slow.
+        await self.accept()
         log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
         if self.customer_id is not None:
             await self._presence_update()
@@ -248,6 +250,11 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def _refuse(self, code: int):
+        # A close code reaches the page only on an accepted socket; a refused handshake is a bare 403.
+        await self.accept()
+        await self.close(code=code)
 
     def _customer_param(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode()).get("customer")

@@ -123,6 +123,64 @@
     }
   });
 
+  // A push never takes away what an agent is typing. Whatever a push (or a page's refresh after
+  // one) swaps in, a field in it that has the focus or text not yet saved keeps the agent's value,
+  // and the focus and caret stay where they were; the rest of the element is new. A form on its
+  // way to the server (htmx-request) is left to its own answer.
+  var refocus = null;
+
+  function changed(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  function keepTypedText(event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    refocus = null;
+    if (!target || !target.querySelectorAll || !fragment || !fragment.querySelector) return;
+    var fields = Array.prototype.slice.call(target.querySelectorAll("input, textarea, select"));
+    if (target.matches("input, textarea, select")) fields.push(target);
+    fields.forEach(function (field) {
+      var focused = field === document.activeElement;
+      if (!field.id || field.type === "hidden" || field.closest(".htmx-request")) return;
+      if (!focused && !changed(field)) return;
+      var fresh = fragment.querySelector("#" + CSS.escape(field.id));
+      if (!fresh || fresh.tagName !== field.tagName) return;
+      if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(fresh.options, function (o) {
+          o.selected = Array.prototype.some.call(field.options, function (old) { return old.selected && old.value === o.value; });
+        });
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        fresh.checked = field.checked;
+      } else {
+        fresh.value = field.value;
+      }
+      if (focused) {
+        var caret = null;
+        try { caret = [field.selectionStart, field.selectionEnd, field.selectionDirection]; } catch (e) { caret = null; }
+        refocus = { id: field.id, caret: caret };
+      }
+    });
+  }
+
+  function restoreFocus() {
+    if (!refocus) return;
+    var field = document.getElementById(refocus.id);
+    var caret = refocus.caret;
+    refocus = null;
+    if (!field || field === document.activeElement) return;
+    field.focus({ preventScroll: true });
+    if (caret && caret[0] !== null) {
+      try { field.setSelectionRange(caret[0], caret[1], caret[2]); } catch (e) { /* no caret */ }
+    }
+  }
+  document.addEventListener("htmx:oobBeforeSwap", keepTypedText);
+  document.addEventListener("htmx:oobAfterSwap", restoreFocus);
+
   // The messages list was pushed again (a message went out, failed, was sent again): the
   // timeline entry of each listed message shows the same status.
   document.addEventListener("htmx:oobAfterSwap", function (event) {

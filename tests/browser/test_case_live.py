@@ -1,6 +1,8 @@
 """The case page in the browser: two agents on the same case; what one does, and a contact a
 source system links to the case through the API, appear on the other's page without a reload."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,3 +77,41 @@ def test_a_change_made_while_the_page_was_away_is_caught_up(browser, server, wor
     expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
     expect(page.locator("#timeline-entries li.entry").first).to_contain_text("Bijlage: de factuur")
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_field_being_typed_in_keeps_its_text_while_pushes_arrive(browser, server, worker, make_user):
+    """A push never replaces what an agent is typing: the refresh a contact on the case brings
+    was asked for before the agent began to type in "Next step" and arrives while she types
+    (a busy server), and more contacts arrive meanwhile. Her text, focus and caret stay."""
+    make_user("phone", username="lotte")
+    customer = CustomerFactory(name="Jeroen de Vries", customer_number="C-200001")
+    case = case_open(customer_id=customer.pk, title="Tweede SIM-kaart", next_step="Bel de koerier", channel="phone")
+    _, token = ApiToken.issue(source="social", scopes=["events:write"])
+    page = server.open_live(browser, "lotte", case, width=1280)
+    # The page's refresh of the case is held on its way, as a busy server would hold it.
+    held, live_url = [], re.compile(rf"/cases/{case.pk}/live/")
+    page.route(live_url, lambda route: held.append(route) if not held else route.continue_())
+
+    def mail(summary):
+        assert server.post_event(token, interaction(channel="email", summary=summary, case_ref=case.reference)) == 201
+
+    with page.expect_request(live_url):
+        mail("Eerste mail")
+    page.evaluate("document.getElementById('case-side').dataset.before = 'the push'")
+
+    field = page.locator("#id_next_step")
+    field.click()
+    field.press("Control+A")
+    field.press_sequentially("Wacht op de koerier", delay=40)
+    with page.expect_response(live_url):
+        held[0].continue_()  # the refresh lands, with the Change form as it was fetched
+    expect(page.locator("#case-side[data-before]")).to_have_count(0)
+    for n in range(2):  # more contacts while she types on
+        mail(f"Mail {n}")
+        field.press_sequentially(" (morgen)" if n else ",", delay=40)
+    expect(page.locator("#case-count")).to_have_text("4")  # opened and three mails
+
+    expect(field).to_have_value("Wacht op de koerier, (morgen)")
+    assert page.evaluate("document.activeElement.id") == "id_next_step"
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#case-head .case-next")).to_contain_text("Wacht op de koerier, (morgen)")

@@ -224,3 +224,19 @@ async def test_a_message_that_fails_shows_as_failed_on_every_open_console(connec
             frame = await next_message(console)
         assert '<span class="pill st-failed"' in frame and "1 not sent" in frame
         assert ("Send again" in frame) is may_send
+
+
+async def test_a_push_sent_the_moment_the_socket_is_open_reaches_the_page(connect, session_cookie, customer_id):
+    """The page hears "open" once its socket is subscribed: a call that pops the agent's screen
+    right after the page opened its socket is not lost while the server checks the agent's rights."""
+    from channels.layers import get_channel_layer
+
+    from console.live.fragments import screen_pop_message
+    from console.live.groups import agent_group
+
+    daan, cookie = await sync_to_async(session_cookie)("phone", username="daan")
+    pop = await sync_to_async(screen_pop_message)(customer_id=customer_id, reason="Incoming call")
+    page, connected = await connect(cookie)
+    assert connected
+    await get_channel_layer().group_send(agent_group(daan.pk), pop)
+    assert json.loads(await next_message(page))["url"] == f"/customers/{customer_id}/"
