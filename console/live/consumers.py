@@ -18,12 +18,13 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils.html import format_html, format_html_join
 
-from console.live import presence, publish
 from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.layer import PubSubChannelLayer
+from console.live.presence import REDIS_DOWN
+from console.live.sent import SentSeqs
 from console.live.ticker import ticker
+from console.live.viewers import PresenceMixin
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +32,9 @@ log = logging.getLogger(__name__)
 NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
 # "Service restart": the page reconnects (htmx's ws extension does for this code) and catches up.
 SERVICE_RESTART = 1012
-
-
-def _people(found: list[tuple[str, dict]], *, me: int) -> list[dict]:
-    """The other people on this customer, once each: a colleague with the picture open in two
-    tabs (or a page that reconnected before its old connection expired) is one person, typing
-    if they type in either; this agent's own other tabs are not "also here"."""
-    people: dict = {}
-    for _conn, info in found:
-        who = info.get("user", info["name"])
-        if who == me:
-            continue
-        if who in people:
-            people[who] = people[who] | {"typing": people[who]["typing"] or info["typing"]}
-        else:
-            people[who] = info
-    return list(people.values())
+# "Try again later": Redis is away, so this console could not hear pushes; the page reconnects
+# with back-off, as for 1012.
+TRY_AGAIN_LATER = 1013
 
 
 @database_sync_to_async
@@ -109,57 +97,15 @@ def _missing_entries(customer_id: int, after: int, finance: bool, panels: bool) 
     return render_entries(entries, finance=finance) + html, upto, panels_seq, False
 
 
-class SentSeqs:
-    """Which entries a connection has sent to its page (all up to ``floor``, and those in
-    ``above``), and how new the panels it sent are. Pushes can arrive out of order (two
-    processes commit entries of one customer a moment apart and publish in the other order), so
-    "the highest seq sent" is not enough: the late push of N, after N+1, must still go out, and
-    its panels must not replace the newer ones N+1 brought."""
-
-    def __init__(self):
-        self.floor = 0
-        self.above: set[int] = set()
-        # The seq the page's panels are current as of: all of them, and "active on ..." (which
-        # every entry's push carries; pushes of orders, invoices, ... carry every panel).
-        self.panels_seq = 0
-        self.activity_seq = 0
-
-    def first_time(self, seq: int) -> bool:
-        """True, and noted, if ``seq`` has not been sent on this connection yet."""
-        if seq <= self.floor or seq in self.above:
-            return False
-        self.above.add(seq)
-        self._compact()
-        return True
-
-    def all_upto(self, seq: int) -> None:
-        """Everything up to ``seq`` is on the page (a replay)."""
-        self.floor = max(self.floor, seq)
-        self._compact()
-
-    def newer_panels(self, seq: int, all_panels: bool) -> bool:
-        """True, and noted, if a push's panels (rendered when ``seq`` committed) are newer than
-        those on the page."""
-        if seq <= (self.panels_seq if all_panels else self.activity_seq):
-            return False
-        self.activity_seq = max(self.activity_seq, seq)
-        if all_panels:
-            self.panels_seq = seq
-        return True
-
-    def panels_upto(self, seq: int) -> None:
-        """Every panel was sent as it is after ``seq``."""
-        self.panels_seq = max(self.panels_seq, seq)
-        self.activity_seq = max(self.activity_seq, seq)
-
-    def _compact(self) -> None:
-        while self.floor + 1 in self.above:
-            self.floor += 1
-        if self.above and min(self.above) <= self.floor:
-            self.above = {s for s in self.above if s > self.floor}
+async def _try_again_later(receive, send) -> None:
+    """Complete the handshake and close at once with 1013, so that the page's socket reconnects
+    with back-off rather than seeing a failed handshake."""
+    if (await receive())["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
 
 
-class ConsoleConsumer(AsyncWebsocketConsumer):
+class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         """Channels' consumer loop, lighter on the full stack's layer: the page's frames and the
         layer's messages arrive in one queue (``PubSubChannelLayer.new_inbox``), handled one at a
@@ -169,7 +115,11 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if not isinstance(layer, PubSubChannelLayer):
             return await super().__call__(scope, receive, send)
         self.scope, self.channel_layer, self.base_send = scope, layer, send
-        self.channel_name, inbox = await layer.new_inbox()
+        try:
+            self.channel_name, inbox = await layer.new_inbox()
+        except REDIS_DOWN:
+            log.warning("console refused for now: no channel, Redis unavailable")
+            return await _try_again_later(receive, send)
         # The page's next frame is read once its last one is handled, as Channels' loop does: a
         # page that floods its socket is held back by TCP, not queued here without limit.
         handled = asyncio.Event()
@@ -231,8 +181,12 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             self.joined.append(customer_group(self.customer_id))
         if team is not None:
             self.joined.append(team_group(team))
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except REDIS_DOWN:
+            log.warning("%s: could not join its groups, Redis unavailable; the page tries again", self.channel_name)
+            return await self.close(code=TRY_AGAIN_LATER)
         log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
         if self.customer_id is not None:
             await self._presence_update()
@@ -264,11 +218,13 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         log.debug("%s disconnected (%s)", self.channel_name, code)
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except REDIS_DOWN:
+            log.warning("%s: groups not left, Redis unavailable (they go with the connection)", self.channel_name)
         if getattr(self, "joined", None) and self.customer_id is not None:
-            count = await presence.registry().leave(self.customer_id, self.channel_name)
-            await self._presence_changed(count)
+            await self._presence_leave()
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -306,52 +262,6 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             log.debug("%s tick: latest %s, all sent up to %s", self.channel_name, latest, self.sent.floor)
             await self.send(json.dumps({"type": "seq", "latest": latest}))
         await self._send_presence(viewers)
-
-    # Presence (presence.py): each console keeps its own line in a shared registry fresh. A
-    # change (arrival, typing, leaving) is announced to the customer's group so the others
-    # look at once, while the crowd is small; in a crowd they see it at their next tick.
-    def whoami(self) -> dict:
-        return {k: self.me[k] for k in ("user", "name", "role", "channel")} | {"typing": self.typing}
-
-    async def _presence_update(self):
-        count = await presence.registry().touch(self.customer_id, self.channel_name, self.whoami())
-        await self._presence_changed(count)
-        await self._send_presence()
-
-    async def _presence_changed(self, count: int):
-        if count <= settings.LIVE_PRESENCE_SHOWN:
-            await publish.presence_changed(customer_id=self.customer_id, sender=self.channel_name)
-
-    async def presence_changed(self, event):
-        if event["sender"] != self.channel_name:
-            await self._send_presence()
-
-    async def _send_presence(self, found: list[tuple[str, dict]] | None = None):
-        if found is None:
-            found = await presence.registry().viewers(
-                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=2 * settings.LIVE_PRESENCE_SHOWN + 2
-            )
-        others = _people(found, me=self.me["user"])[: settings.LIVE_PRESENCE_SHOWN]
-        if others == self.shown:
-            return
-        self.shown = others
-        people = format_html_join(
-            " ",
-            '<span class="viewer{}">{} <small>{}</small>{}</span>',
-            (
-                (
-                    " typing" if v["typing"] else "",
-                    v["name"],
-                    v["role"] if v["role"] == v["channel"] else f"{v['role']} · {v['channel']}",
-                    " is typing…" if v["typing"] else "",
-                )
-                for v in others
-            ),
-        )
-        inner = format_html("Also here: {}", people) if others else ""
-        await self.send(
-            format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>', inner)
-        )
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
