@@ -326,6 +326,9 @@ LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
 # own default is 0.005); console/asgi.py.
 GIL_SWITCH_INTERVAL = env.float("GIL_SWITCH_INTERVAL", default=0.001)
 LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
+# What replays may send one console connection per minute before its next replay waits
+# (console/live/replay.py; 0: no cap). A reconnect's replay is at most a few hundred KB.
+LIVE_REPLAY_BYTES_PER_MINUTE = env.int("LIVE_REPLAY_BYTES_PER_MINUTE", default=1_000_000)
 # How many colleagues the presence line names ("Also here: ...").
 LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
 

@@ -17,11 +17,11 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.conf import settings
 
 from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.layer import PubSubChannelLayer
 from console.live.presence import REDIS_DOWN
+from console.live.replay import Replays, missing_entries
 from console.live.sent import SentSeqs
 from console.live.ticker import ticker
 from console.live.viewers import PresenceMixin
@@ -35,6 +35,7 @@ SERVICE_RESTART = 1012
 # "Try again later": Redis is away, so this console could not hear pushes; the page reconnects
 # with back-off, as for 1012.
 TRY_AGAIN_LATER = 1013
+RELOAD = json.dumps({"type": "reload"})
 
 
 @database_sync_to_async
@@ -70,31 +71,6 @@ def _panels(customer_id: int, finance: bool) -> tuple[str, int]:
     from console.live.fragments import panels_now
 
     return panels_now(customer_id, finance=finance)
-
-
-@database_sync_to_async
-def _missing_entries(customer_id: int, after: int, finance: bool, panels: bool) -> tuple[str, int, int, bool]:
-    """Rendered entries after ``after`` (oldest first), the highest seq among them (or
-    ``after``), the seq the panels sent along are current as of (0: none sent), and whether too
-    much was missed to replay (the page then reloads). The panels come along when entries were
-    missed, or when asked for (a page back from a lost connection: a flag may have changed)."""
-    from console.live.fragments import panels_now, render_entries
-    from console.timeline.models import TimelineEntry
-
-    limit = settings.LIVE_REPLAY_LIMIT
-    entries = list(
-        TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
-        .select_related("actor_user")
-        .order_by("seq")[: limit + 1]
-    )
-    if len(entries) > limit:
-        return "", after, 0, True
-    upto = entries[-1].seq if entries else after
-    if not entries and not panels:
-        return "", upto, 0, False
-    # Whatever the missed entries changed (orders, flags) comes along: the panels as they are now.
-    html, panels_seq = panels_now(customer_id, finance=finance)
-    return render_entries(entries, finance=finance) + html, upto, panels_seq, False
 
 
 async def _try_again_later(receive, send) -> None:
@@ -161,6 +137,7 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
         self.customer_id = self._customer_param()
         self.shown: list[dict] | None = None
         self.sent = SentSeqs()
+        self.replays = Replays(self._replay)
         self.typing = False
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
@@ -216,6 +193,8 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         log.debug("%s disconnected (%s)", self.channel_name, code)
+        if hasattr(self, "replays"):
+            self.replays.stop()
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
         try:
@@ -235,24 +214,36 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
             return  # nothing to answer on a refused or customer-less subscription
         if message.get("type") == "resume":
             after = message.get("after")
-            await self._replay(after if isinstance(after, int) and after >= 0 else 0, message.get("panels") is True)
+            # One replay in flight; resumes meanwhile are merged into the next (live/replay.py).
+            self.replays.ask(after if isinstance(after, int) and after >= 0 else 0, message.get("panels") is True)
         elif message.get("type") == "typing":
             self.typing = bool(message.get("typing"))
             await self._presence_update()
 
-    async def _replay(self, after: int, panels: bool = False):
-        html, upto, panels_seq, too_many = await _missing_entries(self.customer_id, after, self.me["finance"], panels)
+    async def _replay(self, after: int, panels: bool = False) -> int:
+        """Send what the page missed after ``after``; returns the bytes sent. Runs beside the
+        consumer's other messages (``Replays``), so a push may have brought newer panels while the
+        database was read: the replay's panels go out only if they are newer still."""
+        entries, panels_html, upto, panels_seq, too_many = await missing_entries(
+            self.customer_id, after, self.me["finance"], panels
+        )
         log.debug(
             "%s resume after %s: up to %s, panels %s, reload %s", self.channel_name, after, upto, panels_seq, too_many
         )
         if too_many:
-            return await self.send(json.dumps({"type": "reload"}))
+            await self.send(RELOAD)
+            return len(RELOAD)
+        if panels_seq <= self.sent.panels_seq:
+            panels_html = ""
+        html = entries + panels_html
         if html:
             await self.send(html)
         # The page has everything up to ``after`` (it says so) and now everything up to ``upto``.
         self.sent.all_upto(upto)
         self.sent.panels_upto(panels_seq)
-        await self.send(json.dumps({"type": "seq", "latest": upto}))
+        latest = json.dumps({"type": "seq", "latest": upto})
+        await self.send(latest)
+        return len(html) + len(latest)
 
     async def on_tick(self, latest: int | None, viewers: list[tuple[str, dict]]):
         """From the process's ticker: the latest seq, when this page may lack some of it (a push
@@ -278,7 +269,7 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
             await self.send(entry + panels)
 
     async def customer_reload(self, event):
-        await self.send(json.dumps({"type": "reload"}))
+        await self.send(RELOAD)
 
     async def flags_changed(self, event):
         """Flags changed: this console renders the header and panels for its own audience."""
