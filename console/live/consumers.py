@@ -18,6 +18,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
 from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.layer import PubSubChannelLayer
 from console.live.presence import REDIS_DOWN
@@ -29,7 +30,7 @@ from console.live.viewers import PresenceMixin
 log = logging.getLogger(__name__)
 
 # Close codes a refused subscription ends with (4000-4999 are the application's own).
-NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
+UNKNOWN_CUSTOMER = 4404
 # "Service restart": the page reconnects (htmx's ws extension does for this code) and catches up.
 SERVICE_RESTART = 1012
 # "Try again later": Redis is away, so this console could not hear pushes; the page reconnects
@@ -81,7 +82,7 @@ async def _try_again_later(receive, send) -> None:
         await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
 
 
-class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
+class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         """Channels' consumer loop, lighter on the full stack's layer: the page's frames and the
         layer's messages arrive in one queue (``PubSubChannelLayer.new_inbox``), handled one at a
@@ -165,6 +166,8 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
             log.warning("%s: could not join its groups, Redis unavailable; the page tries again", self.channel_name)
             return await self.close(code=TRY_AGAIN_LATER)
         log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
+        # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
+        self._expire_later(await session_expires_in(self._session_key()))
         if self.customer_id is not None:
             await self._presence_update()
             ticker().join(self)
@@ -195,6 +198,7 @@ class ConsoleConsumer(PresenceMixin, AsyncWebsocketConsumer):
         log.debug("%s disconnected (%s)", self.channel_name, code)
         if hasattr(self, "replays"):
             self.replays.stop()
+        self._stop_expiry()
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
         try:
