@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from console.live.groups import managers_group
+from console.live.presence import REDIS_DOWN
 
 log = logging.getLogger(__name__)
 NOT_LOGGED_IN, FORBIDDEN = 4401, 4403
@@ -129,7 +130,11 @@ class AccessMixin:
 
     async def _expire_after(self, seconds: float):
         await asyncio.sleep(seconds)
-        await self.access_changed({})
+        try:
+            await self.access_changed({})
+        except Exception:  # noqa: BLE001 - the database or Redis away: look again a little later
+            log.warning("%s: session check failed; trying again in a minute", self.channel_name, exc_info=True)
+            self._expire_later(60)
 
     async def access_changed(self, event):
         """The user's rights or sessions changed: look again, and close if they no longer hold."""
@@ -142,7 +147,10 @@ class AccessMixin:
             return await self._access_ended(reason)
         if self.me["manager"] and not rights["manager"] and managers_group() in self.joined:
             self.joined.remove(managers_group())
-            await self.channel_layer.group_discard(managers_group(), self.channel_name)
+            try:
+                await self.channel_layer.group_discard(managers_group(), self.channel_name)
+            except REDIS_DOWN:  # its pushes are checked against me["manager"] as well
+                log.warning("%s: managers' group not left, Redis unavailable", self.channel_name)
         self.me.update(rights)
         self._expire_later(expires_in)
 
