@@ -152,6 +152,17 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         team = self._team_param()
         if team is not None and not await _team_exists(team):
             return await self.close(code=UNKNOWN_CUSTOMER)
+        if not await self._join(team):
+            return await self.close(code=TRY_AGAIN_LATER)
+        log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
+        # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
+        self._expire_later(await session_expires_in(self._session_key()))
+        if self.customer_id is not None:
+            await self._presence_update()
+            ticker().join(self)
+
+    async def _join(self, team: str | None) -> bool:
+        """Join this console's groups; False when Redis is away (the page then tries again)."""
         self.joined = [agent_group(self.user.pk)]
         if self.me["manager"]:
             self.joined.append(managers_group())
@@ -164,13 +175,8 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
         except REDIS_DOWN:
             log.warning("%s: could not join its groups, Redis unavailable; the page tries again", self.channel_name)
-            return await self.close(code=TRY_AGAIN_LATER)
-        log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
-        # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
-        self._expire_later(await session_expires_in(self._session_key()))
-        if self.customer_id is not None:
-            await self._presence_update()
-            ticker().join(self)
+            return False
+        return True
 
     async def dispatch(self, message):
         """Channels' own dispatch, without its thread hop to close stale database connections
