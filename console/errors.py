@@ -9,7 +9,9 @@ missing page to one line.
 import logging
 import sys
 
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -26,16 +28,46 @@ def server_error(request):
     The page is rendered without the request, so neither the context processors nor the database
     are asked for anything: the database may be what failed. The API answers in JSON.
     """
-    unavailable = isinstance(sys.exc_info()[1], SERVICE_DOWN)
-    status = 503 if unavailable else 500
+    if isinstance(sys.exc_info()[1], SERVICE_DOWN):
+        return service_unavailable(request)
     if request.path.startswith("/api/"):
-        reason = "A service the API needs is unavailable; try again." if unavailable else "Internal error."
-        response = JsonResponse({"errors": {"server": [reason]}}, status=status)
+        return JsonResponse({"errors": {"server": ["Internal error."]}}, status=500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def service_unavailable(request):
+    """503 with Retry-After: JSON in the API's error shape under /api/, the 503 page elsewhere."""
+    if request.path.startswith("/api/"):
+        message = "A service the API needs is unavailable for the moment; send again after Retry-After seconds."
+        response = JsonResponse({"errors": {"service": [message]}}, status=503)
     else:
-        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
-    if unavailable:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@receiver(got_request_exception)
+def _service_down(sender, request=None, **kwargs):
+    if request is not None and isinstance(sys.exc_info()[1], SERVICE_DOWN):
+        request.service_down = True
+
+
+class ServiceDownMiddleware:
+    """First in the chain: a request whose 500 came from the database or Redis being down answers
+    503 all the same when Django did not call handler500 (with DEBUG on it renders its own page).
+
+    Django turns an exception into a response where it happens, so no outer code sees it; it
+    announces it (``got_request_exception``), and the receiver above marks the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "service_down", False):
+            return service_unavailable(request)
+        return response
 
 
 class ClientErrorsOnOneLine(logging.Filter):

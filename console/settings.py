@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the database or Redis down anywhere below answers 503 with Retry-After (console/errors.py).
+    "console.errors.ServiceDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -267,6 +269,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours without a request from its browser (every request starts
+# the count again); its open consoles close then, and their pages say so (docs/live.md).
+SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=8)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 
@@ -343,6 +350,9 @@ LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
 # own default is 0.005); console/asgi.py.
 GIL_SWITCH_INTERVAL = env.float("GIL_SWITCH_INTERVAL", default=0.001)
 LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
+# What replays may send one console connection per minute before its next replay waits
+# (console/live/replay.py; 0: no cap). A reconnect's replay is at most a few hundred KB.
+LIVE_REPLAY_BYTES_PER_MINUTE = env.int("LIVE_REPLAY_BYTES_PER_MINUTE", default=1_000_000)
 # How many colleagues the presence line names ("Also here: ...").
 LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
 

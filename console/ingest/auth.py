@@ -1,5 +1,6 @@
 """Bearer-token authentication and the per-token rate limit for the event API."""
 
+import logging
 import time
 
 from django.conf import settings
@@ -8,6 +9,11 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from console.ingest.services import token_authenticate
+
+log = logging.getLogger(__name__)
+# A cache outage is logged at most once per this many seconds per process, not once per call.
+OUTAGE_LOG_SECONDS = 10
+_outage_logged_at = 0.0
 
 
 class SourceSystem:
@@ -70,16 +76,34 @@ class Throttled(exceptions.Throttled):
 
 
 def rate_limit_check(token) -> None:
-    """A fixed one-second window per token, counted in the shared cache (Redis in the full stack)."""
+    """A fixed one-second window per token, counted in the shared cache (Redis in the full stack).
+
+    The limit fails open: with the cache down (Redis stopped) events are still stored, since the
+    data path needs only the database, and the outage is logged instead."""
     limit = settings.API_RATE_LIMIT_PER_SECOND
     if not limit:
         return
-    key = f"ratelimit:{token.pk}:{int(time.time())}"
-    cache.add(key, 0, timeout=2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=2)
-        count = 1
+        count = _count_call(f"ratelimit:{token.pk}:{int(time.time())}")
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises when its server is away
+        _log_outage()
+        return
     if count > limit:
         raise Throttled(wait=1)
+
+
+def _count_call(key: str) -> int:
+    cache.add(key, 0, timeout=2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=2)
+        return 1
+
+
+def _log_outage() -> None:
+    global _outage_logged_at
+    now = time.monotonic()
+    if now - _outage_logged_at >= OUTAGE_LOG_SECONDS:
+        _outage_logged_at = now
+        log.warning("API rate limit not applied: the cache is unavailable", exc_info=True)

@@ -17,36 +17,26 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.conf import settings
-from django.utils.html import format_html, format_html_join
 
-from console.live import presence, publish
+from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
 from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.layer import PubSubChannelLayer
+from console.live.presence import REDIS_DOWN
+from console.live.replay import Replays, missing_entries
+from console.live.sent import SentSeqs
 from console.live.ticker import ticker
+from console.live.viewers import PresenceMixin
 
 log = logging.getLogger(__name__)
 
 # Close codes a refused subscription ends with (4000-4999 are the application's own).
-NOT_LOGGED_IN, FORBIDDEN, UNKNOWN_CUSTOMER = 4401, 4403, 4404
+UNKNOWN_CUSTOMER = 4404
 # "Service restart": the page reconnects (htmx's ws extension does for this code) and catches up.
 SERVICE_RESTART = 1012
-
-
-def _people(found: list[tuple[str, dict]], *, me: int) -> list[dict]:
-    """The other people on this customer, once each: a colleague with the picture open in two
-    tabs (or a page that reconnected before its old connection expired) is one person, typing
-    if they type in either; this agent's own other tabs are not "also here"."""
-    people: dict = {}
-    for _conn, info in found:
-        who = info.get("user", info["name"])
-        if who == me:
-            continue
-        if who in people:
-            people[who] = people[who] | {"typing": people[who]["typing"] or info["typing"]}
-        else:
-            people[who] = info
-    return list(people.values())
+# "Try again later": Redis is away, so this console could not hear pushes; the page reconnects
+# with back-off, as for 1012.
+TRY_AGAIN_LATER = 1013
+RELOAD = json.dumps({"type": "reload"})
 
 
 @database_sync_to_async
@@ -84,82 +74,15 @@ def _panels(customer_id: int, finance: bool) -> tuple[str, int]:
     return panels_now(customer_id, finance=finance)
 
 
-@database_sync_to_async
-def _missing_entries(customer_id: int, after: int, finance: bool, panels: bool) -> tuple[str, int, int, bool]:
-    """Rendered entries after ``after`` (oldest first), the highest seq among them (or
-    ``after``), the seq the panels sent along are current as of (0: none sent), and whether too
-    much was missed to replay (the page then reloads). The panels come along when entries were
-    missed, or when asked for (a page back from a lost connection: a flag may have changed)."""
-    from console.live.fragments import panels_now, render_entries
-    from console.timeline.models import TimelineEntry
-
-    limit = settings.LIVE_REPLAY_LIMIT
-    entries = list(
-        TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
-        .select_related("actor_user")
-        .order_by("seq")[: limit + 1]
-    )
-    if len(entries) > limit:
-        return "", after, 0, True
-    upto = entries[-1].seq if entries else after
-    if not entries and not panels:
-        return "", upto, 0, False
-    # Whatever the missed entries changed (orders, flags) comes along: the panels as they are now.
-    html, panels_seq = panels_now(customer_id, finance=finance)
-    return render_entries(entries, finance=finance) + html, upto, panels_seq, False
+async def _try_again_later(receive, send) -> None:
+    """Complete the handshake and close at once with 1013, so that the page's socket reconnects
+    with back-off rather than seeing a failed handshake."""
+    if (await receive())["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
 
 
-class SentSeqs:
-    """Which entries a connection has sent to its page (all up to ``floor``, and those in
-    ``above``), and how new the panels it sent are. Pushes can arrive out of order (two
-    processes commit entries of one customer a moment apart and publish in the other order), so
-    "the highest seq sent" is not enough: the late push of N, after N+1, must still go out, and
-    its panels must not replace the newer ones N+1 brought."""
-
-    def __init__(self):
-        self.floor = 0
-        self.above: set[int] = set()
-        # The seq the page's panels are current as of: all of them, and "active on ..." (which
-        # every entry's push carries; pushes of orders, invoices, ... carry every panel).
-        self.panels_seq = 0
-        self.activity_seq = 0
-
-    def first_time(self, seq: int) -> bool:
-        """True, and noted, if ``seq`` has not been sent on this connection yet."""
-        if seq <= self.floor or seq in self.above:
-            return False
-        self.above.add(seq)
-        self._compact()
-        return True
-
-    def all_upto(self, seq: int) -> None:
-        """Everything up to ``seq`` is on the page (a replay)."""
-        self.floor = max(self.floor, seq)
-        self._compact()
-
-    def newer_panels(self, seq: int, all_panels: bool) -> bool:
-        """True, and noted, if a push's panels (rendered when ``seq`` committed) are newer than
-        those on the page."""
-        if seq <= (self.panels_seq if all_panels else self.activity_seq):
-            return False
-        self.activity_seq = max(self.activity_seq, seq)
-        if all_panels:
-            self.panels_seq = seq
-        return True
-
-    def panels_upto(self, seq: int) -> None:
-        """Every panel was sent as it is after ``seq``."""
-        self.panels_seq = max(self.panels_seq, seq)
-        self.activity_seq = max(self.activity_seq, seq)
-
-    def _compact(self) -> None:
-        while self.floor + 1 in self.above:
-            self.floor += 1
-        if self.above and min(self.above) <= self.floor:
-            self.above = {s for s in self.above if s > self.floor}
-
-
-class ConsoleConsumer(AsyncWebsocketConsumer):
+class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         """Channels' consumer loop, lighter on the full stack's layer: the page's frames and the
         layer's messages arrive in one queue (``PubSubChannelLayer.new_inbox``), handled one at a
@@ -169,7 +92,11 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         if not isinstance(layer, PubSubChannelLayer):
             return await super().__call__(scope, receive, send)
         self.scope, self.channel_layer, self.base_send = scope, layer, send
-        self.channel_name, inbox = await layer.new_inbox()
+        try:
+            self.channel_name, inbox = await layer.new_inbox()
+        except REDIS_DOWN:
+            log.warning("console refused for now: no channel, Redis unavailable")
+            return await _try_again_later(receive, send)
         # The page's next frame is read once its last one is handled, as Channels' loop does: a
         # page that floods its socket is held back by TCP, not queued here without limit.
         handled = asyncio.Event()
@@ -211,6 +138,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         self.customer_id = self._customer_param()
         self.shown: list[dict] | None = None
         self.sent = SentSeqs()
+        self.replays = Replays(self._replay)
         self.typing = False
         if self.user is None or not self.user.is_authenticated:
             return await self._refuse(NOT_LOGGED_IN)
@@ -223,6 +151,20 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
         team = self._team_param()
         if team is not None and not await _team_exists(team):
             return await self._refuse(UNKNOWN_CUSTOMER)
+        if not await self._join(team):
+            return await self._refuse(TRY_AGAIN_LATER)
+        # Open only once subscribed: what a page does on open (resume, refetch its notices or
+        # queue) and every push sent from then on reach it, even when the checks above were slow.
+        await self.accept()
+        log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
+        # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
+        self._expire_later(await session_expires_in(self._session_key()))
+        if self.customer_id is not None:
+            await self._presence_update()
+            ticker().join(self)
+
+    async def _join(self, team: str | None) -> bool:
+        """Join this console's groups; False when Redis is away (the page then tries again)."""
         self.joined = [agent_group(self.user.pk)]
         if self.me["manager"]:
             self.joined.append(managers_group())
@@ -230,15 +172,13 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             self.joined.append(customer_group(self.customer_id))
         if team is not None:
             self.joined.append(team_group(team))
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-        # Open only once subscribed: what a page does on open (resume, refetch its notices or
-        # queue) and every push sent from then on reach it, even when the checks above were slow.
-        await self.accept()
-        log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
-        if self.customer_id is not None:
-            await self._presence_update()
-            ticker().join(self)
+        try:
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except REDIS_DOWN:
+            log.warning("%s: could not join its groups, Redis unavailable; the page tries again", self.channel_name)
+            return False
+        return True
 
     async def dispatch(self, message):
         """Channels' own dispatch, without its thread hop to close stale database connections
@@ -269,13 +209,18 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         log.debug("%s disconnected (%s)", self.channel_name, code)
+        if hasattr(self, "replays"):
+            self.replays.stop()
+        self._stop_expiry()
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except REDIS_DOWN:
+            log.warning("%s: groups not left, Redis unavailable (they go with the connection)", self.channel_name)
         if getattr(self, "joined", None) and self.customer_id is not None:
-            count = await presence.registry().leave(self.customer_id, self.channel_name)
-            await self._presence_changed(count)
+            await self._presence_leave()
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -286,24 +231,36 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             return  # nothing to answer on a refused or customer-less subscription
         if message.get("type") == "resume":
             after = message.get("after")
-            await self._replay(after if isinstance(after, int) and after >= 0 else 0, message.get("panels") is True)
+            # One replay in flight; resumes meanwhile are merged into the next (live/replay.py).
+            self.replays.ask(after if isinstance(after, int) and after >= 0 else 0, message.get("panels") is True)
         elif message.get("type") == "typing":
             self.typing = bool(message.get("typing"))
             await self._presence_update()
 
-    async def _replay(self, after: int, panels: bool = False):
-        html, upto, panels_seq, too_many = await _missing_entries(self.customer_id, after, self.me["finance"], panels)
+    async def _replay(self, after: int, panels: bool = False) -> int:
+        """Send what the page missed after ``after``; returns the bytes sent. Runs beside the
+        consumer's other messages (``Replays``), so a push may have brought newer panels while the
+        database was read: the replay's panels go out only if they are newer still."""
+        entries, panels_html, upto, panels_seq, too_many = await missing_entries(
+            self.customer_id, after, self.me["finance"], panels
+        )
         log.debug(
             "%s resume after %s: up to %s, panels %s, reload %s", self.channel_name, after, upto, panels_seq, too_many
         )
         if too_many:
-            return await self.send(json.dumps({"type": "reload"}))
+            await self.send(RELOAD)
+            return len(RELOAD)
+        if panels_seq <= self.sent.panels_seq:
+            panels_html = ""
+        html = entries + panels_html
         if html:
             await self.send(html)
         # The page has everything up to ``after`` (it says so) and now everything up to ``upto``.
         self.sent.all_upto(upto)
         self.sent.panels_upto(panels_seq)
-        await self.send(json.dumps({"type": "seq", "latest": upto}))
+        latest = json.dumps({"type": "seq", "latest": upto})
+        await self.send(latest)
+        return len(html) + len(latest)
 
     async def on_tick(self, latest: int | None, viewers: list[tuple[str, dict]]):
         """From the process's ticker: the latest seq, when this page may lack some of it (a push
@@ -313,52 +270,6 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             log.debug("%s tick: latest %s, all sent up to %s", self.channel_name, latest, self.sent.floor)
             await self.send(json.dumps({"type": "seq", "latest": latest}))
         await self._send_presence(viewers)
-
-    # Presence (presence.py): each console keeps its own line in a shared registry fresh. A
-    # change (arrival, typing, leaving) is announced to the customer's group so the others
-    # look at once, while the crowd is small; in a crowd they see it at their next tick.
-    def whoami(self) -> dict:
-        return {k: self.me[k] for k in ("user", "name", "role", "channel")} | {"typing": self.typing}
-
-    async def _presence_update(self):
-        count = await presence.registry().touch(self.customer_id, self.channel_name, self.whoami())
-        await self._presence_changed(count)
-        await self._send_presence()
-
-    async def _presence_changed(self, count: int):
-        if count <= settings.LIVE_PRESENCE_SHOWN:
-            await publish.presence_changed(customer_id=self.customer_id, sender=self.channel_name)
-
-    async def presence_changed(self, event):
-        if event["sender"] != self.channel_name:
-            await self._send_presence()
-
-    async def _send_presence(self, found: list[tuple[str, dict]] | None = None):
-        if found is None:
-            found = await presence.registry().viewers(
-                self.customer_id, stale_after=3 * settings.LIVE_TICK_SECONDS, limit=2 * settings.LIVE_PRESENCE_SHOWN + 2
-            )
-        others = _people(found, me=self.me["user"])[: settings.LIVE_PRESENCE_SHOWN]
-        if others == self.shown:
-            return
-        self.shown = others
-        people = format_html_join(
-            " ",
-            '<span class="viewer{}">{} <small>{}</small>{}</span>',
-            (
-                (
-                    " typing" if v["typing"] else "",
-                    v["name"],
-                    v["role"] if v["role"] == v["channel"] else f"{v['role']} · {v['channel']}",
-                    " is typing…" if v["typing"] else "",
-                )
-                for v in others
-            ),
-        )
-        inner = format_html("Also here: {}", people) if others else ""
-        await self.send(
-            format_html('<p id="presence" class="presence" aria-live="polite" hx-swap-oob="true">{}</p>', inner)
-        )
 
     # Pushes from publish.py.
     async def timeline_entry(self, event):
@@ -375,7 +286,7 @@ class ConsoleConsumer(AsyncWebsocketConsumer):
             await self.send(entry + panels)
 
     async def customer_reload(self, event):
-        await self.send(json.dumps({"type": "reload"}))
+        await self.send(RELOAD)
 
     async def flags_changed(self, event):
         """Flags changed: this console renders the header and panels for its own audience."""

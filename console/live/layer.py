@@ -19,6 +19,7 @@ catches up from the database, and nothing more is queued for it meanwhile.
 
 import asyncio
 import logging
+import uuid
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close
@@ -125,7 +126,12 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
         Channels' own loop would take a new task, a wait on two of them and a trip through this
         proxy for every message, which was a third of a worker's time in a broadcast."""
         layer = self._get_layer()
-        channel = await layer.new_channel(prefix)
+        channel = f"{layer.prefix}{prefix}{uuid.uuid4().hex}"  # as channels_redis' new_channel names it
+        try:
+            await layer._subscribe_to_channel(channel)
+        except BaseException:
+            layer.channels.pop(channel, None)  # Redis away: no queue left behind for a channel nobody reads
+            raise
         return channel, layer.channels[channel]
 
     async def close_inbox(self, channel):

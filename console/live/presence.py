@@ -12,6 +12,10 @@ import json
 import time
 
 from django.conf import settings
+from redis.exceptions import RedisError
+
+# What Redis being away raises: redis-py's own errors, and the socket's when connecting.
+REDIS_DOWN = (RedisError, OSError)
 
 
 class MemoryPresence:

@@ -94,6 +94,13 @@ async def presence_changed(*, customer_id: int, sender: str) -> None:
     await get_channel_layer().group_send(customer_group(customer_id), {"type": "presence.changed", "sender": sender})
 
 
+def access_changed(user_id: int, *, ended_session: str | None = None) -> None:
+    """A user's rights changed (deactivated, a role removed, a password changed) or one of their
+    sessions ended (``ended_session``, a log-out): their open consoles check again, and close
+    if they no longer hold (console/live/access.py)."""
+    _after_commit(agent_group(user_id), lambda: {"type": "access.changed", "ended_session": ended_session})
+
+
 def customer_reload(customer_id: int) -> None:
     """The customer's timeline was renumbered (a merge): open consoles load the page afresh."""
     _after_commit(customer_group(customer_id), lambda: {"type": "customer.reload"})

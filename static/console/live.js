@@ -55,10 +55,32 @@
     bar.querySelector("span").textContent = message.reason;
   }
 
+  // The server closed this page's socket for good: the session ended or the rights changed
+  // (docs/live.md). htmx does not reconnect for these codes; the page says why, and how to go on.
+  var ENDED = {
+    4401: "You were signed out. Sign in again to go on.",
+    4403: "Your role does not let you view customers here."
+  };
+  var ended = false;
+
+  function accessEnded(text) {
+    if (ended) return;
+    ended = true;
+    socket = null;
+    setState("ended", "Not live: " + text);
+    var bar = document.getElementById("access-ended");
+    if (!bar) return;
+    bar.querySelector("span").textContent = text;
+    bar.querySelector("a").href = bar.querySelector("a").getAttribute("data-login") +
+      "?next=" + encodeURIComponent(location.pathname + location.search);
+    bar.hidden = false;
+  }
+
   function control(message) {
     if (message.type === "seq" && message.latest > lastSeq) resume();
     else if (message.type === "screen_pop") screenPop(message);
     else if (message.type === "reload") location.reload();
+    else if (message.type === "access_ended") accessEnded(message.message);
   }
 
   document.addEventListener("htmx:wsOpen", function (event) {
@@ -68,8 +90,10 @@
     connectedBefore = true;
   });
 
-  document.addEventListener("htmx:wsClose", function () {
-    setState("reconnecting", "Reconnecting… (changes are caught up when back)");
+  document.addEventListener("htmx:wsClose", function (event) {
+    var code = event.detail && event.detail.event ? event.detail.event.code : 0;
+    if (ENDED[code]) accessEnded(ENDED[code]);
+    else if (!ended) setState("reconnecting", "Reconnecting… (changes are caught up when back)");
   });
 
   document.addEventListener("htmx:wsBeforeMessage", function (event) {

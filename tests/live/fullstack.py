@@ -141,8 +141,8 @@ class RedisServer:
 class Uvicorn:
     """One ASGI process on the test database and the given Redis, as tests/browser/asgi_server.py."""
 
-    def __init__(self, name: str, redis_url: str, log_dir: Path, port: int | None = None):
-        self.name, self.redis_url = name, redis_url
+    def __init__(self, name: str, redis_url: str, log_dir: Path, port: int | None = None, env: dict | None = None):
+        self.name, self.redis_url, self.env = name, redis_url, env or {}
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"uvicorn-{name}-{self.port}.log"
@@ -158,6 +158,7 @@ class Uvicorn:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LIVE_TICK_SECONDS": "1",
             "API_RATE_LIMIT_PER_SECOND": "0",
+            **self.env,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
@@ -231,6 +232,23 @@ def post_event(url: str, token: str, customer_number: str, summary: str) -> tupl
         return error.code, {"error": error.read()[:300].decode(errors="replace")}
     except OSError as error:  # refused, reset, timed out: the process is down
         return 0, {"error": repr(error)}
+
+
+def http(url: str, *, method: str = "GET", body: dict | None = None, headers: dict | None = None):
+    """One HTTP call without a proxy: (status, headers, body text); status 0 when nothing answered."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with NO_PROXY.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode(errors="replace")
+    except OSError as error:
+        return 0, {}, repr(error)
 
 
 class Poster:
@@ -441,8 +459,9 @@ class Stack:
         self.fleets: list[Fleet] = []
         self.redis = RedisServer(log_dir)
 
-    def server(self, name: str) -> Uvicorn:
-        server = Uvicorn(name, self.redis.url, self.log_dir)
+    def server(self, name: str, **env: str) -> Uvicorn:
+        """A uvicorn process on this stack's Redis; ``env`` overrides its environment."""
+        server = Uvicorn(name, self.redis.url, self.log_dir, env=env)
         self.servers.append(server)
         return server
 
