@@ -21,7 +21,6 @@ PANEL_KINDS = {
     TimelineEntry.Kind.PAYMENT,
     TimelineEntry.Kind.RETURN,
     TimelineEntry.Kind.MAIL_RETURNED,
-    TimelineEntry.Kind.EMAIL_BOUNCED,  # the address is marked: the messages panel no longer offers it
     TimelineEntry.Kind.IDENTITY,
     TimelineEntry.Kind.WISHLIST,
     TimelineEntry.Kind.CASE,
