@@ -299,3 +299,15 @@ def test_a_valid_id_document_says_until_when(client_as, customer):
 
     line = re.search(r'<li class="id-document[^"]*">(.*?)</li>', page, re.S)
     assert "id-expired" not in line.group(0) and "valid until" in line.group(1)
+
+
+def test_the_return_form_carries_the_agents_csrf_token_and_a_push_carries_none(client_as, customer):
+    from console.live.fragments import panels_now
+
+    add_order(customer, number="WS-2026-11803")
+    page = client_as("phone").get(customer.get_absolute_url()).content.decode()
+    pushed, _ = panels_now(customer.pk, finance=True)
+
+    return_form = re.search(r'<form method="post" action="[^"]*/return/".*?</form>', page, re.S).group(0)
+    assert 'name="csrfmiddlewaretoken"' in return_form
+    assert "/return/" in pushed and "csrfmiddlewaretoken" not in pushed

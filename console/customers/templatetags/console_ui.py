@@ -51,3 +51,15 @@ def message_status_label(status: str) -> str:
     from console.messaging.models import OutboundMessage
 
     return OutboundMessage.Status(status).label if status in OutboundMessage.Status.values else status
+
+
+@register.simple_tag(takes_context=True)
+def csrf_field(context):
+    """The form's CSRF field when the page is rendered for one user's request, and nothing in a
+    live push (rendered once for many users, without a request): forms that arrive by a push
+    send the page's own token, from hx-headers on <body>. Django's {% csrf_token %} warns there."""
+    value = context.get("csrf_token")
+    # "NOTPROVIDED": what Django's context processor gives when the request has no token.
+    if not value or value == "NOTPROVIDED":
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', value)
