@@ -1,7 +1,7 @@
 """The API's date and date-time fields, which refuse what lies outside the window of console/dates.py,
 and the repair of values stored before they did."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.apps import apps
 from django.db import models
@@ -45,7 +45,14 @@ class StrictDateTimeField(serializers.DateTimeField):
         return result
 
     def enforce_timezone(self, value):
-        return value  # keep the sender's offset; Django stores it as UTC
+        """In UTC, as it is stored: ISO 8601 allows offsets up to 23:59, PostgreSQL none beyond
+        15:59 (+16:00 was a 500). A naive value or one outside the window is refused after this."""
+        if value.tzinfo is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            return value
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
