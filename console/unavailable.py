@@ -18,6 +18,10 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 RETRY_AFTER_SECONDS = 30
+PAGE_FALLBACK = (
+    "<!doctype html><title>Briefly unavailable</title><h1>The console is briefly unavailable</h1>"
+    f"<p>Klantbeeld cannot reach its database just now. Try again in {RETRY_AFTER_SECONDS} seconds.</p>"
+)
 API_MESSAGE = "The database is unavailable for the moment; send again after Retry-After seconds."
 
 
@@ -26,6 +30,13 @@ def _database_down(sender, request=None, **kwargs):
     error = sys.exc_info()[1]
     if request is not None and isinstance(error, OperationalError | InterfaceError):
         request.database_down = True
+
+
+def _page() -> str:
+    try:
+        return render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    except Exception:  # noqa: BLE001 - e.g. static files not collected: the words still go out
+        return PAGE_FALLBACK
 
 
 class DatabaseDownMiddleware:
@@ -39,6 +50,6 @@ class DatabaseDownMiddleware:
         if request.path.startswith("/api/"):
             unavailable = JsonResponse({"errors": {"service": [API_MESSAGE]}}, status=503)
         else:
-            unavailable = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
+            unavailable = HttpResponse(_page(), status=503)
         unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return unavailable
