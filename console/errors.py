@@ -20,6 +20,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 # The database or Redis not answering: the request may well succeed in a moment.
 SERVICE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 30
+# When even the error page cannot be rendered.
+FALLBACK = {
+    500: "<!doctype html><title>Error · Klantbeeld</title><h1>Something went wrong on our side</h1>",
+    503: "<!doctype html><title>Unavailable · Klantbeeld</title><h1>The console is unavailable for a moment</h1>"
+    f"<p>Try again in {RETRY_AFTER_SECONDS} seconds.</p>",
+}
 
 
 def server_error(request):
@@ -32,7 +38,7 @@ def server_error(request):
         return service_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"errors": {"server": ["Internal error."]}}, status=500)
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return HttpResponse(_page(500), status=500)
 
 
 def service_unavailable(request):
@@ -41,9 +47,16 @@ def service_unavailable(request):
         message = "A service the API needs is unavailable for the moment; send again after Retry-After seconds."
         response = JsonResponse({"errors": {"service": [message]}}, status=503)
     else:
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(_page(503), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _page(status: int) -> str:
+    try:
+        return loader.get_template(f"{status}.html").render()
+    except Exception:  # noqa: BLE001 - e.g. static files not collected: the words still go out
+        return FALLBACK[status]
 
 
 @receiver(got_request_exception)

@@ -18,7 +18,9 @@ def server(tmp_path):
         down = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:{_free_port()}/gone", "DB_POOL_TIMEOUT": "2"}
     else:
         down = {"DATABASE_URL": "", "SQLITE_PATH": str(tmp_path / "no-such-folder" / "db.sqlite3")}
-    server = Uvicorn("database-down", "", tmp_path, env=down | {"API_RATE_LIMIT_PER_SECOND": "2000"})
+    # As deployed (DEBUG off): Django's debug page would try the database again for its report.
+    production = {"API_RATE_LIMIT_PER_SECOND": "2000", "DEBUG": "false"}
+    server = Uvicorn("database-down", "", tmp_path, env=down | production)
     yield server
     server.stop()
 
@@ -47,3 +49,4 @@ def test_a_page_answers_a_503_page_with_retry_after(server):
     assert status == 503, body[:500]
     assert int(headers["Retry-After"]) > 0
     assert "unavailable for a moment" in body
+    assert "Traceback" not in body

@@ -14,8 +14,9 @@ import time
 from django.conf import settings
 from redis.exceptions import RedisError
 
-# What Redis being away raises: redis-py's own errors, and the socket's when connecting.
-REDIS_DOWN = (RedisError, OSError)
+# What Redis being away raises: redis-py's own errors, the socket's when connecting, and the
+# AttributeError redis-py raises when a command meets a connection torn down under it.
+REDIS_DOWN = (RedisError, OSError, AttributeError)
 
 
 class MemoryPresence:

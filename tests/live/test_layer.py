@@ -148,8 +148,11 @@ async def test_a_page_that_floods_its_socket_is_read_one_frame_at_a_time(connect
     (inbox,) = get_channel_layer()._get_layer().channels.values()
     for _ in range(50):
         await page.send_to(text_data='{"type": "resume", "after": 0}')
-    most_waiting = 0
-    for _ in range(50):
-        assert await next_frame(page, '"seq"')  # every resume is answered, in turn
+    most_waiting, answers = 0, 0
+    while not await page.receive_nothing(1):
+        answers += '"seq"' in await page.receive_from()
         most_waiting = max(most_waiting, inbox.qsize())
+    # Every frame is read and handled in turn (the resumes are merged into fewer replays,
+    # console/live/replay.py; tests/live/test_replay.py counts them).
+    assert answers >= 1
     assert most_waiting <= 1
