@@ -3,6 +3,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from console.asgi import application
+from tests.live.fullstack import Stack
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
@@ -37,3 +38,20 @@ def connect(websockets):
 def webhooks_to_the_local_receiver(settings):
     """The approval round trip's webhook receiver listens on 127.0.0.1 (see tests/flags)."""
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
+@pytest.fixture
+def stack(tmp_path):
+    """A private Redis and the uvicorn processes and clients a full-stack test starts; all
+    stopped afterwards (tests/live/fullstack.py)."""
+    stack = Stack(tmp_path)
+    yield stack
+    stack.close()
+
+
+@pytest.fixture
+def cookie(make_user):
+    """The session cookie of a phone agent, for the full stack's servers (they share the database)."""
+    client = Client()
+    client.force_login(make_user("phone", first_name="Sanne", last_name="Visser"))
+    return f"sessionid={client.cookies['sessionid'].value}"

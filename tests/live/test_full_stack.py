@@ -12,34 +12,17 @@ import asyncio
 import time
 
 import pytest
-from django.test import Client
 
 from console.ingest.models import ApiToken
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory, add_entries
-from tests.live.fullstack import LiveClient, Poster, Stack, compare, full_stack_only, push_arrives, wait_for
+from tests.live.fullstack import LiveClient, Poster, compare, full_stack_only, push_arrives, wait_for
 
 pytestmark = full_stack_only("the full-stack live tests", what="they run their own redis-server and uvicorn processes")
 
 CLIENTS_PER_PROCESS = 10
 CUSTOMERS = 4
 RATE = 20  # events per second through the API
-
-
-@pytest.fixture
-def stack(tmp_path):
-    """A private Redis and the uvicorn processes and clients the test starts; all stopped afterwards."""
-    stack = Stack(tmp_path)
-    yield stack
-    stack.close()
-
-
-@pytest.fixture
-def cookie(make_user):
-    user = make_user("phone", first_name="Sanne", last_name="Visser")
-    client = Client()
-    client.force_login(user)  # the session is in the database, which the servers share
-    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 @pytest.fixture

@@ -8,31 +8,16 @@ import json
 import time
 
 import pytest
-from django.test import Client
 
 from console.ingest.models import ApiToken
 from tests.factories import CustomerFactory, add_entries
-from tests.live.fullstack import LiveClient, Stack, compare, full_stack_only, http, post_event, wait_for
+from tests.live.fullstack import LiveClient, compare, full_stack_only, http, post_event, wait_for
 from tests.live.test_full_stack import committed
 
 pytestmark = full_stack_only("the Redis-down tests", what="they stop and start a redis-server of their own")
 EVENTS = 100
 # The API's rate limit as deployed (counted in Redis), unlike the other full-stack tests.
 RATE_LIMITED = {"API_RATE_LIMIT_PER_SECOND": "2000"}
-
-
-@pytest.fixture
-def stack(tmp_path):
-    stack = Stack(tmp_path)
-    yield stack
-    stack.close()
-
-
-@pytest.fixture
-def cookie(make_user):
-    client = Client()
-    client.force_login(make_user("phone", first_name="Sanne", last_name="Visser"))
-    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 @pytest.fixture
