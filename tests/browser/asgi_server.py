@@ -38,6 +38,33 @@ def _database_env() -> dict:
 LOGS = ROOT / ".test-asgi"
 
 
+def uvicorn_command(port) -> list[str]:
+    """uvicorn serving the console as in production, one process, on ``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "console.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+    ]
+
+
+def process_stop(process: subprocess.Popen) -> None:
+    """Ask a server to stop; kill it if it has not within 5 s."""
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
 class AsgiServer:
     def __init__(self, name: str = "server", *, command: list[str] | None = None, extra_env: dict | None = None):
         """``command``: the server's command line, ``{port}`` standing for its port (default: uvicorn
@@ -63,19 +90,7 @@ class AsgiServer:
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         # What each page's websockets sent and received, for the failure report.
         self.frames: list[str] = []
-        default_command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "console.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--lifespan",
-            "off",
-            "--no-access-log",
-        ]
+        default_command = uvicorn_command("{port}")
         self.process = subprocess.Popen(
             [part.replace("{port}", str(self.port)) for part in command or default_command],
             cwd=ROOT,
@@ -150,9 +165,5 @@ class AsgiServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        process_stop(self.process)
         self.log.close()

@@ -14,7 +14,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.asgi_server import ROOT, _database_env, _free_port
+from tests.browser.asgi_server import ROOT, _database_env, _free_port, process_stop, uvicorn_command
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 
@@ -128,12 +127,7 @@ class RedisServer:
     def stop(self):
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        process_stop(self.process)
         self.process = None
         self.log.close()
 
@@ -163,19 +157,7 @@ class Uvicorn:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "console.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
+            uvicorn_command(self.port),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -197,12 +179,7 @@ class Uvicorn:
     def stop(self):
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        process_stop(self.process)
         self.process = None
         self.log.close()
 
