@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.accounts.middleware.LoginRequiredMiddleware",
+    "console.accounts.middleware.SessionIdleMiddleware",
     # Axes goes last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,11 +270,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this many hours without a request from its browser (every request starts
-# the count again); its open consoles close then, and their pages say so (docs/live.md).
+# A session ends after this many hours without a request from its browser (a request starts the
+# count again, saving the session at most every SESSION_REFRESH_SECONDS: accounts/middleware.py);
+# its open consoles close then, and their pages say so (docs/live.md).
 SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=8)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_HOURS * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 

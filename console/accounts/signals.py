@@ -2,11 +2,12 @@
 rights away tells that user's consoles to check again, after commit. A log-out names the session
 it ends, whose consoles close at once."""
 
-from django.contrib.auth import get_user_model, user_logged_out
+from django.contrib.auth import get_user_model, user_logged_in, user_logged_out
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from console.accounts.middleware import session_seen
 from console.live import publish
 
 User = get_user_model()
@@ -59,3 +60,10 @@ def role_rights_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def user_signed_out(sender, request, user, **kwargs):
     if user is not None and request is not None and hasattr(request, "session"):
         publish.access_changed(user.pk, ended_session=request.session.session_key)
+
+
+@receiver(user_logged_in)
+def session_started(sender, request, user, **kwargs):
+    # A fresh session is active now: its first requests need not save it again (middleware.py).
+    if request is not None and hasattr(request, "session"):
+        session_seen(request.session)

@@ -92,6 +92,7 @@ def test_a_copy_goes_out_at_most_once_a_day(client_as, debtor, post):
     tomorrow = timezone.now() + timedelta(days=1)
     with mock.patch("django.utils.timezone.now", return_value=tomorrow):
         Statement.objects.update(period=f"{timezone.localdate(tomorrow):%Y-%m}")  # the month may turn overnight
+        client.force_login(client.user)  # the next morning: yesterday's session ended (SESSION_IDLE_HOURS)
         next_day = post(client, send_url(debtor), {"copy": "1"})
     assert next_day.status_code == 200
     assert len(mail.outbox) == 3
