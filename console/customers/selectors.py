@@ -72,17 +72,13 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
         return []
     ranked = _identifier_ids(q, limit=limit, email_prefix=True)
     current = Customer.objects.filter(merged_into__isnull=True)
-
-    def take(ids):
-        for pk in ids:
-            if pk not in ranked:
-                ranked.append(pk)
-
     upper = q.upper()
     if len(ranked) < limit and _looks_like_a_name(q):
-        take(current.filter(name__icontains=q).order_by().values_list("id", flat=True)[: limit - len(ranked)])
+        named = current.filter(name__icontains=q).order_by().values_list("id", flat=True)
+        _add_new(ranked, named[: limit - len(ranked)])
     if len(ranked) < limit and upper[:2] == "C-":
-        take(current.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)[:limit])
+        numbered = current.filter(customer_number__startswith=upper).order_by().values_list("id", flat=True)
+        _add_new(ranked, numbered[:limit])
     # Orders, invoices and identifiers move on a merge, but one written to the old record
     # afterwards would still point there: merged-away records are never shown.
     customers = current.filter(pk__in=ranked).prefetch_related(
@@ -118,28 +114,28 @@ def _identifier_ids(q: str, *, limit: int, email_prefix: bool) -> list[int]:
     from console.commerce.models import Invoice, Order
 
     ranked: list[int] = []
-
-    def take(ids):
-        for pk in ids:
-            if pk not in ranked:
-                ranked.append(pk)
-
     # Every id query has .order_by() cleared: the models' default ordering would make the
     # database sort all matches (tens of thousands for a common name) before the LIMIT.
     upper = q.upper()
     # A merged-away record's number leads to the record it was merged into.
-    take(
-        survivor or pk
-        for pk, survivor in Customer.objects.filter(customer_number=upper)
-        .order_by()
-        .values_list("id", "merged_into_id")
-    )
-    take(Order.objects.filter(order_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
-    take(Invoice.objects.filter(invoice_number=upper).order_by().values_list("customer_id", flat=True)[:limit])
+    numbered = Customer.objects.filter(customer_number=upper).order_by().values_list("id", "merged_into_id")
+    _add_new(ranked, [survivor or pk for pk, survivor in numbered])
+    for model, number in ((Order, "order_number"), (Invoice, "invoice_number")):
+        _add_new(
+            ranked, model.objects.filter(**{number: upper}).order_by().values_list("customer_id", flat=True)[:limit]
+        )
     identifier_q = _identifier_matches(q, email_prefix=email_prefix)
     if identifier_q is not None:
-        take(Identifier.objects.filter(identifier_q).order_by().values_list("customer_id", flat=True)[:limit])
+        matches = Identifier.objects.filter(identifier_q).order_by().values_list("customer_id", flat=True)
+        _add_new(ranked, matches[:limit])
     return ranked
+
+
+def _add_new(ranked: list[int], ids) -> None:
+    """Append the ids not ranked yet, in their order."""
+    for pk in ids:
+        if pk not in ranked:
+            ranked.append(pk)
 
 
 @dataclass
@@ -179,36 +175,18 @@ LATEST_QUESTIONS_SHOWN = 3
 LATEST_QUESTIONS_DAYS = 7
 
 
-def is_a_question(entry) -> bool:
-    """Whether this entry is something the customer said to the company: one that
-    ``latest_questions`` lists (pages viewed on the web shop and system notes are not)."""
-    from console.timeline.models import Channel, TimelineEntry
-
-    return (
-        entry.kind == TimelineEntry.Kind.INTERACTION
-        and entry.direction == TimelineEntry.Direction.INBOUND
-        and entry.channel not in (Channel.WEB, Channel.SYSTEM)
-    )
-
-
 def latest_questions(*, customer_id: int) -> list:
     """What the customer last said to the company, on any channel, in the past week: the
     chatbot question of last night at the top of the picture when they call this morning
     (story S3), whatever came in since (a web visit, an order update) and whatever the
     timeline filter is set to. One indexed query."""
-    from console.timeline.models import Channel, TimelineEntry
+    from console.timeline.models import FROM_CUSTOMER, TimelineEntry
 
     since = timezone.now() - timedelta(days=LATEST_QUESTIONS_DAYS)
     return list(
-        TimelineEntry.objects.filter(
-            customer_id=customer_id,
-            kind=TimelineEntry.Kind.INTERACTION,
-            direction=TimelineEntry.Direction.INBOUND,
-            occurred_at__gte=since,
-        )
-        # Pages viewed on the web shop and system notes are not something the customer said.
-        .exclude(channel__in=[Channel.WEB, Channel.SYSTEM])
-        .order_by("-occurred_at", "-seq")[:LATEST_QUESTIONS_SHOWN]
+        TimelineEntry.objects.filter(FROM_CUSTOMER, customer_id=customer_id, occurred_at__gte=since).order_by(
+            "-occurred_at", "-seq"
+        )[:LATEST_QUESTIONS_SHOWN]
     )
 
 

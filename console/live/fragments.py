@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from console.customers.models import Customer
-from console.customers.selectors import customer_picture, is_a_question, latest_questions
+from console.customers.selectors import customer_picture, latest_questions
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import MONEY_KINDS, customer_activity
 
@@ -64,7 +64,7 @@ def _activity(entry: TimelineEntry) -> str:
     """What any entry may change besides the panels: "active on ...", and "Latest from the
     customer" when the entry is a question (it goes on top there)."""
     context = {"oob": True, "activity": customer_activity(customer_id=entry.customer_id)}
-    if not is_a_question(entry):
+    if not entry.is_from_customer():
         return render_to_string(f"{TEMPLATE}#activity", context)
     context["picture"] = {"latest_questions": latest_questions(customer_id=entry.customer_id)}
     return render_to_string(f"{TEMPLATE}#live-activity", context)

@@ -20,6 +20,8 @@ class Channel(models.TextChoices):
 
 # What the customer did (a contact, a call, a web visit, the wish list, a store visit), as
 # opposed to what a source system reports: the kinds behind "Active on ...".
+# Pages viewed on the web shop and system notes are not something the customer said.
+NOT_SAID = (Channel.WEB, Channel.SYSTEM)
 ACTIVITY_KINDS = ["interaction", "call", "web_visit", "wishlist", "store_visit"]
 
 
@@ -106,6 +108,14 @@ class TimelineEntry(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.get_channel_display()}: {self.summary}"
 
+    def is_from_customer(self) -> bool:
+        """Something the customer said to the company (the picture's latest questions)."""
+        return (
+            self.kind == self.Kind.INTERACTION
+            and self.direction == self.Direction.INBOUND
+            and self.channel not in NOT_SAID
+        )
+
     @property
     def message_id(self) -> int | None:
         """The outbound message this entry records being sent (``messaging.message_to_customer``
@@ -124,3 +134,9 @@ class TimelineEntry(models.Model):
         if self.actor_user_id:
             return self.actor_user.get_full_name() or self.actor_user.get_username()
         return self.actor_source
+
+
+# The query form of TimelineEntry.is_from_customer.
+FROM_CUSTOMER = models.Q(kind=TimelineEntry.Kind.INTERACTION, direction=TimelineEntry.Direction.INBOUND) & ~models.Q(
+    channel__in=NOT_SAID
+)
