@@ -17,8 +17,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
 
-from console.live.routing import websocket_urlpatterns  # noqa: E402
 from console.live.sessions import SessionReadMiddleware  # noqa: E402
+from console.picture.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "console.messaging",
     "console.ingest",
     "console.live",
+    "console.picture",
     "console.dashboard",
     "console.demo",
     "rest_framework",

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
+from console.cases import fragments
 from console.cases.models import Case
 from console.cases.services import case_event_record, case_locked, when_text
-from console.live import publish
 from console.timeline.models import Channel, TimelineEntry
 
 # Channels an answer can have gone out on (not "system", not the website or the chatbot).
@@ -86,7 +86,7 @@ def complaint_close(*, case_id: int, user, resolution: str, channel: str, send: 
         case.resolution = resolution[:10_000]
         case.save(update_fields=["status", "closed_at", "resolution", "updated_at"])
         case_event_record(case=case, summary=closed, audit=AuditEvent.Action.CLOSED_CASE, user=user, channel=channel)
-        publish.queue_changed(case.team)
+        fragments.queue_changed(case.team)
     return case
 
 
@@ -144,6 +144,6 @@ def complaint_escalate(*, case_id: int, now: datetime) -> bool:
         body=f"The answer was due {when_text(case.due_at)}. The complaint stays open with its owner.",
         actor_source="complaint deadline",
     )
-    publish.complaint_escalated(case_id=case.pk)
-    publish.queue_changed(case.team)
+    fragments.complaint_escalated(case_id=case.pk)
+    fragments.queue_changed(case.team)
     return True

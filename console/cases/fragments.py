@@ -1,11 +1,13 @@
-"""What a push about cases carries (sent by console.live.publish after commit): the queue
-list as the queue page renders it, and the notices an agent or a manager sees."""
+"""What cases push to open consoles (through console.live.publish, after commit): the queue list
+as the queue page renders it, and the notices an agent or a manager sees."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from console.cases.models import Case, Team
 from console.cases.selectors import team_queue
+from console.live.groups import agent_group, managers_group, team_group
+from console.live.publish import publish
 
 
 def queue_message(team: str) -> dict:
@@ -34,3 +36,21 @@ def escalation_notice_message(*, case_id: int) -> dict:
     text = f"Overdue complaint escalated: {case.customer.name}, “{case.title}” ({case.reference})"
     html = _notice(tone="bad", text=text, url=reverse("cases:case", args=[case_id]), link_text="Open the case")
     return {"type": "manager.notice", "html": html}
+
+
+def queue_changed(*teams: str) -> None:
+    """A case of these teams was opened or changed (both teams when it moved): every open queue
+    page of each team gets the queue as it now stands, rendered once per team."""
+    for team in dict.fromkeys(teams):
+        publish(team_group(team), lambda team=team: queue_message(team))
+
+
+def mention_notified(*, user_id: int, case_id: int, by: str, excerpt: str) -> None:
+    """A colleague named this agent (@username) in a case note: a notice on every page they have open."""
+    publish(agent_group(user_id), lambda: mention_notice_message(case_id=case_id, by=by, excerpt=excerpt))
+
+
+def complaint_escalated(*, case_id: int) -> None:
+    """A complaint passed its deadline: a notice for every online manager. (The escalation's
+    timeline entry, of kind case, already tells the dashboards to look again.)"""
+    publish(managers_group(), lambda: escalation_notice_message(case_id=case_id))

@@ -10,8 +10,8 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
+from console.cases import fragments
 from console.cases.models import Case, ComplaintDeadline, Team
-from console.live import publish
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.selectors import MONEY_KINDS
 from console.timeline.services import timeline_entry_record
@@ -113,7 +113,7 @@ def case_open(
         channel=channel,
         occurred_at=case.created_at,
     )
-    publish.queue_changed(case.team)
+    fragments.queue_changed(case.team)
     return case
 
 
@@ -194,7 +194,7 @@ def case_update(
             user=user,
             actor_source=actor_source,
         )
-        publish.queue_changed(old_team, case.team)
+        fragments.queue_changed(old_team, case.team)
     return case
 
 
@@ -298,7 +298,7 @@ def case_link_entry(*, case_id: int, entry_id: int, user) -> TimelineEntry:
             user=user,
             channel=entry.channel,
         )
-        publish.queue_changed(case.team)
+        fragments.queue_changed(case.team)
     return entry
 
 
@@ -330,7 +330,7 @@ def case_note_add(*, case_id: int, user, text: str) -> tuple[TimelineEntry, list
         )
         mentioned = _mentioned(text, author=user)
         for colleague in mentioned:
-            publish.mention_notified(user_id=colleague.pk, case_id=case.pk, by=_name(user), excerpt=text[:200])
+            fragments.mention_notified(user_id=colleague.pk, case_id=case.pk, by=_name(user), excerpt=text[:200])
     return note, mentioned
 
 
@@ -374,5 +374,5 @@ def case_data_quality_close(*, customer_id: int, resolution: str, channel: str, 
             user=actor_user,
             channel=channel,
         )
-        publish.queue_changed(task.team)
+        fragments.queue_changed(task.team)
     return tasks

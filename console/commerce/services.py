@@ -20,7 +20,7 @@ from console.commerce.models import (
     WishListItem,
 )
 from console.commerce.money import euro
-from console.flags.tasks import flags_recompute_on_commit
+from console.reactions import CUSTOMER_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -74,7 +74,7 @@ def order_place(
         actor_source=source,
         order=order,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because=f"order {order_number} placed")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"order {order_number} placed")
     return order
 
 
@@ -109,7 +109,7 @@ def invoice_issue(
         actor_source=source,
         invoice=invoice,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because=f"invoice {invoice_number} issued")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"invoice {invoice_number} issued")
     return invoice
 
 
@@ -131,7 +131,7 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
         invoice=invoice,
         occurred_at=timezone.make_aware(datetime.combine(received_on, datetime.min.time().replace(hour=12))),
     )
-    flags_recompute_on_commit(customer_id=invoice.customer_id, because=f"payment on invoice {invoice.invoice_number}")
+    happened(CUSTOMER_CHANGED, customer_id=invoice.customer_id, because=f"payment on invoice {invoice.invoice_number}")
     return payment
 
 
@@ -171,7 +171,7 @@ def return_open(*, user, customer_id: int, order_line_id: int, reason: str, quan
     audit_event_record(
         actor=user, action=AuditEvent.Action.OPENED_RETURN, customer=line.order.customer, detail=ret.return_number
     )
-    flags_recompute_on_commit(customer_id=customer_id, because=f"return {ret.return_number} opened")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"return {ret.return_number} opened")
     return ret
 
 
@@ -294,7 +294,7 @@ def order_record(
         actor_source=source,
         order=order,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because=f"order {order_number} updated")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"order {order_number} updated")
     return order
 
 
@@ -350,5 +350,5 @@ def return_record(
         return_request=ret,
     )
     # The share of orders returned counts toward the loyalty tier.
-    flags_recompute_on_commit(customer_id=customer_id, because=f"return {return_number}")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"return {return_number}")
     return ret

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from console.customers.identifiers import normalise_email, normalise_handle, normalise_phone
 from console.customers.models import Address, Customer, Identifier
+from console.reactions import CUSTOMER_CHANGED, happened
 
 _NORMALISERS = {
     Identifier.Kind.EMAIL: lambda raw: normalise_email(raw),
@@ -47,9 +48,8 @@ def customer_create(
     if address:
         Address.objects.create(customer=customer, **address)
     # The ID and loyalty flags depend on the customer alone; compute them from the start.
-    from console.flags.tasks import flags_recompute_on_commit
 
-    flags_recompute_on_commit(customer_id=customer.pk)
+    happened(CUSTOMER_CHANGED, customer_id=customer.pk)
     return customer
 
 
@@ -75,7 +75,6 @@ def mail_returned_record(
     """
     from console.cases.models import Case, Team
     from console.cases.services import case_open
-    from console.flags.tasks import flags_recompute_on_commit
     from console.timeline.models import Channel, TimelineEntry
     from console.timeline.services import timeline_entry_record
 
@@ -126,7 +125,7 @@ def mail_returned_record(
         occurred_at=occurred_at,
         actor_source=source,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because=f"letter {mail_ref} returned")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"letter {mail_ref} returned")
     return match
 
 
@@ -206,7 +205,6 @@ def _returned_mail_settled(
     resolution, for the case page), the audit log and flags follow."""
     from console.accounts.services import audit_event_record
     from console.cases.services import case_data_quality_close
-    from console.flags.tasks import flags_recompute_on_commit
     from console.timeline.models import TimelineEntry
     from console.timeline.services import timeline_entry_record
 
@@ -223,7 +221,7 @@ def _returned_mail_settled(
     if not Address.objects.filter(customer_id=customer_id, status=Address.Status.UNDELIVERABLE).exists():
         case_data_quality_close(customer_id=customer_id, resolution=resolution, channel=channel, actor_user=user)
     audit_event_record(actor=user, action=audit, customer=entry.customer, detail=resolution)
-    flags_recompute_on_commit(customer_id=customer_id, because=because)
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because=because)
 
 
 @transaction.atomic
@@ -327,7 +325,6 @@ def email_bounce_record(
 ) -> Identifier:
     """An e-mail to the customer bounced: the address stays (it still identifies the customer)
     but is marked, so statements and messages go by post, and the data-quality flag says so."""
-    from console.flags.tasks import flags_recompute_on_commit
     from console.timeline.models import Channel, TimelineEntry
     from console.timeline.services import timeline_entry_record
 
@@ -349,7 +346,7 @@ def email_bounce_record(
         occurred_at=occurred_at,
         actor_source=source,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because="e-mail bounced")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because="e-mail bounced")
     return identifier
 
 
@@ -366,7 +363,6 @@ def identity_check_record(
     source: str = "courier",
 ) -> Customer:
     """A courier or store checked the customer's ID document; the record follows it on the spot (S5)."""
-    from console.flags.tasks import flags_recompute_on_commit
     from console.timeline.models import Channel, TimelineEntry
     from console.timeline.services import timeline_entry_record
 
@@ -395,5 +391,5 @@ def identity_check_record(
         occurred_at=occurred_at,
         actor_source=source,
     )
-    flags_recompute_on_commit(customer_id=customer_id, because="ID checked")
+    happened(CUSTOMER_CHANGED, customer_id=customer_id, because="ID checked")
     return customer

@@ -13,9 +13,9 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.customers.models import Customer
+from console.flags.fragments import flags_published
 from console.flags.models import Flag, FlagChange
 from console.flags.recompute import flags_query
-from console.live.publish import flags_published
 from console.timeline.models import Channel, TimelineEntry
 
 # Where ``because`` is not given: a change to the customer's own records started it.

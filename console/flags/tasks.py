@@ -21,11 +21,12 @@ def flags_overrides_lapse_task() -> str:
     return f"{flags_overrides_lapse()} overrides lapsed"
 
 
-def flags_recompute_on_commit(*, customer_id: int, because: str = "") -> None:
-    """Start the recomputation once the change that calls for it is committed (never on rollback)."""
-    # robust: a broker that is down must not turn the committed change into an error answer
-    # (the customer's flags are then recomputed by the next change, or the nightly run).
-    transaction.on_commit(lambda: flags_recompute_task.delay(customer_id, because), robust=True)
+def customer_changed(*, customer_id: int, because: str = "") -> None:
+    """The reaction to ``CUSTOMER_CHANGED`` (console/reactions.py), after commit: recompute the
+    customer's flags in a worker. A broker that is down must not turn the committed change into
+    an error answer: the reaction is logged and the flags are recomputed by the customer's next
+    change or the nightly run."""
+    flags_recompute_task.delay(customer_id, because)
 
 
 @shared_task(

@@ -14,7 +14,7 @@ from console.cases.models import Case
 from console.commerce import services as commerce
 from console.commerce.models import Invoice, Order
 from console.customers import services as customers
-from console.live.publish import screen_pop
+from console.customers.fragments import screen_pop
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 

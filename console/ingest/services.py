@@ -20,7 +20,7 @@ from console.ingest.handlers import HANDLERS, EventRejected
 from console.ingest.models import ApiToken, InboundEvent, Scope
 from console.ingest.payloads import json_parse, payload_errors
 from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors, validated
-from console.journeys.tasks import journeys_on_event_on_commit
+from console.reactions import EVENT_APPLIED, happened
 from console.timeline.services import recorded
 
 MAX_EVENT_BYTES = 64 * 1024
@@ -166,7 +166,7 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
     inbound.customer, inbound.response = customer, response
     inbound.save(update_fields=["customer", "response"])
     # Follow-up: the customer's guided journeys hear the event once it is committed.
-    journeys_on_event_on_commit(event_type=event["type"], inbound_event_id=inbound.pk)
+    happened(EVENT_APPLIED, event_type=event["type"], inbound_event_id=inbound.pk)
     return Answer(201, response)
 
 

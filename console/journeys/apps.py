@@ -8,7 +8,10 @@ class JourneysConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from console.journeys import models, selectors, tasks  # noqa: F401 - tasks registered in every process
+        from console.journeys import models, selectors, tasks
+        from console.reactions import EVENT_APPLIED, hear
+
+        hear(EVENT_APPLIED, tasks.event_applied)
 
         # Any change to a template, step or failure changes which events journeys listen to
         # (the event API asks that on every event, from the cache).

@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.db import transaction
 
 from console.journeys.selectors import inbound_event_facts, listened_event_types
 
@@ -23,10 +22,10 @@ def journeys_catch_up_task() -> str:
     return f"{journeys_catch_up()} missed events heard"
 
 
-def journeys_on_event_on_commit(*, event_type: str, inbound_event_id: int) -> None:
-    """After an event is applied: if any active journey template listens to its type (a cache
-    read, no query), the journeys hear it once it is committed."""
+def event_applied(*, event_type: str, inbound_event_id: int) -> None:
+    """The reaction to ``EVENT_APPLIED`` (console/reactions.py), after commit: if any active
+    journey template listens to this event type (a cache read, no query), the customer's
+    journeys hear the event in a worker. A broker that is down must not turn the applied event
+    into an error answer: the periodic journeys_catch_up_task lets the journeys hear it later."""
     if event_type in listened_event_types():
-        # robust: a broker that is down must not turn the applied event into an error answer;
-        # the periodic journeys_catch_up_task lets the journeys hear it later.
-        transaction.on_commit(lambda: journeys_on_event_task.delay(inbound_event_id), robust=True)
+        journeys_on_event_task.delay(inbound_event_id)

@@ -18,11 +18,12 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from console.accounts.roles import Capability, agent_channel, role_names
 from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
 from console.live.groups import agent_group, customer_group, managers_group, team_group
 from console.live.layer import PubSubChannelLayer
 from console.live.presence import REDIS_DOWN
-from console.live.replay import Replays, missing_entries
+from console.live.replay import Replays
 from console.live.sent import SentSeqs
 from console.live.ticker import ticker
 from console.live.viewers import PresenceMixin
@@ -40,11 +41,8 @@ RELOAD = json.dumps({"type": "reload"})
 
 
 @database_sync_to_async
-def _viewer(user, customer_id: int | None) -> dict | None:
+def _viewer(user, customer_id: int | None, customer_exists) -> dict | None:
     """What this user may see, or None when they may not subscribe at all."""
-    from console.accounts.roles import Capability, agent_channel, role_names
-    from console.customers.models import Customer
-
     if not user.has_perm(Capability.VIEW_CUSTOMERS):
         return None
     info = {
@@ -57,21 +55,8 @@ def _viewer(user, customer_id: int | None) -> dict | None:
         "exists": True,
     }
     if customer_id is not None:
-        info["exists"] = Customer.objects.filter(pk=customer_id).exists()
+        info["exists"] = customer_exists(customer_id)
     return info
-
-
-async def _team_exists(team: str) -> bool:
-    from console.cases.models import Team
-
-    return team in Team.values
-
-
-@database_sync_to_async
-def _panels(customer_id: int, finance: bool) -> tuple[str, int]:
-    from console.live.fragments import panels_now
-
-    return panels_now(customer_id, finance=finance)
 
 
 async def _try_again_later(receive, send) -> None:
@@ -83,6 +68,35 @@ async def _try_again_later(receive, send) -> None:
 
 
 class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
+    """The console's socket, knowing no domain app: what it shows of a customer comes from the
+    app that renders the customer picture, which subclasses it and gives the methods below
+    (console/picture/consumers.py). They run in the thread for database work."""
+
+    @staticmethod
+    def customer_exists(customer_id: int) -> bool:
+        raise NotImplementedError
+
+    @staticmethod
+    def team_exists(team: str) -> bool:
+        raise NotImplementedError
+
+    @staticmethod
+    def panels_now(customer_id: int, *, finance: bool) -> tuple[str, int]:
+        """The header and every panel as they are now, and the seq they are current as of."""
+        raise NotImplementedError
+
+    @staticmethod
+    def missing_entries(customer_id: int, after: int, finance: bool, panels: bool) -> tuple[str, str, int, int, bool]:
+        """What a page missed after ``after``: rendered entries (oldest first), the panels (or ""),
+        the highest seq among the entries (or ``after``), the seq the panels are current as of
+        (0: none), and whether too much was missed to replay (the page then reloads)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def latest_seqs(customer_ids: list[int]) -> dict[int, int]:
+        """Each customer's latest seq (the ticker asks for all customers open in this process)."""
+        raise NotImplementedError
+
     async def __call__(self, scope, receive, send):
         """Channels' consumer loop, lighter on the full stack's layer: the page's frames and the
         layer's messages arrive in one queue (``PubSubChannelLayer.new_inbox``), handled one at a
@@ -142,14 +156,14 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         self.typing = False
         if self.user is None or not self.user.is_authenticated:
             return await self._refuse(NOT_LOGGED_IN)
-        self.me = await _viewer(self.user, self.customer_id)
+        self.me = await _viewer(self.user, self.customer_id, self.customer_exists)
         if self.me is None:
             return await self._refuse(FORBIDDEN)
         if not self.me["exists"]:
             return await self._refuse(UNKNOWN_CUSTOMER)
         # A queue page (?team=phone). Any agent may watch any team's queue (docs/cases.md).
         team = self._team_param()
-        if team is not None and not await _team_exists(team):
+        if team is not None and not self.team_exists(team):
             return await self._refuse(UNKNOWN_CUSTOMER)
         if not await self._join(team):
             return await self._refuse(TRY_AGAIN_LATER)
@@ -241,7 +255,7 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         """Send what the page missed after ``after``; returns the bytes sent. Runs beside the
         consumer's other messages (``Replays``), so a push may have brought newer panels while the
         database was read: the replay's panels go out only if they are newer still."""
-        entries, panels_html, upto, panels_seq, too_many = await missing_entries(
+        entries, panels_html, upto, panels_seq, too_many = await database_sync_to_async(self.missing_entries)(
             self.customer_id, after, self.me["finance"], panels
         )
         log.debug(
@@ -290,7 +304,7 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
 
     async def flags_changed(self, event):
         """Flags changed: this console renders the header and panels for its own audience."""
-        html, panels_seq = await _panels(self.customer_id, self.me["finance"])
+        html, panels_seq = await database_sync_to_async(self.panels_now)(self.customer_id, finance=self.me["finance"])
         log.debug("%s flags changed: panels as of %s", self.channel_name, panels_seq)
         await self.send(html)
         self.sent.panels_upto(panels_seq)

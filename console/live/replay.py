@@ -20,7 +20,6 @@ import logging
 import time
 from collections import deque
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 log = logging.getLogger(__name__)
@@ -29,31 +28,6 @@ WINDOW_SECONDS = 60.0
 
 def _now() -> float:
     return time.monotonic()
-
-
-@database_sync_to_async
-def missing_entries(customer_id: int, after: int, finance: bool, panels: bool) -> tuple[str, str, int, int, bool]:
-    """Rendered entries after ``after`` (oldest first), the panels (or ""), the highest seq among
-    the entries (or ``after``), the seq the panels are current as of (0: none), and whether too
-    much was missed to replay (the page then reloads). The panels come along when entries were
-    missed, or when asked for (a page back from a lost connection: a flag may have changed)."""
-    from console.live.fragments import panels_now, render_entries
-    from console.timeline.models import TimelineEntry
-
-    limit = settings.LIVE_REPLAY_LIMIT
-    entries = list(
-        TimelineEntry.objects.filter(customer_id=customer_id, seq__gt=after)
-        .select_related("actor_user")
-        .order_by("seq")[: limit + 1]
-    )
-    if len(entries) > limit:
-        return "", "", after, 0, True
-    upto = entries[-1].seq if entries else after
-    if not entries and not panels:
-        return "", "", upto, 0, False
-    # Whatever the missed entries changed (orders, flags) comes along: the panels as they are now.
-    html, panels_seq = panels_now(customer_id, finance=finance)
-    return render_entries(entries, finance=finance), html, upto, panels_seq, False
 
 
 class Replays:

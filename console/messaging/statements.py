@@ -36,6 +36,7 @@ from console.messaging.selectors import (
     statement_period_due,
     statement_recipients,
 )
+from console.reactions import CUSTOMER_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 
@@ -237,12 +238,11 @@ def _undeliverable_recorded(statement: Statement, lines: list[StatementLine], re
 def _reminders_counted(customer_id: int, lines: list[StatementLine]) -> None:
     """Every overdue invoice on the statement had one more reminder; reminders count toward a credit hold."""
     from console.commerce.models import Invoice
-    from console.flags.tasks import flags_recompute_on_commit
 
     overdue = [line.invoice_id for line in lines if line.overdue]
     if overdue:
         Invoice.objects.filter(pk__in=overdue).update(reminders_sent=F("reminders_sent") + 1)
-        flags_recompute_on_commit(customer_id=customer_id, because="invoice statement sent (a reminder)")
+        happened(CUSTOMER_CHANGED, customer_id=customer_id, because="invoice statement sent (a reminder)")
 
 
 def statement_copy_send(*, customer_id: int, period: str, requested_by) -> StatementResult:

@@ -9,7 +9,7 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.customers.models import Customer
-from console.live.publish import entry_published
+from console.reactions import ENTRY_RECORDED, happened
 from console.timeline.models import Channel, TimelineEntry
 
 
@@ -61,8 +61,9 @@ def timeline_entry_record(
             return_request=return_request,
             case=case,
         )
-        # Sent to every open console on this customer once (and only if) this commits.
-        entry_published(entry)
+        # Once (and only if) this commits: to every open console on this customer, and to the
+        # managers' dashboards when it is of a kind they list (console/reactions.py).
+        happened(ENTRY_RECORDED, entry=entry)
         recorded.set(entry)
         return entry
 

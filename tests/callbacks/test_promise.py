@@ -125,7 +125,7 @@ def test_store_staff_may_promise_but_not_text(client_as, caller):
 
 def test_a_live_push_offers_the_box_only_to_the_audience_that_sends_messages(caller):
     """The pushed panels are rendered once per audience: store staff get the store one."""
-    from console.live.fragments import _panels
+    from console.picture.fragments import _panels
 
     customer = caller()
     assert "Text the customer this time slot (SMS)" in _panels(customer, finance=True)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from console.cases.services import case_note_add, case_update
-from console.live.fragments import entry_message
+from console.picture.fragments import entry_message
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 

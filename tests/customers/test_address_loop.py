@@ -11,7 +11,7 @@ from console.cases.selectors import team_queue
 from console.customers.models import Address
 from console.customers.services import address_fields_clean
 from console.flags.models import Flag
-from console.live.fragments import entry_message
+from console.picture.fragments import entry_message
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory
 from tests.ingest.events import event

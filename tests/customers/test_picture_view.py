@@ -302,7 +302,7 @@ def test_a_valid_id_document_says_until_when(client_as, customer):
 
 
 def test_the_return_form_carries_the_agents_csrf_token_and_a_push_carries_none(client_as, customer):
-    from console.live.fragments import panels_now
+    from console.picture.fragments import panels_now
 
     add_order(customer, number="WS-2026-11803")
     page = client_as("phone").get(customer.get_absolute_url()).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.live.fragments import entry_message
+from console.picture.fragments import entry_message
 from console.timeline.models import TimelineEntry
 from tests.ingest.events import event, interaction, invoice
 

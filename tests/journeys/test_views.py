@@ -117,7 +117,7 @@ def test_the_case_page_with_a_journey_costs_a_fixed_number_of_queries(
 
 
 def test_the_progress_line_reaches_open_pictures_with_the_journeys_changes(api, ahmed, porting_journey):
-    from console.live.fragments import panels_now
+    from console.picture.fragments import panels_now
 
     posted(api, sims((WIFE, "shipped")))
     html, _ = panels_now(ahmed.pk, finance=False)

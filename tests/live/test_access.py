@@ -1,4 +1,4 @@
-"""Rights follow the user on open sockets (live/access.py, accounts/signals.py): deactivating a
+"""Rights follow the user on open sockets (live/access.py, live/signals.py): deactivating a
 user, taking their role away or logging out closes their open consoles within seconds, with a
 message the page shows; a colleague's console stays open; an idle session's consoles close when
 it expires."""

@@ -231,7 +231,7 @@ async def test_a_push_sent_the_moment_the_socket_is_open_reaches_the_page(connec
     right after the page opened its socket is not lost while the server checks the agent's rights."""
     from channels.layers import get_channel_layer
 
-    from console.live.fragments import screen_pop_message
+    from console.customers.fragments import screen_pop_message
     from console.live.groups import agent_group
 
     daan, cookie = await sync_to_async(session_cookie)("phone", username="daan")

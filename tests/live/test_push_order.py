@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from console.customers.models import Customer
 from console.live import presence
-from console.live.fragments import entry_message
 from console.live.groups import customer_group
 from console.live.ticker import ticker
+from console.picture.fragments import entry_message
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory, add_entries
 from tests.live.test_consumer import next_message, nothing_but_presence, record

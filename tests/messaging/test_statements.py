@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from console.commerce.models import Invoice
 from console.flags.models import Flag, FlagPolicy
-from console.live.fragments import entry_message
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.selectors import period_of
 from console.messaging.statements import Outcome, statement_send
+from console.picture.fragments import entry_message
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import timeline_for_user
 from tests.messaging.conftest import bounced, letter_files, undeliverable

@@ -1,4 +1,5 @@
-"""The HTML a push carries: the same partials the page is made of, rendered once per audience.
+"""What a push to a customer's open consoles carries: the same partials the page is made of,
+rendered once per audience.
 
 Audiences differ only in invoice details (DESIGN.md: store staff see the open balance only),
 so every message holds a ``finance`` and a ``store`` rendering; each consumer forwards the
@@ -6,10 +7,11 @@ one its user may see. Rendering happens once per change, not once per open conso
 """
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from console.customers.models import Customer
 from console.customers.selectors import customer_picture, latest_questions
+from console.live.groups import customer_group
+from console.live.publish import publish
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import MONEY_KINDS, customer_activity
 
@@ -107,25 +109,7 @@ def panels_now(customer_id: int, *, finance: bool) -> tuple[str, int]:
     return _panels(customer, finance=finance), customer.last_seq
 
 
-def screen_pop_message(*, customer_id: int, reason: str) -> dict:
-    customer = Customer.objects.only("name", "customer_number").get(pk=customer_id)
-    return {
-        "type": "screen.pop",
-        "customer_id": customer_id,
-        "url": reverse("customers:picture", args=[customer_id]),
-        "name": customer.name,
-        "customer_number": customer.customer_number,
-        "reason": reason,
-    }
-
-
-def approval_notices_message() -> dict:
-    """The managers' notices of credit approvals waiting, as they stand after a change.
-
-    The whole notices area is sent (it is small), so a notice appears, changes and goes away
-    the same way, and a missed push is made good by the next one.
-    """
-    from console.flags.selectors import approval_notices
-
-    html = render_to_string("flags/approvals.html#notices", {"notices": approval_notices(), "oob": True})
-    return {"type": "approval.notices", "html": html}
+def entry_pushed(*, entry: TimelineEntry) -> None:
+    """The reaction to ``ENTRY_RECORDED`` (console/reactions.py): the committed entry, and what
+    it changed, to everyone viewing its customer."""
+    publish(customer_group(entry.customer_id), lambda: entry_message(entry))
