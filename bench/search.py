@@ -22,7 +22,7 @@ def main():
     _setup.database("klantbeeld_bench_search")
 
     from console.customers.models import Customer, Identifier
-    from console.customers.selectors import customer_search
+    from console.picture.search import customer_search
 
     have = Customer.objects.count()
     if have < args.customers:

@@ -3,14 +3,16 @@
 Apps import only the apps below them (docs/architecture.md, enforced by the import contracts
 in pyproject.toml). A few changes must still be heard higher up: an invoice changes the
 customer's flags, a timeline entry reaches the open consoles and the managers' dashboard, an
-applied event moves the customer's journeys on. The app that made the change says here what
-happened (``happened``); the apps that react register in their ``AppConfig.ready`` (``hear``).
+applied event moves the customer's journeys on, a changed case reaches the team queues. The app
+that made the change says here what happened (``happened``); the apps that react register in
+their ``AppConfig.ready`` (``hear``).
 
 A reaction runs once the transaction that made the change commits, never on rollback, and on
 its own: one that fails is logged (Django's ``on_commit(robust=True)``) and the others still
 run, and the change stays committed. What a reaction must not lose is its own business: the
 flags' reaction starts a task the nightly run makes good, the journeys' one a task the
-catch-up job replays, the consoles' one a push that consoles catch up on by sequence number.
+catch-up job replays, the consoles' and queues' ones a push that pages catch up on (by sequence number, or
+at their next change or reconnect).
 
 - ``CUSTOMER_CHANGED`` (``customer_id``, ``because``): said by customers, commerce, cases and
   messaging; heard by flags, which recomputes the customer's flags.
@@ -18,6 +20,8 @@ catch-up job replays, the consoles' one a push that consoles catch up on by sequ
   picture, which pushes it to the open consoles, and dashboard, which refreshes open dashboards.
 - ``EVENT_APPLIED`` (``event_type``, ``inbound_event_id``): said by ingest; heard by journeys,
   whose journeys on the customer's cases hear the event.
+- ``CASE_CHANGED`` (``teams``, the case's team, or both when it moved): said by cases; heard by
+  queues, which pushes each team's queue as it now stands to its open queue pages.
 
 Something that must happen in the same transaction as the change (returned mail opening a
 data-quality case) is not a reaction: the service of the app that knows both does it.
@@ -31,7 +35,8 @@ from django.db import transaction
 CUSTOMER_CHANGED = "customer_changed"
 ENTRY_RECORDED = "entry_recorded"
 EVENT_APPLIED = "event_applied"
-KNOWN = (CUSTOMER_CHANGED, ENTRY_RECORDED, EVENT_APPLIED)
+CASE_CHANGED = "case_changed"
+KNOWN = (CUSTOMER_CHANGED, ENTRY_RECORDED, EVENT_APPLIED, CASE_CHANGED)
 
 _heard_by: dict[str, list[Callable]] = {what: [] for what in KNOWN}
 

@@ -7,23 +7,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from console.commerce import views as commerce_views
-from console.customers import api as customer_api
-from console.customers import views as customer_views
-from console.flags import api as flags_api
 from console.ingest import api as ingest_api
-from console.timeline import views as timeline_views
-
-customer_patterns = [
-    path("", customer_views.search, name="search"),
-    path("<int:customer_id>/", customer_views.picture, name="picture"),
-    path("<int:customer_id>/merge/", customer_views.merge, name="merge"),
-    path("<int:customer_id>/address/<int:address_id>/confirm/", customer_views.confirm_address, name="address-confirm"),
-    path("<int:customer_id>/address/<int:address_id>/correct/", customer_views.correct_address, name="address-correct"),
-    path("<int:customer_id>/timeline/", timeline_views.timeline, name="timeline"),
-    path("<int:customer_id>/record/", timeline_views.record, name="record"),
-    path("<int:customer_id>/lines/<int:line_id>/return/", commerce_views.open_return, name="open-return"),
-]
+from console.picture import api as customer_api
+from console.picture import credit_api as flags_api
 
 api_patterns = [
     path("events", ingest_api.EventView.as_view(), name="events"),
@@ -55,7 +41,8 @@ for pattern in api_patterns:
 urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", RedirectView.as_view(pattern_name="customers:search"), name="home"),
-    path("customers/", include((customer_patterns, "customers"))),
+    path("customers/", include("console.picture.urls")),
+    path("cases/queues/", include("console.queues.urls")),
     path("cases/", include("console.cases.urls")),
     path("journeys/", include("console.journeys.urls")),
     path("callbacks/", include("console.callbacks.urls")),

@@ -16,6 +16,7 @@ from console.accounts.roles import Capability, require
 from console.cases import fragments
 from console.cases.models import Case
 from console.cases.services import case_event_record, case_locked, when_text
+from console.reactions import CASE_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 
 # Channels an answer can have gone out on (not "system", not the website or the chatbot).
@@ -86,7 +87,7 @@ def complaint_close(*, case_id: int, user, resolution: str, channel: str, send: 
         case.resolution = resolution[:10_000]
         case.save(update_fields=["status", "closed_at", "resolution", "updated_at"])
         case_event_record(case=case, summary=closed, audit=AuditEvent.Action.CLOSED_CASE, user=user, channel=channel)
-        fragments.queue_changed(case.team)
+        happened(CASE_CHANGED, teams=(case.team,))
     return case
 
 
@@ -110,7 +111,7 @@ def _answer_send(case: Case, *, user, resolution: str, channel: str) -> None:
         template_key=ANSWER_TEMPLATE,
         channel=channel,
         context={"answer": resolution},
-        case_id=case.pk,
+        case=case,
         actor_user=user,
     )
 
@@ -145,5 +146,5 @@ def complaint_escalate(*, case_id: int, now: datetime) -> bool:
         actor_source="complaint deadline",
     )
     fragments.complaint_escalated(case_id=case.pk)
-    fragments.queue_changed(case.team)
+    happened(CASE_CHANGED, teams=(case.team,))
     return True

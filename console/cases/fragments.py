@@ -4,18 +4,9 @@ as the queue page renders it, and the notices an agent or a manager sees."""
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from console.cases.models import Case, Team
-from console.cases.selectors import team_queue
-from console.live.groups import agent_group, managers_group, team_group
+from console.cases.models import Case
+from console.live.groups import agent_group, managers_group
 from console.live.publish import publish
-
-
-def queue_message(team: str) -> dict:
-    """The team's queue as it stands now; one rendering for every open queue page."""
-    html = render_to_string(
-        "cases/queue.html#queue-list", {"queue": team_queue(team=team), "teams": Team.choices, "oob": True}
-    )
-    return {"type": "queue.changed", "team": team, "html": html}
 
 
 def _notice(*, tone: str, text: str, url: str, link_text: str) -> str:
@@ -36,13 +27,6 @@ def escalation_notice_message(*, case_id: int) -> dict:
     text = f"Overdue complaint escalated: {case.customer.name}, “{case.title}” ({case.reference})"
     html = _notice(tone="bad", text=text, url=reverse("cases:case", args=[case_id]), link_text="Open the case")
     return {"type": "manager.notice", "html": html}
-
-
-def queue_changed(*teams: str) -> None:
-    """A case of these teams was opened or changed (both teams when it moved): every open queue
-    page of each team gets the queue as it now stands, rendered once per team."""
-    for team in dict.fromkeys(teams):
-        publish(team_group(team), lambda team=team: queue_message(team))
 
 
 def mention_notified(*, user_id: int, case_id: int, by: str, excerpt: str) -> None:

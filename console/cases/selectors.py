@@ -1,19 +1,15 @@
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from console.accounts.roles import Capability, Role, role_names
-from console.callbacks.selectors import next_callback_annotations
 from console.cases.models import Case, Team
+from console.messaging.models import OutboundMessage
+from console.messaging.selectors import message_statuses_attach
 from console.timeline.models import TimelineEntry
 from console.timeline.selectors import MONEY_KINDS
 
-# How many cases a queue page lists; the rest are counted ("and 40 more").
-QUEUE_LIMIT = 100
 # How many linked contacts and notes a case page shows, newest first.
 CASE_ENTRIES_LIMIT = 200
 
@@ -28,7 +24,6 @@ def case_for_user(user, case_id: int) -> Case:
 def case_entries(*, case: Case, finance: bool) -> list[TimelineEntry]:
     """The contacts and notes linked to the case, newest first; without invoice details for
     roles that may not see them (as on the customer's timeline)."""
-    from console.timeline.selectors import message_statuses_attach
 
     entries = list(
         TimelineEntry.objects.filter(case=case).select_related("actor_user").order_by("-seq")[:CASE_ENTRIES_LIMIT]
@@ -40,7 +35,6 @@ def case_entries(*, case: Case, finance: bool) -> list[TimelineEntry]:
 def case_messages(*, case: Case) -> list:
     """The messages sent to the customer on this case (a complaint's answer, a callback's new
     time), newest first, with where each stands: queued, sent, failed."""
-    from console.messaging.models import OutboundMessage
 
     return list(OutboundMessage.objects.filter(case=case).order_by("-created_at", "-id")[:CASE_ENTRIES_LIMIT])
 
@@ -78,29 +72,6 @@ def case_owners() -> list:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-@dataclass
-class Queue:
-    team: str
-    label: str
-    cases: list[Case]
-    total: int
-    overdue: int
-
-
-def team_queue(*, team: str) -> Queue:
-    """A team's open cases, soonest due first (so the overdue ones lead); cases without a due
-    time come last, oldest first. Two queries whatever the length of the queue."""
-    now = timezone.now()
-    open_cases = Case.objects.filter(team=team, status__in=Case.OPEN_STATUSES)
-    counts = open_cases.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-    cases = list(
-        open_cases.select_related("customer", "owner")
-        .annotate(**next_callback_annotations())
-        .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[:QUEUE_LIMIT]
-    )
-    return Queue(team=team, label=Team(team).label, cases=cases, total=counts["total"], overdue=counts["overdue"])
 
 
 def team_for_user(user) -> str:

@@ -12,6 +12,7 @@ from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
 from console.cases import fragments
 from console.cases.models import Case, ComplaintDeadline, Team
+from console.reactions import CASE_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.selectors import MONEY_KINDS
 from console.timeline.services import timeline_entry_record
@@ -113,7 +114,7 @@ def case_open(
         channel=channel,
         occurred_at=case.created_at,
     )
-    fragments.queue_changed(case.team)
+    happened(CASE_CHANGED, teams=(case.team,))
     return case
 
 
@@ -194,7 +195,7 @@ def case_update(
             user=user,
             actor_source=actor_source,
         )
-        fragments.queue_changed(old_team, case.team)
+        happened(CASE_CHANGED, teams=(old_team, case.team))
     return case
 
 
@@ -298,7 +299,7 @@ def case_link_entry(*, case_id: int, entry_id: int, user) -> TimelineEntry:
             user=user,
             channel=entry.channel,
         )
-        fragments.queue_changed(case.team)
+        happened(CASE_CHANGED, teams=(case.team,))
     return entry
 
 
@@ -350,7 +351,7 @@ def _mentioned(text: str, *, author) -> list:
 def case_data_quality_close(*, customer_id: int, resolution: str, channel: str, actor_user=None) -> list[Case]:
     """Close the customer's open data-quality tasks, saying what was done (story S2).
 
-    Called by ``customers.services.address_confirm`` / ``address_correct`` in the same
+    Called by ``cases.data_quality.address_confirm`` / ``address_correct`` in the same
     transaction as the address change, so the back-office queue never shows a task whose
     address was already dealt with. The resolution is kept on the case (the case page shows
     it) and is the body of the closing entry, linked to the case.
@@ -374,5 +375,5 @@ def case_data_quality_close(*, customer_id: int, resolution: str, channel: str, 
             user=actor_user,
             channel=channel,
         )
-        fragments.queue_changed(task.team)
+        happened(CASE_CHANGED, teams=(task.team,))
     return tasks

@@ -13,6 +13,4 @@ urlpatterns = [
     path("open/<int:customer_id>/", views.open_case, name="open"),
     path("entries/<int:entry_id>/link/", views.link_entry, name="link-entry"),
     path("entries/<int:entry_id>/open/", views.open_from_entry, name="open-from-entry"),
-    path("queues/", views.queues, name="queues"),
-    path("queues/<slug:team>/", views.queue, name="queue"),
 ]

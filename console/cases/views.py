@@ -1,8 +1,7 @@
-"""Cases: the case page, team queues, opening a case and linking contacts to one."""
+"""Cases: the case page, opening a case and linking contacts to one."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from console.accounts.roles import Capability, require
 from console.cases.complaints import complaint_close
 from console.cases.forms import CaseNoteForm, CaseOpenForm, CaseUpdateForm, ComplaintCloseForm, EntryLinkForm
-from console.cases.models import Case, Team
+from console.cases.models import Case
 from console.cases.selectors import (
     case_entries,
     case_for_user,
@@ -20,14 +19,12 @@ from console.cases.selectors import (
     customer_open_cases,
     entry_as_shown,
     team_for_user,
-    team_queue,
 )
 from console.cases.services import case_link_entry, case_note_add, case_open, case_update
 from console.customers.selectors import customer_for_user
 from console.timeline.models import TimelineEntry
 
 CASE = "cases/case.html"
-QUEUE = "cases/queue.html"
 LINK = "cases/link.html"
 OPEN = "cases/open.html"
 
@@ -238,21 +235,3 @@ def open_from_entry(request, entry_id):
         "open_action": reverse("cases:open-from-entry", args=[entry.pk]),
     }
     return render(request, f"{OPEN}#open-fields" if request.htmx else OPEN, context, status=422)
-
-
-@require_GET
-def queues(request):
-    """The queue of the agent's own team."""
-    require(request.user, Capability.VIEW_CUSTOMERS)
-    return redirect("cases:queue", team=team_for_user(request.user))
-
-
-@require_GET
-def queue(request, team):
-    """A team's open cases, soonest due first, live. Any agent may look at any team's queue:
-    colleagues cover for each other, and nothing on it is more than they see on a picture."""
-    require(request.user, Capability.VIEW_CUSTOMERS)
-    if team not in Team.values:
-        raise Http404("No such team.")
-    context = {"queue": team_queue(team=team), "teams": Team.choices}
-    return render(request, f"{QUEUE}#queue-list" if request.htmx else QUEUE, context)

@@ -19,10 +19,10 @@ from console.commerce.models import (
     WishList,
     WishListItem,
 )
-from console.commerce.money import euro
 from console.reactions import CUSTOMER_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
+from console.ui.money import euro
 
 
 @transaction.atomic

@@ -23,13 +23,13 @@ from rest_framework.utils.encoders import JSONEncoder
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
-from console.commerce.money import euro
 from console.customers.models import Customer
 from console.flags.fragments import approval_decided, approval_requested
 from console.flags.models import CreditApproval
 from console.flags.selectors import CreditCheck, Decision, credit_check
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
+from console.ui.money import euro
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 

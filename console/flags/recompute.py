@@ -9,7 +9,7 @@ edits without a deploy.
 
 The query yields one row per customer and kind: ``customer_id, kind, level, reason,
 reason_without_amounts``. Reasons are written in SQL in the console's words (``EUR 1,240``,
-``oldest 47 days``); ``console.commerce.money.euro_short`` formats amounts the same way in
+``oldest 47 days``); ``console.ui.money.euro_short`` formats amounts the same way in
 Python, and a test holds the two to each other.
 """
 

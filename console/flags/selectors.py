@@ -4,8 +4,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import Http404
 
-from console.commerce.money import euro
 from console.flags.models import CreditApproval, Flag, FlagChange, FlagPolicy
+from console.ui.money import euro
 
 
 class Decision:

@@ -9,6 +9,4 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/notices/", views.notices, name="approval-notices"),
     path("approvals/<int:approval_id>/decide/", views.decide, name="approval-decide"),
-    path("customers/<int:customer_id>/credit-check/", views.check, name="credit-check"),
-    path("customers/<int:customer_id>/credit-approvals/", views.ask_approval, name="credit-approval-ask"),
 ]

@@ -10,10 +10,10 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 
 from console.callbacks.selectors import open_callback_case_for_reply
+from console.cases import data_quality
 from console.cases.models import Case
 from console.commerce import services as commerce
 from console.commerce.models import Invoice, Order
-from console.customers import services as customers
 from console.customers.fragments import screen_pop
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
@@ -165,7 +165,7 @@ MAIL_REASONS = {"addressee_unknown": "Addressee unknown", "moved": "Moved", "ref
 
 
 def mail_returned(*, customer, data, occurred_at, source, raw):
-    customers.mail_returned_record(
+    data_quality.mail_returned_record(
         customer_id=customer.pk,
         mail_ref=data["mail_ref"],
         reason=data["reason"],
@@ -177,13 +177,13 @@ def mail_returned(*, customer, data, occurred_at, source, raw):
 
 
 def email_bounced(*, customer, data, occurred_at, source, raw):
-    customers.email_bounce_record(
+    data_quality.email_bounce_record(
         customer_id=customer.pk, email=data["email"], reason=data["reason"], occurred_at=occurred_at, source=source
     )
 
 
 def identity_checked(*, customer, data, occurred_at, source, raw):
-    customers.identity_check_record(
+    data_quality.identity_check_record(
         customer_id=customer.pk,
         document_type=data["document_type"],
         document_last4=data["document_last4"],

@@ -7,6 +7,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch
 from console.customers.models import Address, Customer, Identifier
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.rendering import StatementLine, period_label
+from console.timeline.models import TimelineEntry
+from console.timeline.selectors import timeline_for_user
 
 
 def period_of(day: date) -> str:
@@ -243,3 +245,23 @@ def reachable_channels(
         elif kind == Identifier.Kind.HANDLE and identifier.namespace in OutboundMessage.SOCIAL:
             found.setdefault(identifier.namespace, value)
     return [(c, OutboundMessage.Channel(c).label, found[c]) for c in AGENT_CHANNELS if c in found]
+
+
+def message_statuses_attach(entries: list[TimelineEntry]) -> None:
+    """Each message entry gets its message's delivery status as it is now (one query, and none
+    when the page has no messages)."""
+    ids = {e.message_id for e in entries if e.message_id}
+    if not ids:
+        return
+    statuses = dict(OutboundMessage.objects.filter(pk__in=ids).values_list("pk", "status"))
+    for entry in entries:
+        if entry.message_id in statuses:
+            entry.current_message_status = statuses[entry.message_id]
+
+
+def timeline_with_statuses(*, user, customer_id: int, channel: str = "", before_seq: int | None = None):
+    """The customer's timeline as this user may see it (``timeline_for_user``), each message
+    entry with its message's delivery status as it is now."""
+    page = timeline_for_user(user=user, customer_id=customer_id, channel=channel, before_seq=before_seq)
+    message_statuses_attach(page.entries)
+    return page

@@ -105,7 +105,7 @@ def message_to_customer(
     template_key: str,
     channel: str,
     context: dict | None = None,
-    case_id: int | None = None,
+    case=None,
     actor_user=None,
     actor_source: str = "",
     idempotency_key: str | None = None,
@@ -118,7 +118,6 @@ def message_to_customer(
     Without an address for the channel the message is recorded as failed, with the reason, on
     the timeline and in the messages panel, where it can be sent again once there is one.
     """
-    from console.cases.models import Case
     from console.customers.models import Customer
     from console.messaging.tasks import messages_send_on_commit
 
@@ -131,7 +130,8 @@ def message_to_customer(
     if existing is not None:
         return existing, False
     customer = Customer.objects.get(pk=customer_id)
-    case = Case.objects.get(pk=case_id, customer_id=customer_id) if case_id is not None else None
+    if case is not None and case.customer_id != customer_id:
+        raise ValidationError(f"Case {case.pk} is not this customer's.")
     try:
         template = MessageTemplate.objects.get(key=template_key)
     except MessageTemplate.DoesNotExist:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
-from console.commerce.money import euro
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.rendering import (
     StatementLine,
@@ -39,6 +38,7 @@ from console.messaging.selectors import (
 from console.reactions import CUSTOMER_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
+from console.ui.money import euro
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 TEMPLATE_KEY = "statement"

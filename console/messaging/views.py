@@ -5,14 +5,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability, require
-from console.customers.selectors import customer_for_user, invoice_summary
+from console.commerce.selectors import invoice_summary
+from console.customers.selectors import customer_for_user
 from console.messaging.forms import MessageForm
 from console.messaging.models import OutboundMessage
-from console.messaging.selectors import messages_panel, period_of, reachable_channels, statement_panel
+from console.messaging.selectors import (
+    messages_panel,
+    period_of,
+    reachable_channels,
+    statement_panel,
+    timeline_with_statuses,
+)
 from console.messaging.services import message_retry, message_to_customer
 from console.messaging.statements import Outcome, statement_copy_send, statement_send
 from console.timeline.models import Channel
-from console.timeline.selectors import timeline_for_user
 
 TEMPLATE = "messaging/statement.html"
 MESSAGES_TEMPLATE = "messaging/messages.html"
@@ -149,7 +155,7 @@ def _answer(request, customer, *, notice: str, error: str, panel=None, form: dic
         notice=notice,
         error=error,
         oob=True,
-        timeline=timeline_for_user(user=request.user, customer_id=customer.pk),
+        timeline=timeline_with_statuses(user=request.user, customer_id=customer.pk),
         channels=Channel.choices,
     )
     template = MESSAGES_TEMPLATE if panel else TEMPLATE

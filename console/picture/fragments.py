@@ -9,11 +9,11 @@ one its user may see. Rendering happens once per change, not once per open conso
 from django.template.loader import render_to_string
 
 from console.customers.models import Customer
-from console.customers.selectors import customer_picture, latest_questions
 from console.live.groups import customer_group
 from console.live.publish import publish
+from console.picture.selectors import customer_picture
 from console.timeline.models import TimelineEntry
-from console.timeline.selectors import MONEY_KINDS, customer_activity
+from console.timeline.selectors import MONEY_KINDS, customer_activity, latest_questions
 
 TEMPLATE = "customers/picture.html"
 # Kinds after which the panels (orders, invoices, header, ...) are pushed along with the entry.

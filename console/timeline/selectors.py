@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from console.timeline.models import ACTIVITY_KINDS, Channel, TimelineEntry
 
@@ -46,23 +48,8 @@ def timeline_page(
             if entry.kind in MONEY_KINDS or entry.invoice_id:
                 entry.summary = f"{entry.get_kind_display()} (details are for finance roles)"
                 entry.body = ""
-    message_statuses_attach(entries)
     older_than = entries[-1].seq if len(rows) > limit else None
     return TimelinePage(entries=entries, older_than=older_than, channel=channel)
-
-
-def message_statuses_attach(entries: list[TimelineEntry]) -> None:
-    """Each message entry gets its message's delivery status as it is now (one query, and none
-    when the page has no messages)."""
-    from console.messaging.models import OutboundMessage
-
-    ids = {e.message_id for e in entries if e.message_id}
-    if not ids:
-        return
-    statuses = dict(OutboundMessage.objects.filter(pk__in=ids).values_list("pk", "status"))
-    for entry in entries:
-        if entry.message_id in statuses:
-            entry.current_message_status = statuses[entry.message_id]
 
 
 def channel_filter(value: str | None) -> str:
@@ -129,3 +116,25 @@ def customer_activity(*, customer_id: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# "What did they ask us lately?": shown at the top of the picture, over the timeline.
+LATEST_QUESTIONS_SHOWN = 3
+
+
+LATEST_QUESTIONS_DAYS = 7
+
+
+def latest_questions(*, customer_id: int) -> list:
+    """What the customer last said to the company, on any channel, in the past week: the
+    chatbot question of last night at the top of the picture when they call this morning
+    (story S3), whatever came in since (a web visit, an order update) and whatever the
+    timeline filter is set to. One indexed query."""
+    from console.timeline.models import FROM_CUSTOMER, TimelineEntry
+
+    since = timezone.now() - timedelta(days=LATEST_QUESTIONS_DAYS)
+    return list(
+        TimelineEntry.objects.filter(FROM_CUSTOMER, customer_id=customer_id, occurred_at__gte=since).order_by(
+            "-occurred_at", "-seq"
+        )[:LATEST_QUESTIONS_SHOWN]
+    )

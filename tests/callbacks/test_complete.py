@@ -119,7 +119,7 @@ def test_a_complaint_gets_its_team_deadline_and_next_step_back_when_the_callback
     complaint.refresh_from_db()
     assert (complaint.team, complaint.due_at, complaint.next_step) == ("webcare", deadline, "Antwoordbrief opstellen")
     assert complaint.is_open
-    page = agent.get(reverse("cases:queue", args=["webcare"])).content.decode()
+    page = agent.get(reverse("queues:queue", args=["webcare"])).content.decode()
     assert "Klacht over koerier" in page
 
 

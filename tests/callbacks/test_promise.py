@@ -56,7 +56,7 @@ def test_a_phone_agent_promises_a_callback_that_appears_in_the_phone_queue(clien
     sms = OutboundMessage.objects.get(customer=customer)
     assert sms.template_key == "callback_promised" and "dinsdag 24 november tussen 14:00 en 15:00" in sms.body
 
-    queue = client.get(reverse("cases:queue", args=["phone"])).content.decode()
+    queue = client.get(reverse("queues:queue", args=["phone"])).content.decode()
     assert "Call back: Tweede SIM" in queue
     assert "Call back <b>06 12345678</b> between 14:00 and 15:00 (Tue 24-11)" in queue
 

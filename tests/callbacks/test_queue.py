@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from console.cases.fragments import queue_message
+from console.queues.fragments import queue_message
 from tests.callbacks.conftest import at
 from tests.factories import CustomerFactory
 
@@ -18,7 +18,7 @@ def test_the_phone_queue_lists_callbacks_by_due_time_with_late_ones_marked(clien
         promised(soon, at(24, 13), at(24, 14))
         promised(late, at(24, 10), at(24, 11))
     with time_machine.travel(at(24, 12), tick=False):
-        page = client_as("phone").get(reverse("cases:queue", args=["phone"])).content.decode()
+        page = client_as("phone").get(reverse("queues:queue", args=["phone"])).content.decode()
     assert page.index("Anna Bakker") < page.index("Bram de Wit")
     assert "Callback late</span> Call back <b>06 11111111</b> between 10:00 and 11:00 (Tue 24-11)" in page
     assert "Call back <b>06 22222222</b> between 13:00 and 14:00 (Tue 24-11)" in page
@@ -39,4 +39,4 @@ def test_the_queue_with_callbacks_costs_the_same_queries(client_as, promised, co
         for n in range(count):
             promised(CustomerFactory(phone=f"06 3333{n:04d}"), at(24, 13), at(24, 14), user=client.user)
     with django_assert_max_num_queries(7):
-        assert client.get(reverse("cases:queue", args=["phone"])).status_code == 200
+        assert client.get(reverse("queues:queue", args=["phone"])).status_code == 200

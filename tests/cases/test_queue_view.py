@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(team):
-    return reverse("cases:queue", args=[team])
+    return reverse("queues:queue", args=[team])
 
 
 def test_it_lists_the_teams_open_cases_soonest_due_first(client_as, customer, open_case, make_user):
@@ -50,8 +50,8 @@ def test_it_requires_a_role(client, client_as):
 
 
 def test_queues_opens_the_agents_own_team(client_as):
-    assert client_as("webcare").get(reverse("cases:queues"))["Location"] == queue("webcare")
-    assert client_as("manager").get(reverse("cases:queues"))["Location"] == queue("back_office")
+    assert client_as("webcare").get(reverse("queues:queues"))["Location"] == queue("webcare")
+    assert client_as("manager").get(reverse("queues:queues"))["Location"] == queue("back_office")
 
 
 def test_htmx_refresh_gets_the_list_alone(client_as, customer, open_case):

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from console.accounts.models import AuditEvent
 from console.cases.models import Case
-from console.cases.selectors import team_queue
 from console.customers.models import Address
 from console.customers.services import address_fields_clean
 from console.flags.models import Flag
 from console.picture.fragments import entry_message
+from console.queues.selectors import team_queue
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory
 from tests.ingest.events import event

@@ -8,10 +8,10 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.cases.services import case_open
 from console.commerce.services import return_open, wishlist_update
-from console.customers.merge import customer_merge
 from console.customers.models import Address, Customer
-from console.customers.selectors import customer_search
 from console.customers.services import identifier_add
+from console.picture.merge import customer_merge
+from console.picture.search import customer_search
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 from tests.factories import CustomerFactory, add_entries, add_invoice, add_order

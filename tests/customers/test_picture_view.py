@@ -263,7 +263,7 @@ def test_without_recent_questions_the_strip_is_hidden(client_as, customer):
 
 
 def test_an_expired_id_document_says_expired_in_words(client_as, customer):
-    from console.customers.services import identity_check_record
+    from console.cases.data_quality import identity_check_record
 
     expired_on = timezone.localdate() - timedelta(days=200)
     identity_check_record(
@@ -284,7 +284,7 @@ def test_an_expired_id_document_says_expired_in_words(client_as, customer):
 
 
 def test_a_valid_id_document_says_until_when(client_as, customer):
-    from console.customers.services import identity_check_record
+    from console.cases.data_quality import identity_check_record
 
     identity_check_record(
         customer_id=customer.pk,

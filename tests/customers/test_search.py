@@ -1,7 +1,7 @@
 import pytest
 
-from console.customers.selectors import customer_search
 from console.customers.services import identifier_add
+from console.picture.search import customer_search
 from tests.factories import CustomerFactory, add_invoice, add_order
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from console.cases.data_quality import email_bounce_record, identity_check_record, mail_returned_record
 from console.cases.services import case_open
 from console.commerce.models import OrderLine
 from console.commerce.services import return_open
-from console.customers.services import email_bounce_record, identity_check_record, mail_returned_record
 from console.flags.approvals import credit_approval_request
 from console.timeline.services import timeline_entry_record
 from tests.factories import CustomerFactory, add_entries, add_invoice, add_order

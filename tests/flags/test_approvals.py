@@ -229,7 +229,7 @@ def test_a_decision_reaches_the_askers_webhook(client_as, on_watch, django_captu
 
 def test_an_agent_asks_a_manager_from_the_picture(client_as, on_watch):
     client = client_as("phone")
-    url = reverse("flags:credit-approval-ask", args=[on_watch.pk])
+    url = reverse("customers:credit-approval-ask", args=[on_watch.pk])
     reply = client.post(url, {"amount": "900.00", "order_reference": "T-55"}, headers={"HX-Request": "true"})
     assert reply.status_code == 200
     assert "A manager has been asked to approve this order" in reply.content.decode()

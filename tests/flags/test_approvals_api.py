@@ -113,9 +113,7 @@ def test_a_token_reads_only_the_requests_its_own_source_asked(api, on_watch, iss
     assert reply.status_code == 404 and "errors" in reply.json()
     # A request an agent made in the console belongs to no source system.
     client = client_as("phone")
-    client.post(
-        f"/flags/customers/{on_watch.pk}/credit-approvals/", {"amount": "950.00"}, headers={"HX-Request": "true"}
-    )
+    client.post(f"/customers/{on_watch.pk}/credit-approvals/", {"amount": "950.00"}, headers={"HX-Request": "true"})
     console_made = CreditApproval.objects.get(requested_by_user=client.user)
     assert api.get(f"/api/v1/credit-approvals/{console_made.pk}").status_code == 404
 

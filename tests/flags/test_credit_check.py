@@ -163,7 +163,7 @@ def test_the_api_needs_the_read_scope(api, customer, issue_token):
 @pytest.mark.parametrize("role", ["webcare", "phone", "store", "manager", "admin"])
 def test_every_role_may_run_the_check_in_the_console(client_as, on_watch, policy, role):
     client = client_as(role)
-    url = reverse("flags:credit-check", args=[on_watch.pk])
+    url = reverse("customers:credit-check", args=[on_watch.pk])
     reply = client.get(url, {"amount": "900"}, headers={"HX-Request": "true"})
     assert reply.status_code == 200
     html = reply.content.decode()
@@ -173,7 +173,7 @@ def test_every_role_may_run_the_check_in_the_console(client_as, on_watch, policy
 
 def test_store_staff_get_the_console_check_without_invoice_amounts(client_as, on_hold, policy):
     html = client_as("store").get(
-        reverse("flags:credit-check", args=[on_hold.pk]), {"amount": "900"}, headers={"HX-Request": "true"}
+        reverse("customers:credit-check", args=[on_hold.pk]), {"amount": "900"}, headers={"HX-Request": "true"}
     )
     text = html.content.decode()
     assert "Credit is on hold: 2 invoices overdue" in text and "1,240" not in text
@@ -181,7 +181,7 @@ def test_store_staff_get_the_console_check_without_invoice_amounts(client_as, on
 
 def test_the_console_reads_amounts_as_agents_type_them(client_as, customer, policy):
     client = client_as("phone")
-    url = reverse("flags:credit-check", args=[customer.pk])
+    url = reverse("customers:credit-check", args=[customer.pk])
     assert (
         "EUR 1,250.50 is within"
         in client.get(url, {"amount": "1.250,50"}, headers={"HX-Request": "true"}).content.decode()

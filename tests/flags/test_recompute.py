@@ -9,12 +9,12 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.commerce.money import euro_short
+from console.cases.data_quality import identity_check_record, mail_returned_record
 from console.commerce.services import payment_receive, return_record
 from console.customers.models import Customer
-from console.customers.services import identity_check_record, mail_returned_record
 from console.flags.models import Flag, FlagChange, FlagPolicy
 from console.flags.services import flags_recompute
+from console.ui.money import euro_short
 from tests.factories import CustomerFactory, add_invoice, add_order
 
 pytestmark = pytest.mark.django_db

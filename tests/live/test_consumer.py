@@ -185,7 +185,7 @@ async def test_a_call_pops_the_picture_on_that_agents_screen_only(connect, sessi
 
 
 async def test_a_merge_makes_open_consoles_reload(connect, session_cookie, customer_id):
-    from console.customers.merge import customer_merge
+    from console.picture.merge import customer_merge
 
     user, cookie = await sync_to_async(session_cookie)("phone")
     other = await sync_to_async(CustomerFactory)(name="Fatima el Amrani")

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from console.customers.services import email_bounce_record, mail_returned_record
+from console.cases.data_quality import email_bounce_record, mail_returned_record
 from tests.factories import CustomerFactory, add_invoice
 
 ADDRESS = {"street": "Dorpsstraat 12", "postal_code": "3511 AB", "city": "Utrecht"}

@@ -123,7 +123,7 @@ def pages(client, customer) -> dict[str, str]:
         "search": reverse("customers:search") + "?q=Evil",
         "credit flag": reverse("flags:flag", args=[customer.pk, "credit"]),
         "id flag": reverse("flags:flag", args=[customer.pk, "id_document"]),
-        "credit check": reverse("flags:credit-check", args=[customer.pk]) + "?amount=10",
+        "credit check": reverse("customers:credit-check", args=[customer.pk]) + "?amount=10",
         "messages": reverse("messaging:messages", args=[customer.pk]),
         "merge": reverse("customers:merge", args=[customer.pk]),
     }

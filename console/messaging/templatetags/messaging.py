@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from console.messaging.models import OutboundMessage
 from console.messaging.selectors import messages_panel, statement_panel
 
 register = template.Library()
@@ -33,3 +34,9 @@ def messages_panel_for(context, customer, may_send: bool, identifiers=None):
         "oob": context.get("oob", False),
         "csrf_token": context.get("csrf_token", ""),
     }
+
+
+@register.simple_tag
+def message_status_label(status: str) -> str:
+    """ "sent" as agents read it ("Sent", "Delivery not confirmed")."""
+    return OutboundMessage.Status(status).label if status in OutboundMessage.Status.values else status

@@ -7,7 +7,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
-from console.customers.merge import (
+from console.cases.data_quality import address_confirm, address_correct
+from console.commerce.models import OrderLine
+from console.commerce.services import return_open
+from console.customers.models import Address, Customer
+from console.customers.selectors import customer_for_user
+from console.messaging.selectors import timeline_with_statuses
+from console.picture.merge import (
     customer_merge,
     default_survivor,
     merge_candidates_find,
@@ -15,12 +21,12 @@ from console.customers.merge import (
     merged_notice,
     merged_records,
 )
-from console.customers.models import Address, Customer
-from console.customers.selectors import customer_exact_match, customer_for_user, customer_picture, customer_search
-from console.customers.services import address_confirm, address_correct
+from console.picture.search import customer_exact_match, customer_search
+from console.picture.selectors import customer_picture
 from console.timeline.forms import InteractionForm
 from console.timeline.models import Channel
-from console.timeline.selectors import channel_filter, customer_activity, timeline_for_user
+from console.timeline.selectors import channel_filter, customer_activity
+from console.timeline.services import interaction_record
 
 
 @require_GET
@@ -44,7 +50,7 @@ def picture_context(request, customer, *, form=None) -> dict:
     return {
         "customer": customer,
         "picture": customer_picture(customer=customer, user=request.user),
-        "timeline": timeline_for_user(user=request.user, customer_id=customer.pk, channel=channel),
+        "timeline": timeline_with_statuses(user=request.user, customer_id=customer.pk, channel=channel),
         "channels": Channel.choices,
         "form": form or InteractionForm(initial={"channel": agent_channel(request.user)}),
         "merged_from": merged_records(customer=customer),
@@ -177,3 +183,79 @@ def _returned_mail_prompt_invalid(request, customer, address_id, exc, *, typed=N
         context |= {"customer": customer, "picture": picture}
         return render(request, "customers/picture.html#address-prompt", context, status=422)
     return render(request, "customers/picture.html", picture_context(request, customer) | context, status=422)
+
+
+@require_POST
+def record(request, customer_id):
+    """An agent records a note, call summary or store visit; the timeline shows it on top."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    require(request.user, Capability.RECORD_INTERACTIONS)
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        interaction_record(user=request.user, customer_id=customer.pk, **form.cleaned_data)
+        if not request.htmx:
+            return redirect(customer)
+        context = {
+            "customer": customer,
+            "form": InteractionForm(initial={"channel": form.cleaned_data["channel"]}),
+            "timeline": timeline_with_statuses(user=request.user, customer_id=customer.pk),
+            "channels": Channel.choices,
+            "oob": True,
+        }
+        return render(request, "customers/picture.html#record-response", context)
+    # Invalid: show the form again with what was typed, nothing lost.
+    if request.htmx:
+        return render(request, "customers/picture.html#record-form", {"customer": customer, "form": form}, status=422)
+    return render(request, "customers/picture.html", picture_context(request, customer, form=form), status=422)
+
+
+@require_POST
+def open_return(request, customer_id, line_id):
+    """Second click of "return this line": the reason button posts here."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    require(request.user, Capability.RECORD_INTERACTIONS)
+    error = ""
+    try:
+        return_open(
+            user=request.user, customer_id=customer.pk, order_line_id=line_id, reason=request.POST.get("reason", "")
+        )
+    except OrderLine.DoesNotExist:
+        error = "That order line does not exist (any more)."
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(customer)
+    context = {
+        "customer": customer,
+        "picture": customer_picture(customer=customer, user=request.user),
+        "timeline": timeline_with_statuses(user=request.user, customer_id=customer.pk),
+        "channels": Channel.choices,
+        "return_error": error,
+        "oob": True,
+    }
+    return render(request, "customers/picture.html#return-response", context, status=422 if error else 200)
+
+
+def _before_from(request) -> int | None:
+    try:
+        return int(request.GET["before"])
+    except (KeyError, ValueError):
+        return None
+
+
+@require_GET
+def timeline(request, customer_id):
+    """The timeline panel (a channel filter) or, with ``before``, the next older entries."""
+    customer = customer_for_user(request.user, customer_id, follow_merge=True)
+    before = _before_from(request)
+    page = timeline_with_statuses(
+        user=request.user,
+        customer_id=customer.pk,
+        channel=channel_filter(request.GET.get("channel")),
+        before_seq=before,
+    )
+    partial = "timeline-entries" if before is not None else "timeline"
+    context = {"timeline": page, "customer": customer, "channels": Channel.choices}
+    return render(request, f"customers/picture.html#{partial}", context)

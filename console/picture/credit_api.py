@@ -14,12 +14,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from console.customers.api import _ReadEndpoint
 from console.flags.approvals import ApprovalAsked, credit_approval_request, webhook_url_check
 from console.flags.models import CreditApproval
 from console.flags.selectors import CreditCheck, Decision, approval_for_source, credit_check
 from console.ingest.api import ERRORS, READ_ERRORS
 from console.ingest.schemas import CURRENCIES, Amount, Text, Url, flatten_errors
+from console.picture.api import _ReadEndpoint
 
 AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
 DECISIONS = [Decision.ALLOWED, Decision.NEEDS_APPROVAL, Decision.REFUSED]

@@ -4,7 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from console.commerce.money import euro
+from console.ui.money import euro
 
 register = template.Library()
 
@@ -43,14 +43,6 @@ def icon(name: str, label: str = ""):
 @register.simple_tag
 def channel_icon(channel: str, label: str = ""):
     return icon(CHANNEL_ICONS.get(channel, "system"), label)
-
-
-@register.simple_tag
-def message_status_label(status: str) -> str:
-    """ "sent" as agents read it ("Sent", "Delivery not confirmed")."""
-    from console.messaging.models import OutboundMessage
-
-    return OutboundMessage.Status(status).label if status in OutboundMessage.Status.values else status
 
 
 @register.simple_tag(takes_context=True)

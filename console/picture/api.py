@@ -1,4 +1,4 @@
-"""The reading side of the API: search, profile and timeline cursor (the credit check: flags/api.py)."""
+"""The reading side of the API: search, profile and timeline cursor (the credit check: picture/credit_api.py)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -7,11 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.customers.models import Address, Customer, Identifier
-from console.customers.selectors import customer_search
 from console.flags.models import Flag
 from console.ingest.api import READ_ERRORS
 from console.ingest.auth import rate_limit_check
 from console.ingest.models import Scope
+from console.picture.search import customer_search
 from console.timeline.models import TimelineEntry
 
 

@@ -16,9 +16,9 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.customers.models import Address, Customer, Identifier
-from console.customers.selectors import customer_search
 from console.flags.services import flags_recompute
 from console.live.publish import customer_reload
+from console.picture.search import customer_search
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 

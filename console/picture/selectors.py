@@ -1,0 +1,76 @@
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import F
+
+from console.accounts.roles import Capability
+from console.commerce.selectors import InvoiceSummary, invoice_summary
+from console.customers.models import Customer
+from console.flags.models import Flag
+from console.timeline.selectors import latest_questions
+
+FLAG_ORDER = ["credit", "loyalty", "data_quality", "id_document"]
+
+
+@dataclass
+class CustomerPicture:
+    customer: Customer
+    identifiers: list
+    addresses: list
+    flags: list
+    orders: list
+    lines_with_open_return: set
+    open_returns: list
+    cases: list
+    wishlist_items: list
+    invoices: InvoiceSummary
+    show_invoice_list: bool
+    latest_questions: list
+
+
+def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool | None = None) -> CustomerPicture:
+    """Everything the customer picture shows but the timeline, in a fixed number of queries.
+
+    Rendered for a user, or for an audience (``show_invoice_list``) when a live push is
+    rendered once for everyone who may see invoices and once for everyone who may not.
+    """
+    from console.cases.models import Case
+    from console.commerce.models import Order, Return, ReturnLine, WishListItem
+
+    if show_invoice_list is None:
+        show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
+    flags = sorted(
+        Flag.objects.filter(customer=customer).select_related("override_by"), key=lambda f: FLAG_ORDER.index(f.kind)
+    )
+    open_returns = list(
+        Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)
+        .select_related("order")
+        .prefetch_related("lines__order_line")
+    )
+    return CustomerPicture(
+        customer=customer,
+        identifiers=list(customer.identifiers.all()),
+        addresses=list(customer.addresses.all()),
+        flags=flags,
+        orders=list(Order.objects.filter(customer=customer).prefetch_related("lines").order_by("-placed_at")[:10]),
+        lines_with_open_return=set(
+            ReturnLine.objects.filter(
+                return_request__customer=customer, return_request__status__in=Return.OPEN_STATUSES
+            ).values_list("order_line_id", flat=True)
+        ),
+        open_returns=open_returns,
+        cases=list(
+            Case.objects.filter(customer=customer)
+            .select_related("owner")
+            .order_by(
+                # open cases first, soonest due first; then the most recent closed ones
+                models.Case(models.When(status__in=Case.OPEN_STATUSES, then=0), default=1),
+                F("due_at").asc(nulls_last=True),
+                "-created_at",
+            )[:10]
+        ),
+        wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
+        invoices=invoice_summary(customer_id=customer.pk, with_list=show_invoice_list),
+        show_invoice_list=show_invoice_list,
+        latest_questions=latest_questions(customer_id=customer.pk),
+    )
