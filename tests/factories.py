@@ -65,7 +65,7 @@ def add_entries(customer, count, *, channel="email", summary="Vraag over bestell
 
 def add_order(customer, *, number="WS-1", lines=None, **kwargs):
     lines = lines or [{"sku": "VH-01", "description": "Vogelhuisje Eiken", "quantity": 1, "unit_price": "39.95"}]
-    order = order_place(customer_id=customer.pk, order_number=number, lines=lines, **kwargs)
+    order, _entry = order_place(customer_id=customer.pk, order_number=number, lines=lines, **kwargs)
     # The service starts the recomputation on commit; a test's transaction never commits.
     flags_recompute(customer_id=customer.pk)
     return order
@@ -74,7 +74,7 @@ def add_order(customer, *, number="WS-1", lines=None, **kwargs):
 def add_invoice(customer, *, number, amount, days_overdue=None, due_in=None):
     today = timezone.localdate()
     due_on = today - timedelta(days=days_overdue) if days_overdue is not None else today + timedelta(days=due_in or 14)
-    invoice = invoice_issue(
+    invoice, _entry = invoice_issue(
         customer_id=customer.pk,
         invoice_number=number,
         amount=Decimal(amount),

@@ -37,7 +37,7 @@ def mail_returned_record(
     address: str,
     occurred_at,
     source: str = "postroom",
-) -> Address:
+) -> tuple[Address, TimelineEntry]:
     """A letter came back: the address is undeliverable from the first return (story S2).
 
     Marks the address with the evidence, puts a data-quality task in the back-office queue
@@ -49,7 +49,7 @@ def mail_returned_record(
     if match is not None and match.status == Address.Status.MOVED:
         # The sender still uses an address the customer moved away from: nothing to settle with
         # the customer, who gave the new one; the letter goes on the timeline, nothing else.
-        timeline_entry_record(
+        entry = timeline_entry_record(
             customer_id=customer_id,
             kind=TimelineEntry.Kind.MAIL_RETURNED,
             channel=Channel.POST,
@@ -59,7 +59,7 @@ def mail_returned_record(
             occurred_at=occurred_at,
             actor_source=source,
         )
-        return match
+        return match, entry
     match = match or next((a for a in addresses if a.is_primary), None)
     if match is None:
         match = Address.objects.create(customer_id=customer_id, street=address[:200], postal_code="", city="")
@@ -82,7 +82,7 @@ def mail_returned_record(
             actor_source=source,
             occurred_at=occurred_at,
         )
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.MAIL_RETURNED,
         channel=Channel.POST,
@@ -92,7 +92,7 @@ def mail_returned_record(
         actor_source=source,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"letter {mail_ref} returned")
-    return match
+    return match, entry
 
 
 # How the timeline says where the agent spoke with the customer ("confirmed ... by phone").
@@ -244,7 +244,7 @@ def address_correct(
 @transaction.atomic
 def email_bounce_record(
     *, customer_id: int, email: str, reason: str, occurred_at, source: str = "mailer"
-) -> Identifier:
+) -> tuple[Identifier, TimelineEntry]:
     """An e-mail to the customer bounced: the address stays (it still identifies the customer)
     but is marked, so statements and messages go by post, and the data-quality flag says so."""
 
@@ -257,7 +257,7 @@ def email_bounce_record(
     identifier.bounced_at = occurred_at
     identifier.bounce_evidence = f"Bounced: {reason}"[:300]
     identifier.save(update_fields=["bounced_at", "bounce_evidence"])
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.EMAIL_BOUNCED,
         channel=Channel.EMAIL,
@@ -267,7 +267,7 @@ def email_bounce_record(
         actor_source=source,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because="e-mail bounced")
-    return identifier
+    return identifier, entry
 
 
 @transaction.atomic
@@ -281,7 +281,7 @@ def identity_check_record(
     checked_by: str = "",
     occurred_at,
     source: str = "courier",
-) -> Customer:
+) -> tuple[Customer, TimelineEntry]:
     """A courier or store checked the customer's ID document; the record follows it on the spot (S5)."""
 
     customer = Customer.objects.select_for_update().get(pk=customer_id)
@@ -301,7 +301,7 @@ def identity_check_record(
     )
     words = {"valid": "valid", "expired": "expired", "mismatch": "does not match the record"}[result]
     by = f" by {checked_by}" if checked_by else ""
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.IDENTITY,
         channel=Channel.SYSTEM,
@@ -310,4 +310,4 @@ def identity_check_record(
         actor_source=source,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because="ID checked")
-    return customer
+    return customer, entry

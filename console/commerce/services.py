@@ -20,6 +20,7 @@ from console.commerce.models import (
     WishListItem,
 )
 from console.reactions import CUSTOMER_CHANGED, happened
+from console.rejected import Rejected
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
 from console.ui.money import euro
@@ -37,7 +38,7 @@ def order_place(
     source: str = "webshop",
     channel: str = Channel.WEB,
     total: Decimal | None = None,
-) -> Order:
+) -> tuple[Order, TimelineEntry]:
     """Record an order with its lines. Each line: sku, description, quantity, unit_price[, status].
 
     The total is the sum of the lines unless the web shop reports its own (discounts, shipping).
@@ -65,7 +66,7 @@ def order_place(
         )
         for n, line in enumerate(lines, start=1)
     )
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.ORDER,
         channel=channel,
@@ -75,7 +76,7 @@ def order_place(
         order=order,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"order {order_number} placed")
-    return order
+    return order, entry
 
 
 @transaction.atomic
@@ -88,8 +89,19 @@ def invoice_issue(
     due_on: date,
     currency: str = "EUR",
     order_id: int | None = None,
+    order_number: str | None = None,
     source: str = "finance",
-) -> Invoice:
+) -> tuple[Invoice, TimelineEntry]:
+    """An invoice for the customer, for one of their orders (by id, or by the number a source
+    system quotes). An invoice number issued before, or an order the customer does not have,
+    is refused (``Rejected`` on the event's field)."""
+    if Invoice.objects.filter(invoice_number=invoice_number).exists():
+        raise Rejected("data.invoice_number", f"Invoice {invoice_number} was already issued.")
+    if order_number:
+        order = Order.objects.filter(order_number=order_number, customer_id=customer_id).only("pk").first()
+        if order is None:
+            raise Rejected("data.order_number", f"This customer has no order {order_number}.")
+        order_id = order.pk
     invoice = Invoice.objects.create(
         customer_id=customer_id,
         invoice_number=invoice_number,
@@ -99,7 +111,7 @@ def invoice_issue(
         due_on=due_on,
         order_id=order_id,
     )
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.INVOICE,
         channel=Channel.EMAIL,
@@ -110,11 +122,24 @@ def invoice_issue(
         invoice=invoice,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"invoice {invoice_number} issued")
-    return invoice
+    return invoice, entry
+
+
+def payment_receive_for(
+    *, customer_id: int, invoice_number: str, amount: Decimal, received_on: date, source: str = "finance"
+) -> tuple[Payment, TimelineEntry]:
+    """A payment on the customer's invoice by the number a source system quotes; an invoice the
+    customer does not have is refused (``Rejected`` on the event's field)."""
+    invoice = Invoice.objects.filter(invoice_number=invoice_number, customer_id=customer_id).only("pk").first()
+    if invoice is None:
+        raise Rejected("data.invoice_number", f"This customer has no invoice {invoice_number}.")
+    return payment_receive(invoice_id=invoice.pk, amount=amount, received_on=received_on, source=source)
 
 
 @transaction.atomic
-def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, source: str = "finance") -> Payment:
+def payment_receive(
+    *, invoice_id: int, amount: Decimal, received_on: date, source: str = "finance"
+) -> tuple[Payment, TimelineEntry]:
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
     payment = Payment.objects.create(invoice=invoice, amount=amount, received_on=received_on)
     invoice.paid_amount += amount
@@ -122,7 +147,7 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
     left = invoice.open_amount
     summary = f"Payment of {euro(amount)} received for invoice {invoice.invoice_number}"
     summary += f" ({euro(left)} still open)" if left else " (paid in full)"
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=invoice.customer_id,
         kind=TimelineEntry.Kind.PAYMENT,
         channel=Channel.SYSTEM,
@@ -132,7 +157,7 @@ def payment_receive(*, invoice_id: int, amount: Decimal, received_on: date, sour
         occurred_at=timezone.make_aware(datetime.combine(received_on, datetime.min.time().replace(hour=12))),
     )
     happened(CUSTOMER_CHANGED, customer_id=invoice.customer_id, because=f"payment on invoice {invoice.invoice_number}")
-    return payment
+    return payment, entry
 
 
 @transaction.atomic
@@ -178,7 +203,7 @@ def return_open(*, user, customer_id: int, order_line_id: int, reason: str, quan
 @transaction.atomic
 def wishlist_update(
     *, customer_id: int, items: list[dict], source: str = "webshop", occurred_at: datetime | None = None
-) -> WishList:
+) -> tuple[WishList, TimelineEntry]:
     """Replace the wish list with the items the web shop reports (sku, description)."""
     wishlist, _ = WishList.objects.get_or_create(customer_id=customer_id)
     wishlist.items.all().delete()
@@ -188,7 +213,7 @@ def wishlist_update(
     wishlist.updated_at = occurred_at or timezone.now()
     wishlist.save(update_fields=["updated_at"])
     names = ", ".join(i["description"] for i in items[:3]) + ("…" if len(items) > 3 else "")
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.WISHLIST,
         channel=Channel.WEB,
@@ -196,15 +221,11 @@ def wishlist_update(
         occurred_at=wishlist.updated_at,
         actor_source=source,
     )
-    return wishlist
+    return wishlist, entry
 
 
-class CommerceError(ValueError):
+class CommerceError(Rejected):
     """An event refers to a record that does not fit (an unknown order, another customer's invoice)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def _matching_line(data: dict, lines: list[OrderLine], taken: set[int]) -> OrderLine | None:
@@ -258,7 +279,7 @@ def order_record(
     currency: str,
     occurred_at: datetime,
     source: str,
-) -> Order:
+) -> tuple[Order, TimelineEntry]:
     """An order as the web shop reports it: placed the first time, updated after that."""
     order = Order.objects.select_for_update().filter(order_number=order_number).first()
     if order is None:
@@ -285,7 +306,7 @@ def order_record(
     )
     if changes:
         summary += " — " + "; ".join(changes)
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.ORDER,
         channel=Channel.WEB,
@@ -295,7 +316,7 @@ def order_record(
         order=order,
     )
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"order {order_number} updated")
-    return order
+    return order, entry
 
 
 @transaction.atomic
@@ -309,7 +330,7 @@ def return_record(
     status: str,
     occurred_at: datetime,
     source: str,
-) -> Return:
+) -> tuple[Return, TimelineEntry]:
     """A return as the web shop or warehouse reports it, linked to the order's lines by SKU."""
     order = Order.objects.filter(order_number=order_number, customer_id=customer_id).first()
     if order is None:
@@ -339,7 +360,7 @@ def return_record(
         ret.status = status
         ret.save(update_fields=["status"])
         summary = f"Return {return_number}: {ret.get_status_display().lower()}"
-    timeline_entry_record(
+    entry = timeline_entry_record(
         customer_id=customer_id,
         kind=TimelineEntry.Kind.RETURN,
         channel=Channel.WEB,
@@ -351,4 +372,4 @@ def return_record(
     )
     # The share of orders returned counts toward the loyalty tier.
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=f"return {return_number}")
-    return ret
+    return ret, entry

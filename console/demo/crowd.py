@@ -183,7 +183,7 @@ class Crowd:
         def place():
             # Numbered when placed, not when planned, so a customer's numbers rise with time.
             self.order_no += 1
-            made["order"] = order_place(
+            made["order"], _entry = order_place(
                 customer_id=customer_id,
                 order_number=f"WS-{placed.year}-{self.order_no}",
                 lines=lines,
@@ -205,7 +205,7 @@ class Crowd:
 
         def issue():
             self.invoice_no += 1
-            made["invoice"] = invoice_issue(
+            made["invoice"], _entry = invoice_issue(
                 customer_id=customer_id,
                 invoice_number=f"INV-{issued.year}-{self.invoice_no}",
                 amount=amount,

@@ -84,7 +84,7 @@ def order_invoiced(
 ):
     """An order, its invoice the morning after (due in 14 days), and optionally the payment."""
     source = "store" if channel == "store" else "webshop"
-    order = order_place(
+    order, _entry = order_place(
         customer_id=customer_id,
         order_number=number,
         lines=lines,
@@ -94,7 +94,7 @@ def order_invoiced(
         source=source,
     )
     issued = timezone.localdate(placed) + timedelta(days=1)
-    inv = invoice_issue(
+    inv, _entry = invoice_issue(
         customer_id=customer_id,
         invoice_number=invoice,
         amount=order.total,

@@ -425,7 +425,7 @@ def s5_ahmed(users):
         summary="Wants to move his wife's and daughter's numbers to us (Nummerbehoud 2 SIM-kaarten)",
         body="Nummerbehoud voor 2 nummers aangevraagd; SIM-kaarten worden per koerier bezorgd.",
     )
-    order = order_place(
+    order, _entry = order_place(
         customer_id=c.pk,
         order_number=SIM_ORDER,
         placed_at=days_ago_at(12, 15, 34),

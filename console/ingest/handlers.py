@@ -1,113 +1,61 @@
 """Each event type handed to the service of the app that owns what it describes.
 
-A handler adapts the validated event to a service call and nothing more; the service writes
-its record and the timeline entry in the caller's transaction.
+A handler turns the validated event into one service call and nothing more; the service
+checks the event against the records (raising ``console.rejected.Rejected`` on a field),
+writes its record and the timeline entry in the caller's transaction, and returns the entry,
+which the event API answers with.
 """
 
-import re
-from datetime import datetime
-
-from django.contrib.auth import get_user_model
-
-from console.callbacks.selectors import open_callback_case_for_reply
+from console.callbacks.replies import interaction_report
 from console.cases import data_quality
-from console.cases.models import Case
 from console.commerce import services as commerce
-from console.commerce.models import Invoice, Order
-from console.customers.fragments import screen_pop
+from console.timeline.calls import call_end_record, call_start_record
 from console.timeline.models import TimelineEntry
-from console.timeline.services import timeline_entry_record
+
+MAIL_REASONS = {"addressee_unknown": "Addressee unknown", "moved": "Moved", "refused": "Refused", "other": "Other"}
 
 
-class EventRejected(ValueError):
-    """The event is valid JSON of the right shape but cannot be applied (422, with a field path)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-def _agent(username: str | None):
-    if not username:
-        return None
-    return get_user_model().objects.filter(username=username, is_active=True).first()
-
-
-def _case(customer, case_ref: str | None):
-    if not case_ref:
-        return None
-    match = re.fullmatch(r"(?:K-)?0*(\d{1,12})", case_ref.strip(), re.ASCII | re.IGNORECASE)
-    case = Case.objects.filter(pk=int(match[1]), customer=customer).first() if match else None
-    if case is None:
-        raise EventRejected("data.case_ref", f"This customer has no case {case_ref}.")
-    return case
-
-
-def interaction_recorded(*, customer, data, occurred_at: datetime, source: str, raw: dict):
-    case = _case(customer, data.get("case_ref"))
-    if case is None and data["channel"] == "sms" and data["direction"] == "inbound":
-        # A text without a case number answers the text about the customer's callback (S5).
-        case = open_callback_case_for_reply(customer.pk)
-    timeline_entry_record(
+def interaction_recorded(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    return interaction_report(
         customer_id=customer.pk,
-        kind=TimelineEntry.Kind.INTERACTION,
         channel=data["channel"],
         direction=data["direction"],
         summary=data["summary"],
         body=data.get("body", ""),
+        case_ref=data.get("case_ref"),
+        agent=data.get("agent"),
         occurred_at=occurred_at,
-        actor_user=_agent(data.get("agent")),
-        actor_source=source,
-        case=case,
+        source=source,
         raw=raw,
     )
 
 
-def call_started(*, customer, data, occurred_at, source, raw):
-    agent = _agent(data.get("agent"))
-    to = (
-        f" for {agent.get_full_name() or agent.username}"
-        if agent
-        else (f" on extension {data['extension']}" if data.get("extension") else "")
-    )
-    timeline_entry_record(
+def call_started(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    return call_start_record(
         customer_id=customer.pk,
-        kind=TimelineEntry.Kind.CALL,
-        channel="phone",
-        summary=f"Incoming call{to}",
+        from_number=data["from_number"],
+        agent=data.get("agent"),
+        extension=data.get("extension") or "",
         occurred_at=occurred_at,
-        actor_user=agent,
-        actor_source=source,
+        source=source,
         raw=raw,
     )
-    if agent is not None:
-        screen_pop(user_id=agent.pk, customer_id=customer.pk, reason=f"Incoming call from {data['from_number']}")
 
 
-def call_ended(*, customer, data, occurred_at, source, raw):
-    minutes, seconds = divmod(data["duration_s"], 60)
-    outcome = f": {data['outcome']}" if data.get("outcome") else ""
-    started = (
-        TimelineEntry.objects.filter(
-            customer=customer, kind=TimelineEntry.Kind.CALL, raw__data__call_id=data["call_id"]
-        )
-        .order_by("seq")
-        .first()
-    )
-    timeline_entry_record(
+def call_ended(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    return call_end_record(
         customer_id=customer.pk,
-        kind=TimelineEntry.Kind.CALL,
-        channel="phone",
-        summary=f"Call ended after {minutes}:{seconds:02d}{outcome}",
+        call_id=data["call_id"],
+        duration_s=data["duration_s"],
+        outcome=data.get("outcome") or "",
         occurred_at=occurred_at,
-        actor_user=started.actor_user if started else None,
-        actor_source=source,
+        source=source,
         raw=raw,
     )
 
 
-def order_changed(*, customer, data, occurred_at, source, raw):
-    commerce.order_record(
+def order_changed(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _order, entry = commerce.order_record(
         customer_id=customer.pk,
         order_number=data["order_number"],
         status=data["status"],
@@ -117,39 +65,36 @@ def order_changed(*, customer, data, occurred_at, source, raw):
         occurred_at=occurred_at,
         source=source,
     )
+    return entry
 
 
-def invoice_issued(*, customer, data, occurred_at, source, raw):
-    if Invoice.objects.filter(invoice_number=data["invoice_number"]).exists():
-        raise EventRejected("data.invoice_number", f"Invoice {data['invoice_number']} was already issued.")
-    order = None
-    if data.get("order_number"):
-        order = Order.objects.filter(order_number=data["order_number"], customer=customer).first()
-        if order is None:
-            raise EventRejected("data.order_number", f"This customer has no order {data['order_number']}.")
-    commerce.invoice_issue(
+def invoice_issued(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _invoice, entry = commerce.invoice_issue(
         customer_id=customer.pk,
         invoice_number=data["invoice_number"],
         amount=data["amount"],
         currency=data["currency"],
         issued_on=data["issued_on"],
         due_on=data["due_on"],
-        order_id=order.pk if order else None,
+        order_number=data.get("order_number"),
         source=source,
     )
+    return entry
 
 
-def payment_received(*, customer, data, occurred_at, source, raw):
-    invoice = Invoice.objects.filter(invoice_number=data["invoice_number"], customer=customer).first()
-    if invoice is None:
-        raise EventRejected("data.invoice_number", f"This customer has no invoice {data['invoice_number']}.")
-    commerce.payment_receive(
-        invoice_id=invoice.pk, amount=data["amount"], received_on=data["received_on"], source=source
+def payment_received(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _payment, entry = commerce.payment_receive_for(
+        customer_id=customer.pk,
+        invoice_number=data["invoice_number"],
+        amount=data["amount"],
+        received_on=data["received_on"],
+        source=source,
     )
+    return entry
 
 
-def return_changed(*, customer, data, occurred_at, source, raw):
-    commerce.return_record(
+def return_changed(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _return, entry = commerce.return_record(
         customer_id=customer.pk,
         return_number=data["return_number"],
         order_number=data["order_number"],
@@ -159,13 +104,11 @@ def return_changed(*, customer, data, occurred_at, source, raw):
         occurred_at=occurred_at,
         source=source,
     )
+    return entry
 
 
-MAIL_REASONS = {"addressee_unknown": "Addressee unknown", "moved": "Moved", "refused": "Refused", "other": "Other"}
-
-
-def mail_returned(*, customer, data, occurred_at, source, raw):
-    data_quality.mail_returned_record(
+def mail_returned(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _address, entry = data_quality.mail_returned_record(
         customer_id=customer.pk,
         mail_ref=data["mail_ref"],
         reason=data["reason"],
@@ -174,16 +117,18 @@ def mail_returned(*, customer, data, occurred_at, source, raw):
         occurred_at=occurred_at,
         source=source,
     )
+    return entry
 
 
-def email_bounced(*, customer, data, occurred_at, source, raw):
-    data_quality.email_bounce_record(
+def email_bounced(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _identifier, entry = data_quality.email_bounce_record(
         customer_id=customer.pk, email=data["email"], reason=data["reason"], occurred_at=occurred_at, source=source
     )
+    return entry
 
 
-def identity_checked(*, customer, data, occurred_at, source, raw):
-    data_quality.identity_check_record(
+def identity_checked(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _customer, entry = data_quality.identity_check_record(
         customer_id=customer.pk,
         document_type=data["document_type"],
         document_last4=data["document_last4"],
@@ -193,10 +138,14 @@ def identity_checked(*, customer, data, occurred_at, source, raw):
         occurred_at=occurred_at,
         source=source,
     )
+    return entry
 
 
-def wishlist_updated(*, customer, data, occurred_at, source, raw):
-    commerce.wishlist_update(customer_id=customer.pk, items=data["items"], source=source, occurred_at=occurred_at)
+def wishlist_updated(*, customer, data, occurred_at, source, raw) -> TimelineEntry:
+    _wishlist, entry = commerce.wishlist_update(
+        customer_id=customer.pk, items=data["items"], source=source, occurred_at=occurred_at
+    )
+    return entry
 
 
 HANDLERS = {

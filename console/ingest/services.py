@@ -13,15 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from console.cases.models import Case
-from console.commerce.services import CommerceError
 from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
-from console.ingest.handlers import HANDLERS, EventRejected
+from console.ingest.handlers import HANDLERS
 from console.ingest.models import ApiToken, InboundEvent, Scope
 from console.ingest.payloads import json_parse, payload_errors
 from console.ingest.schemas import EVENT_TYPES, EventSerializer, flatten_errors, validated
 from console.reactions import EVENT_APPLIED, happened
-from console.timeline.services import recorded
+from console.rejected import Rejected
 
 MAX_EVENT_BYTES = 64 * 1024
 
@@ -128,7 +127,6 @@ class _Rejected(Exception):
 
 
 def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> Answer:
-    recorded.set(None)
     inbound = InboundEvent.objects.create(
         source=token.source, event_id=event["id"], type=event["type"], body_hash=body_hash, body=payload, token=token
     )
@@ -150,14 +148,13 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
         raise _Rejected(Answer.error(422, "customer", str(exc))) from exc
     customer = _locked_survivor(customer)
     try:
-        HANDLERS[event["type"]](
+        entry = HANDLERS[event["type"]](
             customer=customer, data=event["data"], occurred_at=event["occurred_at"], source=token.source, raw=payload
         )
-    except (EventRejected, CommerceError) as exc:
+    except Rejected as exc:
         # The event is well-formed but does not fit the records (an unknown order, an invoice
         # of another customer): the handler or the owning service says which field.
         raise _Rejected(Answer.error(422, exc.field, str(exc))) from exc
-    entry = recorded.get()
     response = {
         "event": {"id": event["id"], "type": event["type"], "source": token.source},
         "customer": {"id": customer.pk, "customer_number": customer.customer_number, "created": created},

@@ -276,7 +276,7 @@ def _tell_where_it_stands(journey: CaseJourney, *, actor_user=None) -> None:
         if journey.template.done_message_key:
             _tell(journey, journey.template.done_message_key, key="done")
         case_update(
-            case=journey.case,
+            case_id=journey.case_id,
             user=actor_user,
             actor_source=SOURCE,
             status=Case.Status.RESOLVED,
@@ -328,7 +328,7 @@ def _failure_take(journey: CaseJourney, failure: JourneyFailure, *, seen, entry_
     )
     _tell(journey, failure.message_template_key, key=f"failure:{failure.pk}:{entry_id}", choices=choices)
     case_update(
-        case=journey.case,
+        case_id=journey.case_id,
         actor_source=SOURCE,
         status=Case.Status.WAITING,
         next_step=f"Customer to choose: {' / '.join(labels)}",
@@ -375,7 +375,7 @@ def journey_choice_record(*, user, case_id: int, choice: str) -> CaseJourney:
         direction=TimelineEntry.Direction.INBOUND,
     )
     case_update(
-        case=journey.case,
+        case_id=journey.case_id,
         user=user,
         status=Case.Status.OPEN,
         next_step=f"Arrange what the customer chose: {choice}",

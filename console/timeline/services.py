@@ -1,4 +1,3 @@
-from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -64,12 +63,7 @@ def timeline_entry_record(
         # Once (and only if) this commits: to every open console on this customer, and to the
         # managers' dashboards when it is of a kind they list (console/reactions.py).
         happened(ENTRY_RECORDED, entry=entry)
-        recorded.set(entry)
         return entry
-
-
-# The entry most recently recorded in this context: the event API answers with it.
-recorded: ContextVar[TimelineEntry | None] = ContextVar("recorded", default=None)
 
 
 def _next_seq(customer_id: int) -> int:
