@@ -37,11 +37,13 @@ run: seed
 serve:
 	$(VENV)/bin/uvicorn console.asgi:application --host $(HOST) --port $(PORT) --lifespan off --ws-per-message-deflate false --no-proxy-headers
 
-## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+## test: the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set), after the
+## import contracts of pyproject.toml (apps import only the apps below them: docs/architecture.md)
 test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest
 
 ## bench: every benchmark in bench/ (PostgreSQL: BENCH_DATABASE_URL, default the local server;
