@@ -16,6 +16,9 @@ from console.accounts.roles import Capability, require
 from console.cases import fragments
 from console.cases.models import Case
 from console.cases.services import case_event_record, case_locked, when_text
+from console.customers.models import Customer
+from console.messaging.selectors import recipient_for
+from console.messaging.services import message_to_customer
 from console.reactions import CASE_CHANGED, happened
 from console.timeline.models import Channel, TimelineEntry
 
@@ -95,9 +98,6 @@ def _answer_send(case: Case, *, user, resolution: str, channel: str) -> None:
     """The answer to the customer through messaging (it writes the message's own timeline
     entry, on the case). Refused when there is no address for the channel: a complaint is not
     closed on an answer that cannot leave."""
-    from console.customers.models import Customer
-    from console.messaging.selectors import recipient_for
-    from console.messaging.services import message_to_customer
 
     require(user, Capability.SEND_MESSAGES)
     if channel not in answer_send_channels(case):

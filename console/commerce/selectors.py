@@ -4,6 +4,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from console.commerce.models import Invoice
+
 
 @dataclass
 class InvoiceSummary:
@@ -16,7 +18,6 @@ class InvoiceSummary:
 
 def invoice_summary(*, customer_id: int, with_list: bool) -> InvoiceSummary:
     """The open balance for everyone; the invoice list only for roles that may see it."""
-    from console.commerce.models import Invoice
 
     today = timezone.localdate()
     totals = Invoice.objects.filter(customer_id=customer_id, paid_amount__lt=F("amount")).aggregate(

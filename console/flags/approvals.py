@@ -24,6 +24,7 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.customers.models import Customer
+from console.flags import tasks
 from console.flags.fragments import approval_decided, approval_requested
 from console.flags.models import CreditApproval
 from console.flags.selectors import CreditCheck, Decision, credit_check
@@ -153,9 +154,7 @@ def credit_approval_decide(*, approval_id: int, user, approve: bool, reason: str
         )
         approval_decided(approval)
         if approval.webhook_url:
-            from console.flags.tasks import credit_approval_webhook_on_commit
-
-            credit_approval_webhook_on_commit(approval_id=approval.pk)
+            tasks.credit_approval_webhook_on_commit(approval_id=approval.pk)
     return approval
 
 

@@ -17,6 +17,7 @@ from console.flags.fragments import flags_published
 from console.flags.models import Flag, FlagChange
 from console.flags.recompute import flags_query
 from console.timeline.models import Channel, TimelineEntry
+from console.timeline.services import timeline_entry_record
 
 # Where ``because`` is not given: a change to the customer's own records started it.
 RECORDS_CHANGED = "records changed"
@@ -191,7 +192,6 @@ def _history(flag: Flag, *, before: str, level: str, reason: str, because: str, 
 
 
 def _timeline(flag: Flag, *, summary: str, user) -> None:
-    from console.timeline.services import timeline_entry_record  # timeline imports flags' tasks
 
     timeline_entry_record(
         customer_id=flag.customer_id,

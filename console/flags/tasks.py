@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.db import transaction
 
+from console.flags import approvals
 from console.flags.services import flags_overrides_lapse, flags_recompute
 
 
@@ -44,10 +45,9 @@ def customer_changed(*, customer_id: int, because: str = "") -> None:
 )
 def credit_approval_webhook_task(self, approval_id: int) -> None:
     """Tell the system that asked for a credit approval what the manager decided."""
-    from console.flags.approvals import credit_approval_webhook_send  # approvals starts this task
 
     try:
-        credit_approval_webhook_send(approval_id=approval_id)
+        approvals.credit_approval_webhook_send(approval_id=approval_id)
     except ConnectionError:
         if self.request.is_eager:
             # The embedded mode has no broker to try again later: one attempt, and the error

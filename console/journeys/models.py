@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from console.journeys import matching
+from console.messaging.models import MessageTemplate
 
 EVENT_TYPE_CHOICES = [(t, t) for t in matching.EVENT_TYPES]
 
 
 def _message_template_problem(key: str) -> str | None:
-    from console.messaging.models import MessageTemplate
 
     if key and not MessageTemplate.objects.filter(key=key).exists():
         return f"There is no message template '{key}'. Add it under Messaging › Message templates first."

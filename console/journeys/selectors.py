@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.dateparse import parse_datetime
 
 from console.cases.models import Case
+from console.ingest.models import InboundEvent
 from console.journeys.models import CaseJourney, HeardEvent, JourneyFailure, JourneyStep, JourneyTemplate
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,6 @@ def journey_lines(cases: list[Case]) -> dict[int, str]:
 
 def inbound_event_facts(*, inbound_event_id: int) -> dict | None:
     """What journeys need of an applied event: its customer, type, data and timeline entry."""
-    from console.ingest.models import InboundEvent
 
     inbound = InboundEvent.objects.filter(pk=inbound_event_id).only("customer_id", "type", "body", "response").first()
     if inbound is None or inbound.customer_id is None:
@@ -194,7 +194,6 @@ def inbound_event_facts(*, inbound_event_id: int) -> dict | None:
 def _unheard_events():
     """Applied events of a type journeys listen to; the catch-up narrows them to one journey's
     customer, since it started, and not heard by it."""
-    from console.ingest.models import InboundEvent
 
     return InboundEvent.objects.filter(type__in=listened_event_types())
 

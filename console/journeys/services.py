@@ -21,6 +21,7 @@ from console.journeys.selectors import (
     journeys_listening,
     journeys_missing_events,
 )
+from console.messaging.services import message_to_customer
 from console.timeline.models import Channel, TimelineEntry
 
 SOURCE = "journeys"
@@ -290,7 +291,6 @@ def _tell_where_it_stands(journey: CaseJourney, *, actor_user=None) -> None:
 
 def _tell(journey: CaseJourney, template_key: str, *, key: str, **context) -> None:
     """A message from the journey's template to the customer, once per journey and occasion."""
-    from console.messaging.services import message_to_customer
 
     message_to_customer(
         customer_id=journey.case.customer_id,

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from console.journeys import services
 from console.journeys.selectors import inbound_event_facts, listened_event_types
 
 
@@ -7,19 +8,17 @@ from console.journeys.selectors import inbound_event_facts, listened_event_types
 def journeys_on_event_task(inbound_event_id: int) -> None:
     """Let the customer's journeys hear an applied event. Idempotent: a journey remembers the
     events it heard."""
-    from console.journeys.services import journeys_on_event  # services import messaging, which starts tasks
 
     facts = inbound_event_facts(inbound_event_id=inbound_event_id)
     if facts is not None:
-        journeys_on_event(**facts)
+        services.journeys_on_event(**facts)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def journeys_catch_up_task() -> str:
     """Celery beat "journeys-catch-up": journeys hear the events whose task was lost."""
-    from console.journeys.services import journeys_catch_up
 
-    return f"{journeys_catch_up()} missed events heard"
+    return f"{services.journeys_catch_up()} missed events heard"
 
 
 def event_applied(*, event_type: str, inbound_event_id: int) -> None:

@@ -24,6 +24,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from console.accounts.roles import Capability
 from console.live.groups import managers_group
 from console.live.presence import REDIS_DOWN
 
@@ -64,8 +65,6 @@ def _access_now(session_key: str | None, user_id: int) -> tuple[str | None, dict
     """Why this session may no longer hold a console (or None), what its user may see now, and
     the seconds until the session expires."""
     from django.contrib.auth import get_user
-
-    from console.accounts.roles import Capability
 
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     user = get_user(SimpleNamespace(session=_ReadOnly(store)))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from console.messaging.rendering import template_problems
+
 
 class Statement(models.Model):
     """The claim that one customer's invoice statement for one period has been made.
@@ -150,7 +152,6 @@ class MessageTemplate(models.Model):
         return self.key
 
     def clean(self):
-        from console.messaging.rendering import template_problems
 
         problems = template_problems(self)
         if problems:

@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch
 
+from console.commerce.models import Invoice
 from console.customers.models import Address, Customer, Identifier
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.rendering import StatementLine, period_label
@@ -32,7 +33,6 @@ def statement_period_due(today: date) -> str | None:
 def customers_due_statement_ids(*, period: str, after_id: int = 0, limit: int = 1000) -> list[int]:
     """The next ``limit`` customers (by id, after ``after_id``) with an open invoice and no
     statement for the period yet: one indexed query per chunk, however many customers there are."""
-    from console.commerce.models import Invoice
 
     open_invoice = Invoice.objects.filter(customer_id=OuterRef("pk"), paid_amount__lt=F("amount"))
     claimed = Statement.objects.filter(customer_id=OuterRef("pk"), period=period)
@@ -51,7 +51,6 @@ def customers_with_statement_count(*, period: str) -> int:
 
 def statement_lines(*, customer_id: int, today: date) -> list[StatementLine]:
     """The customer's open invoices, oldest due first, as the statement lists them."""
-    from console.commerce.models import Invoice
 
     return [
         StatementLine(

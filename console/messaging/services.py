@@ -22,7 +22,9 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
+from console.customers.models import Customer
 from console.live import publish
+from console.messaging import tasks
 from console.messaging.backends import DeliveryRetryable, DeliveryUncertain, backend_for
 from console.messaging.models import MessageTemplate, OutboundMessage
 from console.messaging.rendering import language_of, message_render, period_label
@@ -118,8 +120,6 @@ def message_to_customer(
     Without an address for the channel the message is recorded as failed, with the reason, on
     the timeline and in the messages panel, where it can be sent again once there is one.
     """
-    from console.customers.models import Customer
-    from console.messaging.tasks import messages_send_on_commit
 
     if actor_user is not None:
         require(actor_user, Capability.SEND_MESSAGES)
@@ -191,7 +191,7 @@ def message_to_customer(
             detail=f"{label}{to} (#{message.pk})",
         )
     if recipient:
-        messages_send_on_commit([message.pk])
+        tasks.messages_send_on_commit([message.pk])
     publish.panels_changed(customer_id)
     return message, True
 
@@ -229,7 +229,6 @@ def _problem_recorded(message: OutboundMessage, status: str, error: str) -> None
 
 def message_retry(*, user, message_id: int, customer_id: int) -> OutboundMessage:
     """An agent sends a failed or unconfirmed message again, knowing it may arrive twice."""
-    from console.messaging.tasks import messages_send_on_commit
 
     require(user, Capability.SEND_MESSAGES)
     with transaction.atomic():
@@ -258,7 +257,7 @@ def message_retry(*, user, message_id: int, customer_id: int) -> OutboundMessage
             customer=message.customer,
             detail=f"Sent again: {message_title(message)} by {message.get_channel_display().lower()} (#{message.pk})",
         )
-        messages_send_on_commit([message.pk])
+        tasks.messages_send_on_commit([message.pk])
         publish.panels_changed(message.customer_id)
     message.refresh_from_db()
     return message
@@ -272,7 +271,6 @@ def messages_resume_stalled(*, now: datetime | None = None) -> tuple[int, int]:
     task turns up after all. A message *sending* for longer than any send takes lost its worker
     and its task was never delivered again: delivery is marked not confirmed.
     """
-    from console.messaging.tasks import message_send_task
 
     now = now or timezone.now()
     requeue_before = now - timedelta(minutes=settings.MESSAGE_REQUEUE_AFTER_MINUTES)
@@ -290,5 +288,5 @@ def messages_resume_stalled(*, now: datetime | None = None) -> tuple[int, int]:
     # The clock restarts, so each stalled message is handed over again at most once per period.
     OutboundMessage.objects.filter(pk__in=stalled, status=Status.QUEUED).update(status_changed_at=now)
     for message_id in stalled:
-        message_send_task.delay(message_id)
+        tasks.message_send_task.delay(message_id)
     return len(stalled), unknown

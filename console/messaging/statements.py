@@ -20,6 +20,8 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
+from console.commerce.models import Invoice
+from console.messaging import tasks
 from console.messaging.models import OutboundMessage, Statement
 from console.messaging.rendering import (
     StatementLine,
@@ -132,17 +134,15 @@ def _claim(*, customer_id: int, period: str, lines: list[StatementLine], request
 def _queued_handed_over(statement: Statement) -> None:
     """A task run again after its worker died just after commit may find messages whose send
     tasks were never started: start them (a second task for a message is harmless)."""
-    from console.messaging.tasks import messages_send_on_commit
 
     queued = list(statement.messages.filter(status=OutboundMessage.Status.QUEUED).values_list("pk", flat=True))
     if queued:
-        messages_send_on_commit(queued)
+        tasks.messages_send_on_commit(queued)
 
 
 def _messages_queue(
     statement: Statement, recipients: Recipients, *, subject: str, body: str, requested_by, copy_on: date | None = None
 ) -> list[OutboundMessage]:
-    from console.messaging.tasks import messages_send_on_commit
 
     customer = statement.customer
     messages = []
@@ -166,7 +166,7 @@ def _messages_queue(
                 status_changed_at=timezone.now(),
             )
         )
-    messages_send_on_commit([m.pk for m in messages])
+    tasks.messages_send_on_commit([m.pk for m in messages])
     return messages
 
 
@@ -237,7 +237,6 @@ def _undeliverable_recorded(statement: Statement, lines: list[StatementLine], re
 
 def _reminders_counted(customer_id: int, lines: list[StatementLine]) -> None:
     """Every overdue invoice on the statement had one more reminder; reminders count toward a credit hold."""
-    from console.commerce.models import Invoice
 
     overdue = [line.invoice_id for line in lines if line.overdue]
     if overdue:
@@ -303,7 +302,6 @@ def statements_send_due(*, today: date, period: str | None = None) -> StatementR
     running, which the broker delivers again. A run started twice enqueues customers twice at
     worst; the claim in ``statement_send`` makes the second task a no-op.
     """
-    from console.messaging.tasks import statement_send_task
 
     period = period or statement_period_due(today)
     if period is None:
@@ -313,7 +311,7 @@ def statements_send_due(*, today: date, period: str | None = None) -> StatementR
     after = 0
     while ids := customers_due_statement_ids(period=period, after_id=after):
         for customer_id in ids:
-            statement_send_task.delay(customer_id, period)
+            tasks.statement_send_task.delay(customer_id, period)
         run.customers += len(ids)
         after = ids[-1]
     return run

@@ -15,8 +15,13 @@ from django.utils import timezone
 from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
+from console.callbacks.models import Callback
+from console.cases.models import Case
+from console.commerce.models import Invoice, Order, Return, WishList, WishListItem
 from console.customers.models import Address, Customer, Identifier
+from console.flags.models import Flag
 from console.flags.services import flags_recompute
+from console.ingest.models import InboundEvent
 from console.live.publish import customer_reload
 from console.picture.search import customer_search
 from console.timeline.models import Channel, TimelineEntry
@@ -59,8 +64,6 @@ class MergePreview:
 
 
 def merge_preview(*, survivor: Customer, merged: Customer) -> MergePreview:
-    from console.cases.models import Case
-    from console.commerce.models import Invoice, Order, Return
 
     duplicates = _duplicate_identifier_ids(survivor=survivor, merged=merged)
     return MergePreview(
@@ -194,11 +197,6 @@ def _duplicate_identifier_ids(*, survivor: Customer, merged: Customer) -> list[i
 
 def _records_move(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Hand every record of ``merged`` to ``survivor``; returns how many of each moved."""
-    from console.callbacks.models import Callback
-    from console.cases.models import Case
-    from console.commerce.models import Invoice, Order, Return
-    from console.flags.models import Flag
-    from console.ingest.models import InboundEvent
 
     duplicates = _duplicate_identifier_ids(survivor=survivor, merged=merged)
     Identifier.objects.filter(pk__in=duplicates).delete()
@@ -229,7 +227,6 @@ def _addresses_move(*, survivor: Customer, merged: Customer) -> int:
 
 
 def _wishlist_move(*, survivor: Customer, merged: Customer) -> int:
-    from console.commerce.models import WishList, WishListItem
 
     old = WishList.objects.filter(customer=merged).first()
     if old is None:

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, Q
 
+from console.commerce.models import Invoice, Order
 from console.customers.identifiers import (
     InvalidIdentifier,
     normalise_email,
@@ -89,7 +90,6 @@ def _search_text(query: str) -> str:
 def _identifier_ids(q: str, *, limit: int, email_prefix: bool) -> list[int]:
     """Ids of the customers the query is an identifier of, in rank order: customer number, order,
     invoice, then e-mail, phone or handle."""
-    from console.commerce.models import Invoice, Order
 
     ranked: list[int] = []
     # Every id query has .order_by() cleared: the models' default ordering would make the

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F
 
 from console.accounts.roles import Capability
+from console.cases.models import Case
+from console.commerce.models import Order, Return, ReturnLine, WishListItem
 from console.commerce.selectors import InvoiceSummary, invoice_summary
 from console.customers.models import Customer
 from console.flags.models import Flag
@@ -34,8 +36,6 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
     Rendered for a user, or for an audience (``show_invoice_list``) when a live push is
     rendered once for everyone who may see invoices and once for everyone who may not.
     """
-    from console.cases.models import Case
-    from console.commerce.models import Order, Return, ReturnLine, WishListItem
 
     if show_invoice_list is None:
         show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)

@@ -4,7 +4,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from console.timeline.models import ACTIVITY_KINDS, Channel, TimelineEntry
+from console.accounts.roles import Capability
+from console.timeline.models import ACTIVITY_KINDS, FROM_CUSTOMER, Channel, TimelineEntry
 
 
 @dataclass
@@ -59,7 +60,6 @@ def channel_filter(value: str | None) -> str:
 
 def timeline_for_user(*, user, customer_id: int, channel: str = "", before_seq: int | None = None) -> TimelinePage:
     """The timeline page as this user may see it; every view renders the timeline through here."""
-    from console.accounts.roles import Capability
 
     return timeline_page(
         customer_id=customer_id,
@@ -130,7 +130,6 @@ def latest_questions(*, customer_id: int) -> list:
     chatbot question of last night at the top of the picture when they call this morning
     (story S3), whatever came in since (a web visit, an order update) and whatever the
     timeline filter is set to. One indexed query."""
-    from console.timeline.models import FROM_CUSTOMER, TimelineEntry
 
     since = timezone.now() - timedelta(days=LATEST_QUESTIONS_DAYS)
     return list(

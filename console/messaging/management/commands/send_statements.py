@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from console.commerce.models import Invoice
 from console.messaging.models import Statement
 from console.messaging.rendering import period_label
 from console.messaging.selectors import customers_due_statement_ids, statement_period_due
@@ -56,7 +57,6 @@ class Command(BaseCommand):
         )
 
     def _already_sent(self, period: str) -> int:
-        from console.commerce.models import Invoice
 
         open_invoice = Invoice.objects.filter(customer_id=OuterRef("customer_id"), paid_amount__lt=F("amount"))
         return Statement.objects.filter(period=period).filter(Exists(open_invoice)).count()
