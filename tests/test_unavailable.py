@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from tests.browser.asgi_server import _free_port
-from tests.live.fullstack import Uvicorn, http
+from tests.live.calls import http
+from tests.live.processes import Uvicorn
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from console.asgi import application
-from tests.live.fullstack import Stack
+from tests.live.stack import Stack
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
@@ -43,7 +43,7 @@ def webhooks_to_the_local_receiver(settings):
 @pytest.fixture
 def stack(tmp_path):
     """A private Redis and the uvicorn processes and clients a full-stack test starts; all
-    stopped afterwards (tests/live/fullstack.py)."""
+    stopped afterwards (tests/live/stack.py)."""
     stack = Stack(tmp_path)
     yield stack
     stack.close()

@@ -16,7 +16,10 @@ import pytest
 from console.ingest.models import ApiToken
 from console.timeline.models import TimelineEntry
 from tests.factories import CustomerFactory, add_entries
-from tests.live.fullstack import LiveClient, Poster, compare, full_stack_only, push_arrives, wait_for
+from tests.live.calls import Poster
+from tests.live.clients import LiveClient, compare, push_arrives
+from tests.live.processes import wait_for
+from tests.live.stack import full_stack_only
 
 pytestmark = full_stack_only("the full-stack live tests", what="they run their own redis-server and uvicorn processes")
 

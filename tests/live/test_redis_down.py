@@ -11,7 +11,10 @@ import pytest
 
 from console.ingest.models import ApiToken
 from tests.factories import CustomerFactory, add_entries
-from tests.live.fullstack import LiveClient, compare, full_stack_only, http, post_event, wait_for
+from tests.live.calls import http, post_event
+from tests.live.clients import LiveClient, compare
+from tests.live.processes import wait_for
+from tests.live.stack import full_stack_only
 from tests.live.test_full_stack import committed
 
 pytestmark = full_stack_only("the Redis-down tests", what="they stop and start a redis-server of their own")

@@ -27,7 +27,8 @@ from console.messaging.models import OutboundMessage, Statement
 from console.messaging.selectors import period_of
 from console.timeline.models import TimelineEntry
 from tests.browser.asgi_server import ROOT, _database_env
-from tests.live.fullstack import RedisServer, _tail, full_stack_only, wait_for
+from tests.live.processes import RedisServer, _tail, wait_for
+from tests.live.stack import full_stack_only
 
 pytestmark = full_stack_only("the worker-death test", what="it starts real Celery workers and kills one")
 

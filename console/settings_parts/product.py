@@ -1,0 +1,32 @@
+"""What the console does for its agents: the customer picture, the live console, callbacks."""
+
+from console.settings_parts.environment import env
+
+# Product settings.
+# Phone numbers people type without a country code are read as numbers of this region.
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="NL")
+# How many timeline entries the customer picture shows per page ("older" loads more).
+TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=30)
+# First flag rules (a later issue makes them editable by an admin).
+
+# Live console (docs/live.md): how often each open console refreshes presence and, when it lacks
+# an entry, hears the latest seq; and how many missed entries a reconnecting console is sent
+# before it reloads instead.
+LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=5.0)
+# Seconds the ASGI server's threads hold the interpreter lock before handing it on (Python's
+# own default is 0.005); console/asgi.py.
+GIL_SWITCH_INTERVAL = env.float("GIL_SWITCH_INTERVAL", default=0.001)
+LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
+# What replays may send one console connection per minute before its next replay waits
+# (console/live/replay.py; 0: no cap). A reconnect's replay is at most a few hundred KB.
+LIVE_REPLAY_BYTES_PER_MINUTE = env.int("LIVE_REPLAY_BYTES_PER_MINUTE", default=1_000_000)
+# How many colleagues the presence line names ("Also here: ...").
+LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
+
+# Callbacks (docs/callbacks.md): a promised callback whose window ends within this many minutes
+# and was not made is moved to a new window, and the customer texted the new time; new windows
+# fall within these phone-team hours (every day, in TIME_ZONE).
+CALLBACK_WARN_LEAD_MINUTES = env.int("CALLBACK_WARN_LEAD_MINUTES", default=15)
+CALLBACK_OPENING_HOURS = env("CALLBACK_OPENING_HOURS", default="08:00-20:00")
+# After this many automatic moves a callback nobody made is escalated instead of moved again.
+CALLBACK_MAX_MOVES = env.int("CALLBACK_MAX_MOVES", default=2)
