@@ -1,6 +1,6 @@
 """The customer pages under /customers/ (URL namespace ``customers``): search, the picture and
-the forms on it. The timeline panel's own fetches are timeline's view; the rest gather from
-several apps, so they live here."""
+the forms on it. They gather from several apps (the timeline panel with each message's
+delivery status, the orders and returns panels, the credit check), so they live here."""
 
 from django.urls import path
 
