@@ -1,5 +1,5 @@
-"""Callbacks: promise one in a window, make it, move it; and the beat job that moves the ones
-about to be missed and texts the customer the new time, once (story S5, docs/callbacks.md).
+"""Callbacks: promise one in a window, make it, move it (story S5, docs/callbacks.md); the beat
+job that moves the ones about to be missed is in about_to_be_missed.py.
 
 A callback lives on a case (a new one of kind "callback" in the phone queue, or the case the
 agent is on). The case's due time and next step follow the callback through
@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
@@ -20,7 +19,7 @@ from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
 from console.callbacks.models import Callback
 from console.callbacks.selectors import phone_on_record
-from console.callbacks.windows import moved_window, opening_hours, window_for_agents, window_for_customer
+from console.callbacks.windows import opening_hours, window_for_agents, window_for_customer
 from console.cases.models import Case, Team
 from console.cases.services import KEEP, case_locked, case_open, case_update
 from console.customers.identifiers import InvalidIdentifier, format_phone, normalise_phone
@@ -95,11 +94,11 @@ def _number_to_call(customer: Customer, typed: str) -> str:
     return on_record
 
 
-def _next_step(phone: str, start: datetime, end: datetime) -> str:
+def next_step_for(phone: str, start: datetime, end: datetime) -> str:
     return f"Call back {format_phone(phone)} {window_for_agents(start, end)}"
 
 
-def _due_follows(case: Case, *, old_end: datetime | None, new_end: datetime):
+def due_follows(case: Case, *, old_end: datetime | None, new_end: datetime):
     """The case's due time moves with the callback window when it was set from it (or unset);
     another due time, such as a complaint's deadline, is left alone when it is earlier."""
     if case.due_at is None or case.due_at == old_end or case.kind == Case.Kind.CALLBACK:
@@ -132,7 +131,7 @@ def callback_promise(
     with transaction.atomic():
         customer = Customer.objects.get(pk=customer_id)
         number = _number_to_call(customer, phone)
-        next_step = _next_step(number, window_start, window_end)
+        next_step = next_step_for(number, window_start, window_end)
         before = {}
         if case_id is None:
             case = case_open(
@@ -152,7 +151,7 @@ def callback_promise(
                 case_id=case.pk,
                 user=user,
                 team=Team.PHONE,
-                due_at=_due_follows(case, old_end=None, new_end=window_end),
+                due_at=due_follows(case, old_end=None, new_end=window_end),
                 next_step=next_step,
             )
         callback = Callback.objects.create(
@@ -171,7 +170,7 @@ def callback_promise(
             detail=f"{case.reference}: {next_step}",
         )
         if text_customer:
-            _text(callback, template_key="callback_promised", key=f"callback:{callback.pk}:promised", user=user)
+            customer_text(callback, template_key="callback_promised", key=f"callback:{callback.pk}:promised", user=user)
     return callback
 
 
@@ -202,7 +201,7 @@ def _case_before(case: Case) -> dict:
     return {"case_team_before": case.team, "case_due_before": case.due_at, "case_next_step_before": case.next_step}
 
 
-def _text(callback: Callback, *, template_key: str, key: str, user=None) -> OutboundMessage:
+def customer_text(callback: Callback, *, template_key: str, key: str, user=None) -> OutboundMessage:
     """The customer's SMS about the window, in their language, on the callback's case; the
     message (failed, with the reason, when the customer has no mobile number)."""
     message, _created = message_to_customer(
@@ -247,7 +246,7 @@ def callback_reschedule(
         )
         if text_customer:
             key = f"callback:{callback.pk}:moved:{window_end.isoformat()}"
-            _text(callback, template_key="callback_new_time", key=key, user=user)
+            customer_text(callback, template_key="callback_new_time", key=key, user=user)
     return callback
 
 
@@ -261,8 +260,8 @@ def _move(callback: Callback, *, start: datetime, end: datetime, old_end: dateti
     case_update(
         case_id=case.pk,
         user=user,
-        due_at=_due_follows(case, old_end=old_end, new_end=end),
-        next_step=_next_step(callback.phone, start, end),
+        due_at=due_follows(case, old_end=old_end, new_end=end),
+        next_step=next_step_for(callback.phone, start, end),
     )
 
 
@@ -320,84 +319,3 @@ def _case_after_call(callback: Callback, *, user, next_step: str) -> Case:
         due = None if case.due_at == callback.window_end and not still_promised else KEEP
         return case_update(case_id=case.pk, user=user, next_step=next_step, due_at=due)
     return case_update(case_id=case.pk, user=user, status=Case.Status.RESOLVED, next_step="")
-
-
-def callbacks_warn_about_to_be_missed(*, now: datetime | None = None) -> int:
-    """Move every promised callback whose window ends within CALLBACK_WARN_LEAD_MINUTES to a
-    new window and text the customer the new time; how many were moved.
-
-    Run by the beat job every minute. Each callback is moved in its own transaction by a
-    conditional UPDATE on the window it had, so two runs at once (or one run twice) move it
-    and text the customer exactly once. A callback the job already moved
-    ``CALLBACK_MAX_MOVES`` times is not moved (nor the customer texted) again: its case is
-    escalated once instead (``callback_escalate``).
-    """
-    now = now or timezone.now()
-    lead = timedelta(minutes=settings.CALLBACK_WARN_LEAD_MINUTES)
-    due = Callback.objects.filter(
-        status=Callback.Status.PROMISED,
-        window_end__lte=now + lead,
-        escalated_at__isnull=True,
-        case__status__in=Case.OPEN_STATUSES,
-    ).values_list("pk", "window_start", "window_end", "auto_moves")
-    moved = 0
-    for pk, start, end, auto_moves in list(due):
-        if auto_moves >= settings.CALLBACK_MAX_MOVES:
-            callback_escalate(callback_id=pk, old_end=end, now=now)
-        else:
-            moved += callback_move_before_missed(callback_id=pk, old_start=start, old_end=end, now=now)
-    return moved
-
-
-@transaction.atomic
-def callback_move_before_missed(*, callback_id: int, old_start: datetime, old_end: datetime, now: datetime) -> bool:
-    """Move one callback about to be missed; False when it was made or moved meanwhile."""
-    start, end = moved_window(start=old_start, end=old_end, now=now)
-    taken = Callback.objects.filter(
-        pk=callback_id,
-        status=Callback.Status.PROMISED,
-        window_end=old_end,
-        escalated_at__isnull=True,
-        auto_moves__lt=settings.CALLBACK_MAX_MOVES,
-    ).update(
-        window_start=start,
-        window_end=end,
-        moved_count=F("moved_count") + 1,
-        auto_moves=F("auto_moves") + 1,
-        moved_at=now,
-    )
-    if not taken:
-        return False
-    callback = Callback.objects.select_related("customer").get(pk=callback_id)
-    case = case_locked(callback.case_id)
-    key = f"callback:{callback.pk}:warned:{old_end.isoformat()}"
-    message = _text(callback, template_key="callback_new_time", key=key)
-    case_update(
-        case_id=case.pk,
-        actor_source=BEAT_SOURCE,
-        due_at=_due_follows(case, old_end=old_end, new_end=end),
-        next_step=_next_step(callback.phone, start, end) + moved_note(message),
-    )
-    return True
-
-
-@transaction.atomic
-def callback_escalate(*, callback_id: int, old_end: datetime, now: datetime) -> bool:
-    """A callback the beat job moved ``CALLBACK_MAX_MOVES`` times is about to be missed again:
-    it stays where it is, the customer is not texted again, and the case becomes overdue with a
-    next step that sends it to a person (once; False when made, moved or escalated meanwhile)."""
-    taken = Callback.objects.filter(
-        pk=callback_id, status=Callback.Status.PROMISED, window_end=old_end, escalated_at__isnull=True
-    ).update(escalated_at=now)
-    if not taken:
-        return False
-    callback = Callback.objects.get(pk=callback_id)
-    case = case_locked(callback.case_id)
-    case_update(
-        case_id=case.pk,
-        actor_source=BEAT_SOURCE,
-        # Overdue now, unless it was due even earlier (a complaint's deadline).
-        due_at=now if case.due_at is None or case.due_at > now else KEEP,
-        next_step=f"{missed_step(callback.auto_moves)} ({format_phone(callback.phone)})",
-    )
-    return True

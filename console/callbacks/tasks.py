@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from console.callbacks.services import callbacks_warn_about_to_be_missed
+from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

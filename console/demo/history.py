@@ -168,3 +168,8 @@ def run_in_time_order(steps: list[Step]) -> None:
     # (an order before its invoice, a contact before the case it started).
     for step in sorted(steps, key=lambda s: s.at):
         step.run()
+
+
+def address(street: str, postal_code: str, city: str) -> dict:
+    """An address as customer_create takes it."""
+    return dict(street=street, postal_code=postal_code, city=city)

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def callbacks_run_as_if_at(moment):
     """The beat job's service, run with the clock at ``moment`` (in a thread: Playwright's event
     loop owns this one, and the live push after commit needs a loop-free thread)."""
-    from console.callbacks.services import callbacks_warn_about_to_be_missed
+    from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
 
     moved = []
     worker_thread = threading.Thread(target=lambda: moved.append(callbacks_warn_about_to_be_missed(now=moment)))

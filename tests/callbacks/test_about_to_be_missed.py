@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
 from console.callbacks.models import Callback
-from console.callbacks.services import callback_complete, callbacks_warn_about_to_be_missed
+from console.callbacks.services import callback_complete
 from console.callbacks.tasks import callbacks_warn_about_to_be_missed_task
 from console.cases.models import Case
 from console.messaging.models import OutboundMessage

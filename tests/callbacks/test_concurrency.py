@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
 from console.callbacks.models import Callback
-from console.callbacks.services import callbacks_warn_about_to_be_missed
 from console.messaging.models import OutboundMessage
 from console.timeline.models import TimelineEntry
 from tests.callbacks.conftest import at

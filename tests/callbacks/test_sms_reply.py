@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from console.callbacks.services import callbacks_warn_about_to_be_missed
+from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
 from console.cases.services import case_open
 from console.timeline.models import TimelineEntry
 from tests.callbacks.conftest import at

@@ -41,7 +41,20 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
-class RedisServer:
+class _Process:
+    """A server process a test starts (``process``, with its ``log`` file open) and stops."""
+
+    process = None
+
+    def stop(self):
+        if self.process is None:
+            return
+        process_stop(self.process)
+        self.process = None
+        self.log.close()
+
+
+class RedisServer(_Process):
     """A throw-away redis-server: no snapshots, no append-only file, stopped for real."""
 
     def __init__(self, log_dir: Path):
@@ -88,15 +101,8 @@ class RedisServer:
         with redis.Redis.from_url(self.url, socket_timeout=2) as r:
             return sorted(name.decode() for name in r.pubsub_channels(pattern))
 
-    def stop(self):
-        if self.process is None:
-            return
-        process_stop(self.process)
-        self.process = None
-        self.log.close()
 
-
-class Uvicorn:
+class Uvicorn(_Process):
     """One ASGI process on the test database and the given Redis, as tests/browser/asgi_server.py."""
 
     def __init__(self, name: str, redis_url: str, log_dir: Path, port: int | None = None, env: dict | None = None):
@@ -137,13 +143,6 @@ class Uvicorn:
         """kill -9: no goodbyes, no clean close of any socket."""
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(5)
-        self.process = None
-        self.log.close()
-
-    def stop(self):
-        if self.process is None:
-            return
-        process_stop(self.process)
         self.process = None
         self.log.close()
 

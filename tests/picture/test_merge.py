@@ -304,9 +304,10 @@ def test_a_callback_promised_on_the_absorbed_record_is_texted_on_the_survivors_m
     must go by the survivor, to its mobile, on the same case."""
     import time_machine
 
+    from console.callbacks.about_to_be_missed import callbacks_warn_about_to_be_missed
     from console.callbacks.models import Callback
     from console.callbacks.selectors import open_callback_case_for_reply
-    from console.callbacks.services import callback_promise, callbacks_warn_about_to_be_missed
+    from console.callbacks.services import callback_promise
     from console.messaging.models import OutboundMessage
     from tests.callbacks.conftest import at
 
