@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", RedirectView.as_view(pattern_name="customers:search"), name="home"),
     path("customers/", include("console.picture.urls")),
+    path("inbox/", include("console.conversations.urls")),
     path("cases/queues/", include("console.queues.urls")),
     path("cases/", include("console.cases.urls")),
     path("journeys/", include("console.journeys.urls")),

@@ -72,6 +72,15 @@ def role_names(user) -> list[str]:
     return user._klantbeeld_roles
 
 
+# The roles that are also teams: an agent of one answers that team's conversations and queue.
+TEAM_ROLES = (Role.WEBCARE, Role.PHONE, Role.STORE)
+
+
+def team_roles(user) -> list[str]:
+    """The teams the user works in, by role (managers and admins: none of their own)."""
+    return [name for name in role_names(user) if name in TEAM_ROLES]
+
+
 def agent_channel(user) -> str:
     """The channel an agent usually works on, preselected when they record something."""
     names = role_names(user)

@@ -138,6 +138,12 @@ class InteractionData(serializers.Serializer):
     agent = Text(max_length=150, required=False, help_text="Username of the agent, if any.")
     case_ref = Text(max_length=40, required=False, help_text="A case number, e.g. K-000123.")
     url = Url(max_length=500, required=False)
+    thread = Text(
+        max_length=200,
+        required=False,
+        help_text="The channel's own thread (a tweet's conversation id, a chat session, an e-mail thread): "
+        "messages of one thread make one conversation in the inbox. Without it, one per customer per channel.",
+    )
 
 
 class CallStartedData(serializers.Serializer):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from console.cases.models import Case
+from console.conversations.services import conversation_hear
 from console.customers.models import Customer
 from console.customers.resolution import CustomerRef, IdentityConflict, ResolutionError, customer_resolve
 from console.ingest.handlers import HANDLERS
@@ -155,6 +156,8 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
         # The event is well-formed but does not fit the records (an unknown order, an invoice
         # of another customer): the handler or the owning service says which field.
         raise _Rejected(Answer.error(422, exc.field, str(exc))) from exc
+    # A message that expects an answer opens or joins its conversation in this same transaction.
+    conversation_hear(entry=entry)
     response = {
         "event": {"id": event["id"], "type": event["type"], "source": token.source},
         "customer": {"id": customer.pk, "customer_number": customer.customer_number, "created": created},

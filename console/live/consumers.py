@@ -18,9 +18,9 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
-from console.accounts.roles import Capability, agent_channel, role_names
+from console.accounts.roles import Capability, agent_channel, role_names, team_roles
 from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
-from console.live.groups import agent_group, customer_group, managers_group, team_group
+from console.live.groups import agent_group, customer_group, managers_group, team_agents_group, team_group
 from console.live.layer import PubSubChannelLayer
 from console.live.presence import REDIS_DOWN
 from console.live.replay import Replays
@@ -52,6 +52,7 @@ def _viewer(user, customer_id: int | None, customer_exists) -> dict | None:
         "name": user.get_full_name() or user.username,
         "role": ", ".join(role_names(user)) or "admin",
         "channel": agent_channel(user),
+        "teams": team_roles(user),
         "exists": True,
     }
     if customer_id is not None:
@@ -182,6 +183,7 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         self.joined = [agent_group(self.user.pk)]
         if self.me["manager"]:
             self.joined.append(managers_group())
+        self.joined.extend(team_agents_group(team) for team in self.me["teams"])
         if self.customer_id is not None:
             self.joined.append(customer_group(self.customer_id))
         if team is not None:
@@ -337,6 +339,11 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
     # Cases (docs/cases.md): a team's queue list, and notices for one agent or for managers.
     async def queue_changed(self, event):
         await self.send(event["html"])
+
+    async def page_trigger(self, event):
+        """Something a part of the page shows changed (an inbox count): the page's listeners
+        fetch it again (static/console/live.js raises the event on <body>)."""
+        await self.send(json.dumps({"type": "trigger", "name": event["name"]}))
 
     async def agent_notice(self, event):
         await self.send(event["html"])

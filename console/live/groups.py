@@ -19,3 +19,8 @@ def team_group(team: str) -> str:
 def managers_group() -> str:
     """Every online manager: approvals waiting for a decision, the dashboard's changes."""
     return "managers"
+
+
+def team_agents_group(team: str) -> str:
+    """Every page a team's agents have open (their inbox counts in the navigation)."""
+    return f"team-agents.{team}"

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "console.ingest",
     "console.live",
     "console.queues",
+    "console.conversations",
     "console.picture",
     "console.dashboard",
     "console.demo",

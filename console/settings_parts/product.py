@@ -30,3 +30,9 @@ CALLBACK_WARN_LEAD_MINUTES = env.int("CALLBACK_WARN_LEAD_MINUTES", default=15)
 CALLBACK_OPENING_HOURS = env("CALLBACK_OPENING_HOURS", default="08:00-20:00")
 # After this many automatic moves a callback nobody made is escalated instead of moved again.
 CALLBACK_MAX_MOVES = env.int("CALLBACK_MAX_MOVES", default=2)
+
+# The inbox (docs/inbox.md): how soon an answer is due, from the customer's message.
+INBOX_FIRST_RESPONSE_MINUTES = env.int("INBOX_FIRST_RESPONSE_MINUTES", default=60)
+INBOX_NEXT_RESPONSE_MINUTES = env.int("INBOX_NEXT_RESPONSE_MINUTES", default=240)
+# How many conversations one inbox page lists (the rest are counted).
+INBOX_PAGE_SIZE = env.int("INBOX_PAGE_SIZE", default=50)

@@ -52,6 +52,7 @@ class TimelineEntry(models.Model):
         CREDIT_APPROVAL = "credit_approval", "Credit approval"
         MESSAGE = "message", "Message"
         STATEMENT = "statement", "Invoice statement"
+        CONVERSATION = "conversation", "Conversation"
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", "Inbound"

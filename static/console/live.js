@@ -81,6 +81,8 @@
     else if (message.type === "screen_pop") screenPop(message);
     else if (message.type === "reload") location.reload();
     else if (message.type === "access_ended") accessEnded(message.message);
+    // A part of the page to fetch again (an inbox count): its hx-trigger listens on <body>.
+    else if (message.type === "trigger" && /^[a-z-]+$/.test(message.name)) htmx.trigger(document.body, message.name);
   }
 
   document.addEventListener("htmx:wsOpen", function (event) {

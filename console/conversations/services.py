@@ -1,0 +1,269 @@
+"""Conversations open, move on and close here, and nowhere else (docs/inbox.md).
+
+- ``conversation_hear``: a contact the customer made (inbound, and a rule says it expects an
+  answer) opens a conversation or joins the one of its thread or case, and reopens it if it was
+  answered or done; an answer given outside Klantbeeld (a public reply a source system reports)
+  moves it on. Called by the event API in the event's own transaction, so no message that
+  expects an answer can be committed without its conversation.
+- ``entry_recorded``: the reaction to ``ENTRY_RECORDED`` (console/reactions.py): a message an
+  agent sent the customer through ``messaging.message_to_customer`` (from the picture, a
+  callback, a journey) answers the conversation waiting on that channel. After commit, so a
+  crash in between leaves the conversation awaiting a reply: on the safe side.
+- ``conversation_take``, ``conversation_hand_over``, ``conversation_done``, ``conversation_reply``:
+  the agents' actions. Taking is a conditional update: of many agents taking one conversation at
+  once exactly one wins, the others learn who did.
+
+Every change but a new message is written on the customer's timeline (the message itself is
+already there) and told, after commit, to the inboxes that show it (fragments.py).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from console.accounts.roles import Capability, require
+from console.conversations import fragments
+from console.conversations.models import AnswerRule, Conversation
+from console.conversations.sla import due_at_for
+from console.customers.models import Customer
+from console.messaging.models import OutboundMessage
+from console.messaging.services import message_to_customer
+from console.timeline.models import TimelineEntry
+from console.timeline.services import timeline_entry_record
+
+AGENT_TEMPLATE = "agent_message"
+
+
+class Taken(Exception):
+    """Someone else took the conversation first."""
+
+    def __init__(self, conversation: Conversation):
+        by = conversation.assignee
+        super().__init__(f"{by.get_full_name() or by.username} took it first." if by else "It was taken first.")
+        self.conversation = conversation
+
+
+def answer_rule_for(entry: TimelineEntry) -> AnswerRule | None:
+    """The rule that says this contact expects an answer (one for its channel before one for
+    every channel), or None."""
+    rules = {rule.channel: rule for rule in AnswerRule.objects.filter(kind=entry.kind, channel__in=[entry.channel, ""])}
+    rule = rules.get(entry.channel) or rules.get("")
+    return rule if rule is not None and rule.expects_answer else None
+
+
+def _thread_of(entry: TimelineEntry) -> str:
+    """The channel's thread the source system named (``data.thread``), if any."""
+    data = (entry.raw or {}).get("data") if isinstance(entry.raw, dict) else None
+    thread = data.get("thread") if isinstance(data, dict) else None
+    return str(thread)[:200] if thread else ""
+
+
+def _conversation_of(entry: TimelineEntry, thread: str) -> Conversation | None:
+    """The conversation this contact belongs to: the open one of the case it is linked to, else
+    the latest one of its thread (open, or answered or done, to be reopened)."""
+    found = Conversation.objects.select_for_update()
+    if entry.case_id:
+        linked = found.filter(case_id=entry.case_id, status__in=Conversation.OPEN_STATUSES).order_by("-pk").first()
+        if linked is not None:
+            return linked
+    return (
+        found.filter(customer_id=entry.customer_id, channel=entry.channel, thread=thread)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+
+
+def _note(conversation: Conversation, summary: str, *, user=None, occurred_at=None) -> TimelineEntry:
+    """A change of the conversation on the customer's timeline."""
+    return timeline_entry_record(
+        customer_id=conversation.customer_id,
+        kind=TimelineEntry.Kind.CONVERSATION,
+        channel=conversation.channel,
+        direction=TimelineEntry.Direction.INTERNAL,
+        summary=summary,
+        occurred_at=occurred_at,
+        actor_user=user,
+        case=conversation.case,
+    )
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@transaction.atomic
+def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
+    """The conversation an entry the event API wrote opens, joins, reopens or answers (None: the
+    entry is neither a contact that expects an answer nor an answer to one)."""
+    if entry.direction == TimelineEntry.Direction.OUTBOUND:
+        return _answered_by(entry)
+    if entry.direction != TimelineEntry.Direction.INBOUND:
+        return None
+    rule = answer_rule_for(entry)
+    if rule is None:
+        return None
+    thread = _thread_of(entry)
+    conversation = _conversation_of(entry, thread)
+    at = entry.occurred_at
+    if conversation is None:
+        conversation = Conversation(
+            customer_id=entry.customer_id,
+            channel=entry.channel,
+            thread=thread,
+            case_id=entry.case_id,
+            team=rule.team,
+            opened_at=at,
+        )
+    elif conversation.status != Conversation.Status.AWAITING_REPLY:
+        _note(conversation, f"{conversation.get_channel_display()} conversation reopened: the customer wrote again")
+        conversation.done_at = conversation.done_by = None
+        conversation.done_reason = ""
+    if conversation.status != Conversation.Status.AWAITING_REPLY or conversation.waiting_since is None:
+        conversation.waiting_since = at
+    conversation.status = Conversation.Status.AWAITING_REPLY
+    conversation.last_words = (entry.summary or entry.body or "")[:300]
+    conversation.due_at = due_at_for(conversation)
+    conversation.save()
+    fragments.inbox_changed(conversation)
+    return conversation
+
+
+def _answered(conversation: Conversation, *, at) -> None:
+    """An answer went out: the customer is no longer waiting."""
+    if conversation.first_response_at is None:
+        conversation.first_response_at = at
+    conversation.status = Conversation.Status.WAITING_ON_CUSTOMER
+    conversation.waiting_since = None
+    conversation.due_at = None
+    conversation.save()
+    fragments.inbox_changed(conversation)
+
+
+def _answered_by(entry: TimelineEntry) -> Conversation | None:
+    """The conversation awaiting a reply on the entry's channel (its thread, if named; else the
+    one the customer wrote in last) that this outgoing entry answers."""
+    awaiting = Conversation.objects.select_for_update().filter(
+        customer_id=entry.customer_id, channel=entry.channel, status=Conversation.Status.AWAITING_REPLY
+    )
+    thread = _thread_of(entry)
+    if thread:
+        awaiting = awaiting.filter(thread=thread)
+    conversation = awaiting.order_by("-waiting_since", "-pk").first()
+    if conversation is not None:
+        _answered(conversation, at=entry.occurred_at)
+    return conversation
+
+
+def _agent_answer(entry: TimelineEntry) -> bool:
+    """A message an agent sent (not one a job sent by itself, like a callback's new time) that
+    did not fail at once (no address for the channel: the customer got nothing)."""
+    return (
+        entry.kind == TimelineEntry.Kind.MESSAGE
+        and entry.direction == TimelineEntry.Direction.OUTBOUND
+        and entry.actor_user_id is not None
+        and (entry.raw or {}).get("status") != OutboundMessage.Status.FAILED
+    )
+
+
+def entry_recorded(*, entry: TimelineEntry) -> None:
+    """The reaction to ``ENTRY_RECORDED``: a message an agent sent answers the conversation
+    waiting on its channel. Idempotent: an answered conversation is not waiting any more."""
+    if not _agent_answer(entry):
+        return
+    with transaction.atomic():
+        # The customer row first, the lock order every writer keeps.
+        Customer.objects.select_for_update().only("pk").get(pk=entry.customer_id)
+        _answered_by(entry)
+
+
+def _locked(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=conversation_id)
+
+
+@transaction.atomic
+def conversation_take(*, conversation_id: int, user) -> Conversation:
+    """Take an open conversation nobody has: one UPDATE with the condition, so of many agents at
+    once exactly one wins; the others get ``Taken`` saying who."""
+    require(user, Capability.RECORD_INTERACTIONS)
+    won = Conversation.objects.filter(
+        Q(pk=conversation_id), Q(assignee__isnull=True), Q(status__in=Conversation.OPEN_STATUSES)
+    ).update(assignee=user, updated_at=timezone.now())
+    conversation = Conversation.objects.select_related("assignee").get(pk=conversation_id)
+    if not won:
+        if conversation.assignee_id == user.pk:
+            return conversation
+        if conversation.assignee_id is None:
+            raise ValidationError("This conversation is done; it cannot be taken.")
+        raise Taken(conversation)
+    _note(conversation, f"{_name(user)} took the {conversation.get_channel_display()} conversation", user=user)
+    fragments.inbox_changed(conversation)
+    return conversation
+
+
+@transaction.atomic
+def conversation_hand_over(*, conversation_id: int, user, to=None, team: str | None = None) -> Conversation:
+    """Give the conversation to a colleague (``to``) or back to a team's unassigned list."""
+    require(user, Capability.RECORD_INTERACTIONS)
+    conversation = _locked(conversation_id)
+    before_team, before_assignee = conversation.team, conversation.assignee_id
+    if team:
+        conversation.team = team
+    conversation.assignee = to
+    conversation.save()
+    whom = _name(to) if to is not None else f"the {conversation.get_team_display()} team"
+    _note(
+        conversation, f"{_name(user)} handed the {conversation.get_channel_display()} conversation to {whom}", user=user
+    )
+    fragments.inbox_changed(conversation, also_team=before_team, also_user=before_assignee)
+    return conversation
+
+
+@transaction.atomic
+def conversation_done(*, conversation_id: int, user, reason: str = "") -> Conversation:
+    """Close the conversation. One still awaiting a reply is closed as "no reply needed", which
+    takes a reason."""
+    require(user, Capability.RECORD_INTERACTIONS)
+    conversation = _locked(conversation_id)
+    if conversation.status == Conversation.Status.DONE:
+        return conversation
+    reason = reason.strip()
+    if conversation.status == Conversation.Status.AWAITING_REPLY and not reason:
+        raise ValidationError("The customer is still waiting for a reply: say why none is needed.")
+    conversation.status = Conversation.Status.DONE
+    conversation.done_at, conversation.done_by, conversation.done_reason = timezone.now(), user, reason[:200]
+    conversation.waiting_since = conversation.due_at = None
+    conversation.save()
+    why = f": no reply needed ({reason})" if reason else ""
+    _note(conversation, f"{_name(user)} closed the {conversation.get_channel_display()} conversation{why}", user=user)
+    fragments.inbox_changed(conversation)
+    return conversation
+
+
+@transaction.atomic
+def conversation_reply(*, conversation_id: int, user, text: str):
+    """The agent's reply on the conversation's channel (``message_to_customer``); the
+    conversation now waits on the customer, and the reply is its first response if it is."""
+    require(user, Capability.SEND_MESSAGES)
+    conversation = _locked(conversation_id)
+    if not text.strip():
+        raise ValidationError("Write the reply first.")
+    message, _created = message_to_customer(
+        customer_id=conversation.customer_id,
+        template_key=AGENT_TEMPLATE,
+        channel=conversation.channel,
+        context={"text": text.strip(), "subject": ""},
+        case=conversation.case,
+        actor_user=user,
+    )
+    if message.status == OutboundMessage.Status.FAILED:
+        # Nothing reached the customer (the reason is on the message): still awaiting a reply.
+        raise ValidationError(message.error or "The reply could not be sent.")
+    if conversation.assignee_id is None:
+        conversation.assignee = user
+    if conversation.status == Conversation.Status.AWAITING_REPLY:
+        _answered(conversation, at=timezone.now())
+    else:
+        conversation.save()
+        fragments.inbox_changed(conversation)
+    return conversation, message

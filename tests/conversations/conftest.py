@@ -1,0 +1,30 @@
+import pytest
+from django.utils import timezone
+
+from tests.factories import CustomerFactory
+from tests.ingest.events import interaction
+
+
+@pytest.fixture
+def tweeter(db):
+    """A customer who tweets (found by her handle), with a mobile number and an e-mail address."""
+    return CustomerFactory(
+        name="Sanne Jansen",
+        customer_number="C-300001",
+        email="sanne@example.nl",
+        phone="06 23456789",
+        handles=[("twitter", "@sjansen")],
+    )
+
+
+def tweet(summary="Waar blijft mijn bestelling?", *, thread="t-1", direction="inbound", **fields):
+    """A tweet of the customer's (or, outbound, webcare's public answer) as the social tool posts it."""
+    fields.setdefault("occurred_at", timezone.now().isoformat())
+    return interaction(
+        channel="twitter",
+        direction=direction,
+        summary=summary,
+        thread=thread,
+        customer={"handle": {"network": "twitter", "value": "@sjansen"}},
+        **fields,
+    )
