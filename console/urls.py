@@ -40,7 +40,7 @@ for pattern in api_patterns:
 
 urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
-    path("", RedirectView.as_view(pattern_name="customers:search"), name="home"),
+    path("", RedirectView.as_view(pattern_name="conversations:home"), name="home"),
     path("customers/", include("console.picture.urls")),
     path("inbox/", include("console.conversations.urls")),
     path("cases/queues/", include("console.queues.urls")),

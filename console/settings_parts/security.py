@@ -14,7 +14,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:search"
+LOGIN_REDIRECT_URL = "conversations:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (console/accounts/lockout.py): five failures lock the username from that

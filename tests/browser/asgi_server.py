@@ -121,7 +121,7 @@ class AsgiServer:
         page.fill("#id_username", username)
         page.fill("#id_password", "correct horse battery")
         page.click("button[type=submit]")
-        page.wait_for_url(f"{self.url}/customers/")
+        page.wait_for_url(f"{self.url}/inbox/mine/")
         return page
 
     def open_live(self, browser, username, thing, *, width=1280):

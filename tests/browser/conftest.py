@@ -70,7 +70,7 @@ def login(live_server, make_user):
         page.fill("#id_username", f"{role}-agent")
         page.fill("#id_password", "correct horse battery")
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/customers/")
+        page.wait_for_url(f"{live_server.url}/inbox/mine/")
 
     return login_as
 

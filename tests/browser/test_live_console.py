@@ -66,7 +66,7 @@ def test_a_call_pops_the_callers_picture_for_the_phone_agent_only(browser, serve
     expect(daan.locator("h1")).to_have_text("Fatima El Amrani")
     expect(daan.locator("#timeline-entries li.entry").nth(1)).to_contain_text("chatbot over de airfryer")
     other.wait_for_timeout(1000)
-    assert other.url == f"{server.url}/customers/"
+    assert other.url == f"{server.url}/inbox/mine/"
 
 
 def test_a_late_answer_to_a_form_does_not_take_a_live_entry_off_the_page(browser, server, make_user):

@@ -51,7 +51,7 @@ def test_s3_the_call_pops_with_last_nights_chatbot_question_and_the_tablet_shows
     shoot(daan, "s3-4-call-pops.png")
     # Only the agent who takes the call gets the pop.
     webcare.wait_for_timeout(500)
-    assert webcare.url == f"{server.url}/customers/"
+    assert webcare.url == f"{server.url}/inbox/mine/"
 
     # 5. The call ends; the store's tablet has the outcome without a reload.
     story.next_step()

@@ -19,7 +19,7 @@ def test_promise_find_in_the_queue_and_make_a_callback_at_768_px(browser, live_s
     page.fill("#id_username", "lotte")
     page.fill("#id_password", "correct horse battery")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_url(f"{live_server.url}/inbox/mine/")
 
     page.goto(f"{live_server.url}{customer.get_absolute_url()}")
     page.get_by_text("Callback…").click()

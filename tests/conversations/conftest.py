@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from tests.browser.conftest import browser, server  # noqa: F401 - Chromium and a real server for test_browser.py
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
 

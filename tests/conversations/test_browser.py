@@ -1,0 +1,58 @@
+"""Two webcare agents on their inbox (issue 15's story): a tweet arrives live for both; Anna
+takes it and Bram's screen says so; Anna replies; it waits on the customer, its first response
+is recorded and both counts change; the customer's next tweet reopens it for Anna."""
+
+import pytest
+from playwright.sync_api import expect
+
+from console.conversations.models import Conversation
+from console.ingest.models import ApiToken
+from tests.conversations.conftest import tweet
+from tests.factories import CustomerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_tweet_reaches_both_inboxes_live_one_takes_and_answers_and_the_next_tweet_reopens_it(
+    browser, server, make_user
+):
+    make_user("webcare", username="anna", first_name="Anna", last_name="de Wit")
+    make_user("webcare", username="bram", first_name="Bram", last_name="Kok")
+    CustomerFactory(name="Sanne Jansen", customer_number="C-300001", handles=[("twitter", "@sjansen")])
+    _, token = ApiToken.issue(source="social", scopes=["events:write"])
+    anna, bram = server.login(browser, "anna"), server.login(browser, "bram")
+    for page in (anna, bram):
+        page.goto(f"{server.url}/inbox/team/webcare/")
+        expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
+        expect(page.locator("#inbox-list")).to_contain_text("Nothing waiting here")
+
+    assert server.post_event(token, tweet("@klantbeeld mijn pakket is kwijt")) == 201
+    for page in (anna, bram):
+        row = page.locator(".inbox-row", has_text="mijn pakket is kwijt")
+        expect(row).to_be_visible()
+        expect(row).to_contain_text("Sanne Jansen")
+        expect(page.locator("#inbox-counts")).to_contain_text("1 new")
+
+    anna.locator(".inbox-row").get_by_role("button", name="Take").click()
+    expect(anna.locator(".inbox-row")).to_contain_text("Yours now")
+    # Bram's list fetched itself again: taken, by Anna, and no Take button any more.
+    expect(bram.locator(".inbox-row")).to_contain_text("Anna de Wit")
+    expect(bram.locator(".inbox-row").get_by_role("button", name="Take")).to_have_count(0)
+    expect(bram.locator("#inbox-counts")).not_to_contain_text("new")
+    expect(anna.locator("#inbox-counts .nav-count").first).to_have_text("1")
+
+    row = anna.locator(".inbox-row")
+    row.get_by_text("Reply", exact=True).click()
+    row.get_by_label("Reply by Twitter").fill("Hoi Sanne, we zoeken het uit en komen vandaag bij je terug.")
+    row.get_by_role("button", name="Send").click()
+    expect(anna.locator(".inbox-row")).to_contain_text("waiting on the customer")
+    expect(anna.locator("#inbox-counts .nav-count").first).to_have_text("0")
+    conversation = Conversation.objects.get()
+    assert conversation.status == "waiting_on_customer" and conversation.first_response_at is not None
+    expect(bram.locator(".inbox-row")).to_contain_text("Waiting on customer")
+
+    assert server.post_event(token, tweet("Nog steeds niks gehoord")) == 201
+    expect(anna.locator(".inbox-row")).to_contain_text("Nog steeds niks gehoord")
+    expect(anna.locator("#inbox-counts .nav-count").first).to_have_text("1")
+    conversation.refresh_from_db()
+    assert conversation.status == "awaiting_reply" and conversation.assignee.username == "anna"
