@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from console.conversations.models import AnswerRule, Conversation
+from console.conversations.models import AnswerRule, Conversation, InboxTeam
 
 
 @admin.register(AnswerRule)
@@ -16,3 +16,9 @@ class ConversationAdmin(admin.ModelAdmin):
     list_filter = ("status", "team", "channel")
     raw_id_fields = ("customer", "case", "assignee", "done_by")
     readonly_fields = ("opened_at", "waiting_since", "first_response_at", "done_at", "done_by", "updated_at")
+
+
+@admin.register(InboxTeam)
+class InboxTeamAdmin(admin.ModelAdmin):
+    list_display = ("team", "auto_assign", "capacity")
+    list_editable = ("auto_assign", "capacity")

@@ -9,7 +9,7 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Inbox"
 
     def ready(self):
-        from console.conversations import services
+        from console.conversations import services, tasks  # noqa: F401 - tasks registered in every process
         from console.reactions import ENTRY_RECORDED, hear
 
         hear(ENTRY_RECORDED, services.entry_recorded)

@@ -30,6 +30,20 @@ class AnswerRule(models.Model):
         return f"{self.get_kind_display()} on {self.get_channel_display() or 'any channel'}: {said}"
 
 
+class InboxTeam(models.Model):
+    """A team's inbox settings (edited by an admin): whether new conversations are handed out
+    automatically, and how many open ones each agent carries at most."""
+
+    team = models.CharField(max_length=20, choices=Team.choices, unique=True)
+    auto_assign = models.BooleanField(
+        default=False, help_text="Hand new conversations to the team's online agents, least loaded first."
+    )
+    capacity = models.PositiveSmallIntegerField(default=8, help_text="Open conversations per agent at most.")
+
+    def __str__(self):
+        return f"{self.get_team_display()} inbox"
+
+
 class Conversation(models.Model):
     """One thread with the customer on one channel (a tweet thread, a chat session, an SMS
     number, an e-mail thread, a letter), or the open case its messages are linked to."""

@@ -24,13 +24,14 @@ from django.utils import timezone
 
 from console.accounts.roles import Capability, require
 from console.conversations import fragments
+from console.conversations.assignment import auto_assign
 from console.conversations.models import AnswerRule, Conversation
+from console.conversations.notes import note
 from console.conversations.sla import due_at_for
 from console.customers.models import Customer
 from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
 from console.timeline.models import TimelineEntry
-from console.timeline.services import timeline_entry_record
 
 AGENT_TEMPLATE = "agent_message"
 
@@ -74,20 +75,6 @@ def _conversation_of(entry: TimelineEntry, thread: str) -> Conversation | None:
     )
 
 
-def _note(conversation: Conversation, summary: str, *, user=None, occurred_at=None) -> TimelineEntry:
-    """A change of the conversation on the customer's timeline."""
-    return timeline_entry_record(
-        customer_id=conversation.customer_id,
-        kind=TimelineEntry.Kind.CONVERSATION,
-        channel=conversation.channel,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=summary,
-        occurred_at=occurred_at,
-        actor_user=user,
-        case=conversation.case,
-    )
-
-
 def _name(user) -> str:
     return user.get_full_name() or user.username
 
@@ -116,7 +103,7 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
             opened_at=at,
         )
     elif conversation.status != Conversation.Status.AWAITING_REPLY:
-        _note(conversation, f"{conversation.get_channel_display()} conversation reopened: the customer wrote again")
+        note(conversation, f"{conversation.get_channel_display()} conversation reopened: the customer wrote again")
         conversation.done_at = conversation.done_by = None
         conversation.done_reason = ""
     if conversation.status != Conversation.Status.AWAITING_REPLY or conversation.waiting_since is None:
@@ -125,6 +112,7 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
     conversation.last_words = (entry.summary or entry.body or "")[:300]
     conversation.due_at = due_at_for(conversation)
     conversation.save()
+    auto_assign(conversation)
     fragments.inbox_changed(conversation)
     return conversation
 
@@ -196,7 +184,7 @@ def conversation_take(*, conversation_id: int, user) -> Conversation:
         if conversation.assignee_id is None:
             raise ValidationError("This conversation is done; it cannot be taken.")
         raise Taken(conversation)
-    _note(conversation, f"{_name(user)} took the {conversation.get_channel_display()} conversation", user=user)
+    note(conversation, f"{_name(user)} took the {conversation.get_channel_display()} conversation", user=user)
     fragments.inbox_changed(conversation)
     return conversation
 
@@ -212,7 +200,7 @@ def conversation_hand_over(*, conversation_id: int, user, to=None, team: str | N
     conversation.assignee = to
     conversation.save()
     whom = _name(to) if to is not None else f"the {conversation.get_team_display()} team"
-    _note(
+    note(
         conversation, f"{_name(user)} handed the {conversation.get_channel_display()} conversation to {whom}", user=user
     )
     fragments.inbox_changed(conversation, also_team=before_team, also_user=before_assignee)
@@ -235,7 +223,7 @@ def conversation_done(*, conversation_id: int, user, reason: str = "") -> Conver
     conversation.waiting_since = conversation.due_at = None
     conversation.save()
     why = f": no reply needed ({reason})" if reason else ""
-    _note(conversation, f"{_name(user)} closed the {conversation.get_channel_display()} conversation{why}", user=user)
+    note(conversation, f"{_name(user)} closed the {conversation.get_channel_display()} conversation{why}", user=user)
     fragments.inbox_changed(conversation)
     return conversation
 

@@ -22,6 +22,7 @@ from console.accounts.roles import Capability, agent_channel, role_names, team_r
 from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
 from console.live.groups import agent_group, customer_group, managers_group, team_agents_group, team_group
 from console.live.layer import PubSubChannelLayer
+from console.live.online import online
 from console.live.presence import REDIS_DOWN
 from console.live.replay import Replays
 from console.live.sent import SentSeqs
@@ -172,6 +173,7 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         # queue) and every push sent from then on reach it, even when the checks above were slow.
         await self.accept()
         log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
+        await online().join(self.user.pk)
         # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
         self._expire_later(await session_expires_in(self._session_key()))
         if self.customer_id is not None:
@@ -228,6 +230,8 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         if hasattr(self, "replays"):
             self.replays.stop()
         self._stop_expiry()
+        if getattr(self, "joined", None):
+            online().leave(self.user.pk)
         if getattr(self, "joined", None) and self.customer_id is not None:
             ticker().leave(self)
         try:

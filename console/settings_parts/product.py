@@ -20,6 +20,8 @@ LIVE_REPLAY_LIMIT = env.int("LIVE_REPLAY_LIMIT", default=200)
 # What replays may send one console connection per minute before its next replay waits
 # (console/live/replay.py; 0: no cap). A reconnect's replay is at most a few hundred KB.
 LIVE_REPLAY_BYTES_PER_MINUTE = env.int("LIVE_REPLAY_BYTES_PER_MINUTE", default=1_000_000)
+# How often each process marks the agents of its open consoles as online (console/live/online.py).
+LIVE_ONLINE_REFRESH_SECONDS = env.float("LIVE_ONLINE_REFRESH_SECONDS", default=15.0)
 # How many colleagues the presence line names ("Also here: ...").
 LIVE_PRESENCE_SHOWN = env.int("LIVE_PRESENCE_SHOWN", default=25)
 
@@ -36,3 +38,8 @@ INBOX_FIRST_RESPONSE_MINUTES = env.int("INBOX_FIRST_RESPONSE_MINUTES", default=6
 INBOX_NEXT_RESPONSE_MINUTES = env.int("INBOX_NEXT_RESPONSE_MINUTES", default=240)
 # How many conversations one inbox page lists (the rest are counted).
 INBOX_PAGE_SIZE = env.int("INBOX_PAGE_SIZE", default=50)
+# Automatic assignment (a switch per team, console/conversations/assignment.py): an agent counts as
+# online when seen within this many seconds, and gives their open conversations back to the team
+# after this many minutes offline.
+INBOX_ONLINE_SECONDS = env.int("INBOX_ONLINE_SECONDS", default=60)
+INBOX_OFFLINE_MINUTES = env.int("INBOX_OFFLINE_MINUTES", default=15)

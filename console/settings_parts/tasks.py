@@ -45,4 +45,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Events whose journeys follow-up task was lost (broker down at commit): heard late (docs/journeys.md).
     "journeys-catch-up": {"task": "console.journeys.tasks.journeys_catch_up_task", "schedule": 300.0},
+    # Agents offline longer than INBOX_OFFLINE_MINUTES give their conversations back (docs/inbox.md).
+    "inbox-offline-give-back": {"task": "console.conversations.tasks.inbox_offline_give_back_task", "schedule": 60.0},
 }

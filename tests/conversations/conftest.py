@@ -29,3 +29,11 @@ def tweet(summary="Waar blijft mijn bestelling?", *, thread="t-1", direction="in
         customer={"handle": {"network": "twitter", "value": "@sjansen"}},
         **fields,
     )
+
+
+@pytest.fixture(autouse=True)
+def nobody_online():
+    """Who is online lives in the cache, which outlives a test (and user ids repeat): start from nobody."""
+    from django.core.cache import cache
+
+    cache.clear()

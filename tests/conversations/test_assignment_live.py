@@ -1,0 +1,36 @@
+"""An agent with a console open counts as online (console/live/online.py), is given the new
+conversation automatically and hears it at once: a notice and the inbox counts, on their pages."""
+
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+from django.db import transaction
+
+from console.conversations.models import Conversation, InboxTeam
+from console.conversations.services import conversation_hear
+from console.timeline.services import timeline_entry_record
+from tests.cases.conftest import session_cookie, socket  # noqa: F401 - a real log-in and the console's websocket
+from tests.cases.test_live import frame_with
+from tests.factories import CustomerFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def _whatsapp_message() -> Conversation:
+    customer = CustomerFactory(name="Ahmed <b>Yilmaz</b>", phone="06 28765432")
+    with transaction.atomic():
+        entry = timeline_entry_record(
+            customer_id=customer.pk, kind="interaction", channel="whatsapp", summary="Is mijn nummer al over?"
+        )
+        return conversation_hear(entry=entry)
+
+
+async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_it(session_cookie, socket):  # noqa: F811 - the fixtures above
+    await sync_to_async(InboxTeam.objects.update_or_create)(team="webcare", defaults={"auto_assign": True})
+    anna, cookie = await sync_to_async(session_cookie)("webcare", first_name="Anna")
+    page = await socket(cookie)  # any page: the console marks her online
+    conversation = await sync_to_async(_whatsapp_message)()
+    assert conversation.assignee_id == anna.pk
+    notice = await frame_with(page, "is yours now")
+    assert "A WhatsApp conversation with Ahmed &lt;b&gt;Yilmaz&lt;/b&gt; is yours now." in notice
+    assert 'href="/inbox/mine/"' in notice
+    assert "inbox-changed" in await frame_with(page, "trigger")
