@@ -58,3 +58,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"
+
+
+class AgentSeen(models.Model):
+    """When a user last had a console open (console/live/online.py writes it for every process's
+    consoles, one statement per refresh): who is online, for automatic assignment in the inbox."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"user {self.user_id} seen {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,42 +1,45 @@
 """Which agents are online: someone with a console open (any page) in any process.
 
-Each process keeps the users of its open consoles and writes them to the shared cache (Redis in
-the full stack) every ``LIVE_ONLINE_REFRESH_SECONDS``: one call for all of them, whatever the
-number of consoles. ``last_seen`` reads back when each of a list of users was last seen, in one
-call; a user whose process died is simply not refreshed any more. Automatic assignment in the
+Each process keeps the users of its open consoles and writes when it saw them to the database
+(``accounts.AgentSeen``) every ``LIVE_ONLINE_REFRESH_SECONDS``: one statement for all of them,
+whatever the number of consoles. ``last_seen`` reads back when each of a list of users was last
+seen, in one query; a user whose process died is simply not refreshed any more. In the database,
+not in a process's memory or Redis, so that a job in another process (the embedded mode's
+``run_periodic``) sees the same, and Redis being away does not send everyone offline. Automatic assignment in the
 inbox gives work only to agents seen within a minute, and takes it back from those gone for
 longer (console/conversations/assignment.py).
 """
 
 import asyncio
 import logging
-import time
 from collections import Counter
+from datetime import UTC, datetime
 
+from channels.db import database_sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
+
+from console.accounts.models import AgentSeen
 
 log = logging.getLogger(__name__)
-# How long a last-seen time is kept: far longer than anyone counts as online.
-KEEP_SECONDS = 24 * 3600
-
-
-def _key(user_id: int) -> str:
-    return f"klantbeeld:online:{user_id}"
 
 
 def last_seen(user_ids) -> dict[int, float]:
     """When each of these users was last seen with a console open (epoch seconds); users never
-    seen (or not for a day) are missing."""
-    ids = list(user_ids)
-    found = cache.get_many([_key(pk) for pk in ids])
-    return {pk: found[_key(pk)] for pk in ids if _key(pk) in found}
+    seen are missing."""
+    seen = AgentSeen.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "seen_at")
+    return {pk: at.timestamp() for pk, at in seen}
 
 
-def seen_now(*user_ids: int) -> None:
-    """Mark users as seen now (the process's consoles, every refresh; a test's agent)."""
-    now = time.time()
-    cache.set_many({_key(pk): now for pk in user_ids}, timeout=KEEP_SECONDS)
+def seen_now(*user_ids: int, at: float | None = None) -> None:
+    """Mark users as seen now, or ``at`` (the process's consoles, every refresh; a test's agent)."""
+    moment = timezone.now() if at is None else datetime.fromtimestamp(at, tz=UTC)
+    AgentSeen.objects.bulk_create(
+        [AgentSeen(user_id=pk, seen_at=moment) for pk in user_ids],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["seen_at"],
+    )
 
 
 class Online:
@@ -59,8 +62,8 @@ class Online:
 
     async def _mark(self, user_ids) -> None:
         try:
-            await asyncio.to_thread(seen_now, *user_ids)
-        except Exception:  # noqa: BLE001 - Redis away: agents count as offline until it is back
+            await database_sync_to_async(seen_now)(*user_ids)
+        except Exception:  # noqa: BLE001 - the database away: agents count as offline until it is back
             log.warning("could not mark %d agents as online", len(user_ids), exc_info=True)
 
     async def _run(self):

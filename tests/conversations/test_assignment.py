@@ -54,9 +54,7 @@ def test_an_agent_offline_too_long_gives_the_conversations_back(api, automatic, 
     assert first.assignee == second.assignee == anna
     later = time.time() + settings.INBOX_OFFLINE_MINUTES * 60 + 5
     # Bram comes online later; Anna has not been seen since.
-    from django.core.cache import cache
-
-    cache.set(f"klantbeeld:online:{bram.pk}", later, timeout=3600)
+    seen_now(bram.pk, at=later)
     assert offline_give_back(now=later) == 2
     assert {c.assignee for c in Conversation.objects.all()} == {bram}
     assert offline_give_back(now=later) == 0  # nothing more to move

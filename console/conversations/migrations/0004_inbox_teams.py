@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from console.conversations.defaults import inbox_teams_ensure
+
 
 def teams_add(apps, schema_editor):
-    InboxTeam = apps.get_model("conversations", "InboxTeam")
-    for team in ("webcare", "phone", "store", "back_office"):
-        InboxTeam.objects.get_or_create(team=team)
+    inbox_teams_ensure(apps.get_model("conversations", "InboxTeam"))
 
 
 class Migration(migrations.Migration):
