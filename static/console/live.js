@@ -193,6 +193,21 @@
     });
   }
 
+  // An error shown in answer to the agent's own action (data-keep-on-push: "a Dutch postal code is
+  // 4 digits") stays when a push re-renders its part of the page before they act again: it is
+  // carried into the fresh part, under the same parent, unless that already has it.
+  function keepErrors(event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || !target.querySelectorAll || !fragment || !fragment.querySelector) return;
+    target.querySelectorAll("[data-keep-on-push][id]").forEach(function (shown) {
+      if (fragment.querySelector("#" + CSS.escape(shown.id))) return;
+      var parent = shown.parentElement && shown.parentElement.closest("[id]");
+      var fresh = parent && fragment.querySelector("#" + CSS.escape(parent.id));
+      if (fresh) fresh.appendChild(shown.cloneNode(true));
+    });
+  }
+
   function restoreFocus() {
     if (!refocus) return;
     var field = document.getElementById(refocus.id);
@@ -205,6 +220,7 @@
     }
   }
   document.addEventListener("htmx:oobBeforeSwap", keepTypedText);
+  document.addEventListener("htmx:oobBeforeSwap", keepErrors);
   document.addEventListener("htmx:oobAfterSwap", restoreFocus);
 
   // The messages list was pushed again (a message went out, failed, was sent again): the

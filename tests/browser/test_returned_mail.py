@@ -66,6 +66,11 @@ def test_the_prompt_vanishes_for_the_second_agent_when_the_first_corrects_the_ad
     desk.get_by_role("button", name="Save the new address").click()
     expect(desk.locator("#address-prompt [role=alert]")).to_contain_text("A Dutch postal code is 4 digits")
     expect(desk.locator("#address-prompt [name=street]")).to_have_value("Kerkstraat 5")
+    # A push that re-renders the prompt now (another order) keeps the error and the typing.
+    assert server.post_event(token, order(number="WS-2026-8")) == 201
+    expect(desk.locator("#panel-orders")).to_contain_text("WS-2026-8")
+    expect(desk.locator("#address-prompt [role=alert]")).to_contain_text("A Dutch postal code is 4 digits")
+    expect(desk.locator("#address-prompt [name=street]")).to_have_value("Kerkstraat 5")
     shoot(desk, "returned-mail-correct-1280.png")
     expect(tablet.locator("#address-prompt [name=street]")).to_have_value("Kerkstr")
 
