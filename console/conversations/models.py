@@ -72,6 +72,8 @@ class Conversation(models.Model):
     # Since when the customer has been waiting for an answer (None while waiting on them).
     waiting_since = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # Whether the first response came before it was due (None: not answered yet).
+    first_response_in_time = models.BooleanField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When the next answer is due.")
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

@@ -121,6 +121,7 @@ def _answered(conversation: Conversation, *, at) -> None:
     """An answer went out: the customer is no longer waiting."""
     if conversation.first_response_at is None:
         conversation.first_response_at = at
+        conversation.first_response_in_time = conversation.due_at is None or at <= conversation.due_at
     conversation.status = Conversation.Status.WAITING_ON_CUSTOMER
     conversation.waiting_since = None
     conversation.due_at = None

@@ -76,13 +76,31 @@
     bar.hidden = false;
   }
 
+  // A part of the page fetches itself again when told it changed (an inbox list, the counts in
+  // the navigation: hx-trigger="inbox-changed from:body"). At most once per TRIGGER_MS however
+  // many changes come, and always once after the last one: a busy team's list neither refetches
+  // for every message nor waits for a quiet moment that never comes.
+  var TRIGGER_MS = 500;
+  var raisedAt = {};
+  var raiseLater = {};
+
+  function raise(name) {
+    if (raiseLater[name]) return;  // already due: it will show this change too
+    var wait = TRIGGER_MS - (Date.now() - (raisedAt[name] || 0));
+    raiseLater[name] = setTimeout(function () {
+      raiseLater[name] = null;
+      raisedAt[name] = Date.now();
+      htmx.trigger(document.body, name);
+    }, Math.max(0, wait));
+  }
+
   function control(message) {
     if (message.type === "seq" && message.latest > lastSeq) resume();
     else if (message.type === "screen_pop") screenPop(message);
     else if (message.type === "reload") location.reload();
     else if (message.type === "access_ended") accessEnded(message.message);
     // A part of the page to fetch again (an inbox count): its hx-trigger listens on <body>.
-    else if (message.type === "trigger" && /^[a-z-]+$/.test(message.name)) htmx.trigger(document.body, message.name);
+    else if (message.type === "trigger" && /^[a-z-]+$/.test(message.name)) raise(message.name);
   }
 
   document.addEventListener("htmx:wsOpen", function (event) {
