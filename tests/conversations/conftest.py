@@ -1,8 +1,18 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from console.conversations.sla import CACHE_KEY as SLA_CACHE_KEY
+from tests.cases.conftest import socket  # noqa: F401 - the console's websocket, as a page opens it
+from tests.conftest import shipped_data_ensure
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
+from tests.live.conftest import session_cookie  # noqa: F401 - a real login session
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
@@ -28,3 +38,24 @@ def tweet(summary="Waar blijft mijn bestelling?", *, thread="t-1", direction="in
         customer={"handle": {"network": "twitter", "value": "@sjansen"}},
         **fields,
     )
+
+
+@pytest.fixture(autouse=True)
+def sla_rules_fresh():
+    """The SLA calendar and policies are cached; a test that changes them (rolled back at its
+    end without a signal) must not leave its rules to the next test, nor find another's."""
+    cache.delete(SLA_CACHE_KEY)
+    yield
+    cache.delete(SLA_CACHE_KEY)
+
+
+def at(text: str) -> datetime:
+    """A moment in Amsterdam, as "2027-04-23 19:30"."""
+    return datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def shipped(transactional_db):
+    """For a transactional test: the answer rules and SLA defaults the migrations ship (an
+    earlier transactional test's flush took them away)."""
+    shipped_data_ensure()
