@@ -11,7 +11,7 @@ class ConversationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from console.conversations import models, services, sla
+        from console.conversations import models, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
         from console.reactions import ENTRY_RECORDED, hear
 
         hear(ENTRY_RECORDED, services.entry_recorded)

@@ -4,6 +4,7 @@ complaint cannot sit unanswered without breaching (story S5)."""
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from console.cases.services import case_open
@@ -131,3 +132,14 @@ def test_a_conversation_closed_or_waiting_on_the_customer_never_breaches(
         clock.move_to(at("2027-06-14 10:00"))
         assert _job() == "0 warned, 0 breached"
     assert _sla_notes(tweeter) == []
+
+
+def test_the_job_is_listed_and_runs_from_run_periodic(api, tweeter, capsys):
+    # The embedded mode has no beat: cron runs `manage.py run_periodic inbox-sla`.
+    call_command("run_periodic")
+    assert "inbox-sla" in capsys.readouterr().out
+    with time_machine.travel(at("2027-06-07 10:00"), tick=False) as clock:
+        api.post(tweet())
+        clock.move_to(at("2027-06-07 11:00"))
+        call_command("run_periodic", "inbox-sla")
+    assert "1 warned, 1 breached" in capsys.readouterr().out
