@@ -146,20 +146,26 @@ SHIPPED_DATA = [
     ("console.cases.migrations.0003_complaint_deadlines_default", "add_deadlines"),
     ("console.cases.migrations.0005_complaint_answer_template", "templates_add"),
     ("console.journeys.migrations.0002_number_porting_and_wrong_item_journeys", "journeys_add"),
+    ("console.conversations.migrations.0002_default_answer_rules", "rules_add"),
+    ("console.conversations.migrations.0004_sla_defaults", "defaults_add"),
+    ("console.conversations.migrations.0006_inbox_teams", "teams_add"),
 ]
 
 
 def shipped_data_ensure() -> None:
     """Put back what the data migrations ship (message templates, complaint deadlines, journey
-    templates), by running the migrations' own functions, which are safe to run again."""
+    templates, the inbox's answer rules, SLA policies, opening hours and team settings), by running the
+    migrations' own functions, which are safe to run again."""
     import importlib
 
     from django.apps import apps
     from django.core.cache import cache
 
+    from console.conversations.sla import CACHE_KEY as SLA_RULES_KEY
     from console.journeys.selectors import LISTENED_KEY, STARTABLE_KEY
 
     for module, function in SHIPPED_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
-    # The server caches which events journeys listen to; with Redis that cache outlives a test.
-    cache.delete_many([LISTENED_KEY, STARTABLE_KEY])
+    # The server caches which events journeys listen to and the SLA rules; with Redis that
+    # cache outlives a test.
+    cache.delete_many([LISTENED_KEY, STARTABLE_KEY, SLA_RULES_KEY])

@@ -9,7 +9,15 @@ class ConversationsConfig(AppConfig):
     verbose_name = "Inbox"
 
     def ready(self):
-        from console.conversations import services, tasks  # noqa: F401 - tasks registered in every process
+        from django.db.models.signals import post_delete, post_save
+
+        from console.conversations import models, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
         from console.reactions import ENTRY_RECORDED, hear
 
         hear(ENTRY_RECORDED, services.entry_recorded)
+
+        # The SLA calendar and policies are cached (every inbound message asks for them): an
+        # admin's change forgets them.
+        for model in (models.SlaPolicy, models.OpeningHours, models.ClosedDay):
+            post_save.connect(sla.rules_changed, sender=model, dispatch_uid=f"sla-{model.__name__}-saved")
+            post_delete.connect(sla.rules_changed, sender=model, dispatch_uid=f"sla-{model.__name__}-deleted")

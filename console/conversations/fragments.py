@@ -1,13 +1,19 @@
-"""What conversations push (through console.live.publish, after commit): "the inbox changed",
-to every page of the agents of the conversation's team and of its assignee. Pages fetch what
-they show again (the inbox list, the counts in the navigation), each as its user may see it;
-the message itself carries nothing about the customer."""
+"""What conversations push (through console.live.publish, after commit).
+
+- "The inbox changed", to every page of the agents of the conversation's team and of its
+  assignee. Pages fetch what they show again (the inbox list, the counts in the navigation),
+  each as its user may see it; the message itself carries nothing about the customer.
+- The SLA notices: a warning to the owner (or, with none, to the team's agents) when most of
+  the time to answer has passed, and a breach notice to the managers; the same notice markup as
+  the cases' mentions and escalations (templates/cases/notices.html)."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from console.conversations.models import Conversation
 from console.customers.models import Customer
-from console.live.groups import agent_group, team_agents_group
+from console.live.groups import agent_group, managers_group, team_agents_group
 from console.live.publish import publish
 
 INBOX_CHANGED = {"type": "page.trigger", "name": "inbox-changed"}
@@ -45,3 +51,43 @@ def assigned_to_you(conversation, agent) -> None:
     open, and their inbox counts."""
     publish(agent_group(agent.pk), lambda: _assigned_notice(conversation, agent))
     publish(agent_group(agent.pk), lambda: INBOX_CHANGED)
+
+
+def _notice(conversation: Conversation, *, tone: str, text: str) -> str:
+    url = reverse("customers:picture", args=[conversation.customer_id])
+    context = {"tone": tone, "text": text, "url": url, "link_text": "Open the customer"}
+    return render_to_string("cases/notices.html#notice", context)
+
+
+def _about(conversation: Conversation) -> str:
+    due = timezone.localtime(conversation.due_at).strftime("%d-%m-%Y %H:%M")
+    return f"{conversation.customer.name} on {conversation.get_channel_display()}, due {due}"
+
+
+def sla_warning_message(*, conversation_id: int) -> dict:
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    text = f"Answer soon: {_about(conversation)} ({conversation.get_priority_display().lower()} priority)"
+    return {"type": "agent.notice", "html": _notice(conversation, tone="warn", text=text)}
+
+
+def sla_breach_message(*, conversation_id: int) -> dict:
+    conversation = Conversation.objects.select_related("customer", "assignee").get(pk=conversation_id)
+    owner = conversation.assignee
+    whose = (owner.get_full_name() or owner.username) if owner else f"unassigned, {conversation.get_team_display()}"
+    text = f"Not answered in time: {_about(conversation)} ({whose})"
+    return {"type": "manager.notice", "html": _notice(conversation, tone="bad", text=text)}
+
+
+def sla_warned(conversation: Conversation) -> None:
+    """Most of the time to answer has passed: a notice on every page of the owner, or of the
+    team's agents while nobody has taken it."""
+    if conversation.assignee_id:
+        group = agent_group(conversation.assignee_id)
+    else:
+        group = team_agents_group(conversation.team)
+    publish(group, lambda: sla_warning_message(conversation_id=conversation.pk))
+
+
+def sla_breached(conversation: Conversation) -> None:
+    """The answer is overdue: a notice for every online manager."""
+    publish(managers_group(), lambda: sla_breach_message(conversation_id=conversation.pk))

@@ -1,6 +1,8 @@
-"""Conversations: the customer messages that expect an answer, who answers them, and by when."""
+"""Conversations: the customer messages that expect an answer, who answers them, and by when
+(the SLA policies and the business calendar they are timed by: docs/inbox.md)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -44,6 +46,94 @@ class InboxTeam(models.Model):
         return f"{self.get_team_display()} inbox"
 
 
+class Priority(models.TextChoices):
+    """How soon a conversation must be answered; the order is the rank (the highest wins)."""
+
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}
+
+
+class SlaPolicy(models.Model):
+    """How many business minutes an answer may take, per channel and priority (edited by an
+    admin). A policy with no channel covers every channel; one for the channel wins. A policy
+    marked for gold customers or complaints gives its priority to their conversations."""
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True, help_text="Empty: every channel.")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    first_response_minutes = models.PositiveIntegerField(help_text="Business minutes to the first answer.")
+    next_response_minutes = models.PositiveIntegerField(help_text="Business minutes to every next answer.")
+    resolution_minutes = models.PositiveIntegerField(help_text="Business minutes from opening to done.")
+    for_gold_customers = models.BooleanField(
+        default=False, help_text="Conversations of customers with a gold loyalty flag get this priority."
+    )
+    for_complaints = models.BooleanField(
+        default=False, help_text="Conversations linked to a complaint case get this priority."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "priority"], name="one_sla_policy_per_channel")]
+        ordering = ["channel", "priority"]
+        verbose_name = "SLA policy"
+        verbose_name_plural = "SLA policies"
+
+    def __str__(self):
+        return f"{self.get_priority_display()} on {self.get_channel_display() or 'any channel'}"
+
+
+class OpeningHours(models.Model):
+    """When the business clock runs on a weekday (in TIME_ZONE). Closing at 00:00 means at
+    midnight, so 00:00-00:00 is the whole day."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    closed = models.BooleanField(default=False)
+    opens = models.TimeField(null=True, blank=True)
+    closes = models.TimeField(null=True, blank=True, help_text="00:00: at midnight.")
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = "opening hours"
+
+    def __str__(self):
+        if self.closed:
+            return f"{self.get_weekday_display()}: closed"
+        return f"{self.get_weekday_display()}: {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.closed:
+            return
+        if self.opens is None or self.closes is None:
+            raise ValidationError("An open day needs the time it opens and the time it closes.")
+        if self.closes <= self.opens and self.closes.strftime("%H:%M") != "00:00":
+            raise ValidationError("It must close after it opens (00:00: at midnight).")
+
+
+class ClosedDay(models.Model):
+    """A day the business clock does not run, besides the Dutch public holidays (a company day
+    out, a move of the office): the whole day, in TIME_ZONE."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y}: {self.reason}"
+
+
 class Conversation(models.Model):
     """One thread with the customer on one channel (a tweet thread, a chat session, an SMS
     number, an e-mail thread, a letter), or the open case its messages are linked to."""
@@ -75,6 +165,12 @@ class Conversation(models.Model):
     # Whether the first response came before it was due (None: not answered yet).
     first_response_in_time = models.BooleanField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When the next answer is due.")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # When 80% of the answer's business time has passed (the owner is warned), and when the
+    # owner was warned and the managers told of the breach: once per wait (docs/inbox.md).
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -93,6 +189,17 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["status", "team", "due_at"], name="conversation_team_due"),
             models.Index(fields=["assignee", "status", "due_at"], name="conversation_assignee_due"),
+            # What the SLA beat job looks for: owners to warn, breaches to report.
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(status="awaiting_reply", warned_at__isnull=True),
+                name="conversation_to_warn",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="awaiting_reply", breached_at__isnull=True),
+                name="conversation_to_breach",
+            ),
         ]
 
     def __str__(self):

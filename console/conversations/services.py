@@ -27,7 +27,7 @@ from console.conversations import fragments
 from console.conversations.assignment import auto_assign
 from console.conversations.models import AnswerRule, Conversation
 from console.conversations.notes import note
-from console.conversations.sla import due_at_for
+from console.conversations.sla import answer_deadlines, priority_for
 from console.customers.models import Customer
 from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
@@ -101,16 +101,19 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
             case_id=entry.case_id,
             team=rule.team,
             opened_at=at,
+            priority=priority_for(customer_id=entry.customer_id, case_id=entry.case_id, channel=entry.channel),
         )
     elif conversation.status != Conversation.Status.AWAITING_REPLY:
         note(conversation, f"{conversation.get_channel_display()} conversation reopened: the customer wrote again")
         conversation.done_at = conversation.done_by = None
         conversation.done_reason = ""
     if conversation.status != Conversation.Status.AWAITING_REPLY or conversation.waiting_since is None:
+        # A new wait: the SLA clock starts at this message, and may warn and breach once again.
         conversation.waiting_since = at
+        conversation.warned_at = conversation.breached_at = None
     conversation.status = Conversation.Status.AWAITING_REPLY
     conversation.last_words = (entry.summary or entry.body or "")[:300]
-    conversation.due_at = due_at_for(conversation)
+    conversation.due_at, conversation.warn_at = answer_deadlines(conversation)
     conversation.save()
     auto_assign(conversation)
     fragments.inbox_changed(conversation)
@@ -123,8 +126,7 @@ def _answered(conversation: Conversation, *, at) -> None:
         conversation.first_response_at = at
         conversation.first_response_in_time = conversation.due_at is None or at <= conversation.due_at
     conversation.status = Conversation.Status.WAITING_ON_CUSTOMER
-    conversation.waiting_since = None
-    conversation.due_at = None
+    conversation.waiting_since = conversation.due_at = conversation.warn_at = None
     conversation.save()
     fragments.inbox_changed(conversation)
 
@@ -221,7 +223,7 @@ def conversation_done(*, conversation_id: int, user, reason: str = "") -> Conver
         raise ValidationError("The customer is still waiting for a reply: say why none is needed.")
     conversation.status = Conversation.Status.DONE
     conversation.done_at, conversation.done_by, conversation.done_reason = timezone.now(), user, reason[:200]
-    conversation.waiting_since = conversation.due_at = None
+    conversation.waiting_since = conversation.due_at = conversation.warn_at = None
     conversation.save()
     why = f": no reply needed ({reason})" if reason else ""
     note(conversation, f"{_name(user)} closed the {conversation.get_channel_display()} conversation{why}", user=user)

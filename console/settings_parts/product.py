@@ -33,9 +33,13 @@ CALLBACK_OPENING_HOURS = env("CALLBACK_OPENING_HOURS", default="08:00-20:00")
 # After this many automatic moves a callback nobody made is escalated instead of moved again.
 CALLBACK_MAX_MOVES = env.int("CALLBACK_MAX_MOVES", default=2)
 
-# The inbox (docs/inbox.md): how soon an answer is due, from the customer's message.
+# The inbox (docs/inbox.md): how soon an answer is due is an admin's SLA policy, in business
+# minutes; these are used for a channel and priority no policy covers.
 INBOX_FIRST_RESPONSE_MINUTES = env.int("INBOX_FIRST_RESPONSE_MINUTES", default=60)
 INBOX_NEXT_RESPONSE_MINUTES = env.int("INBOX_NEXT_RESPONSE_MINUTES", default=240)
+INBOX_RESOLUTION_MINUTES = env.int("INBOX_RESOLUTION_MINUTES", default=1440)
+# The owner of a conversation is warned once this share of its answer's business time has passed.
+INBOX_SLA_WARN_PERCENT = env.int("INBOX_SLA_WARN_PERCENT", default=80)
 # How many conversations one inbox page lists (the rest are counted).
 INBOX_PAGE_SIZE = env.int("INBOX_PAGE_SIZE", default=50)
 # Automatic assignment (a switch per team, console/conversations/assignment.py): an agent counts as

@@ -43,6 +43,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "console.callbacks.tasks.callbacks_warn_about_to_be_missed_task",
         "schedule": 60.0,
     },
+    # Conversations about to miss their answer's SLA (owner warned) or past it (managers told), once (docs/inbox.md).
+    "inbox-sla": {"task": "console.conversations.tasks.conversations_sla_watch_task", "schedule": 60.0},
     # Events whose journeys follow-up task was lost (broker down at commit): heard late (docs/journeys.md).
     "journeys-catch-up": {"task": "console.journeys.tasks.journeys_catch_up_task", "schedule": 300.0},
     # Agents offline longer than INBOX_OFFLINE_MINUTES give their conversations back (docs/inbox.md).

@@ -1,9 +1,19 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from console.conversations.sla import CACHE_KEY as SLA_CACHE_KEY
 from tests.browser.conftest import browser, server  # noqa: F401 - Chromium and a real server for test_browser.py
+from tests.cases.conftest import socket  # noqa: F401 - the console's websocket, as a page opens it
+from tests.conftest import shipped_data_ensure
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
+from tests.live.conftest import session_cookie  # noqa: F401 - a real login session
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
@@ -32,10 +42,21 @@ def tweet(summary="Waar blijft mijn bestelling?", *, thread="t-1", direction="in
 
 
 @pytest.fixture(autouse=True)
-def inbox_defaults(db):
-    """Transactional tests flush the database, the migrations' rows included: put them back."""
-    from console.conversations.defaults import answer_rules_ensure, inbox_teams_ensure
-    from console.conversations.models import AnswerRule, InboxTeam
+def sla_rules_fresh():
+    """The SLA calendar and policies are cached; a test that changes them (rolled back at its
+    end without a signal) must not leave its rules to the next test, nor find another's."""
+    cache.delete(SLA_CACHE_KEY)
+    yield
+    cache.delete(SLA_CACHE_KEY)
 
-    answer_rules_ensure(AnswerRule)
-    inbox_teams_ensure(InboxTeam)
+
+def at(text: str) -> datetime:
+    """A moment in Amsterdam, as "2027-04-23 19:30"."""
+    return datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def shipped(transactional_db):
+    """For a transactional test: the answer rules and SLA defaults the migrations ship (an
+    earlier transactional test's flush took them away)."""
+    shipped_data_ensure()

@@ -8,7 +8,6 @@ from django.db import transaction
 from console.conversations.models import Conversation, InboxTeam
 from console.conversations.services import conversation_hear
 from console.timeline.services import timeline_entry_record
-from tests.cases.conftest import session_cookie, socket  # noqa: F401 - a real log-in and the console's websocket
 from tests.cases.test_live import frame_with
 from tests.factories import CustomerFactory
 
@@ -24,7 +23,7 @@ def _whatsapp_message() -> Conversation:
         return conversation_hear(entry=entry)
 
 
-async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_it(session_cookie, socket):  # noqa: F811 - the fixtures above
+async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_it(shipped, session_cookie, socket):
     await sync_to_async(InboxTeam.objects.update_or_create)(team="webcare", defaults={"auto_assign": True})
     anna, cookie = await sync_to_async(session_cookie)("webcare", first_name="Anna")
     page = await socket(cookie)  # any page: the console marks her online

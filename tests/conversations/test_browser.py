@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_tweet_reaches_both_inboxes_live_one_takes_and_answers_and_the_next_tweet_reopens_it(
-    browser, server, make_user
+    shipped, browser, server, make_user
 ):
     make_user("webcare", username="anna", first_name="Anna", last_name="de Wit")
     make_user("webcare", username="bram", first_name="Bram", last_name="Kok")

@@ -1,30 +1,28 @@
 """A customer message that expects an answer opens or joins a conversation; an answer moves it
 on; a new message reopens it (console/conversations/services.py, through the event API)."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
+import time_machine
 
 from console.conversations.models import AnswerRule, Conversation
 from console.conversations.services import Taken, conversation_done, conversation_reply, conversation_take
 from console.messaging.services import message_to_customer
 from console.timeline.models import TimelineEntry
-from tests.conversations.conftest import tweet
+from tests.conversations.conftest import at, tweet
 from tests.ingest.events import interaction
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_tweet_opens_a_conversation_for_webcare_awaiting_a_reply(api, tweeter):
-    before = timezone.now()
-    assert api.post(tweet("Mijn pakket is kwijt")).status_code == 201
+    with time_machine.travel(at("2027-06-07 10:00"), tick=False):  # a Monday, open
+        assert api.post(tweet("Mijn pakket is kwijt")).status_code == 201
     conversation = Conversation.objects.get(customer=tweeter)
     assert conversation.status == "awaiting_reply" and conversation.team == "webcare"
     assert conversation.assignee is None and conversation.last_words == "Mijn pakket is kwijt"
     assert conversation.thread == "t-1" and conversation.channel == "twitter"
-    # First response due an hour after the tweet (INBOX_FIRST_RESPONSE_MINUTES).
-    assert before + timedelta(minutes=59) < conversation.due_at < timezone.now() + timedelta(minutes=61)
+    # First response due an hour after the tweet (the seeded policy; business hours: test_sla_*).
+    assert conversation.due_at == at("2027-06-07 11:00")
 
 
 def test_messages_of_one_thread_make_one_conversation_and_another_thread_a_second(api, tweeter):

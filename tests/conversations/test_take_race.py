@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AGENTS = 20
 
 
-def test_of_twenty_agents_taking_at_once_exactly_one_wins(api, tweeter, make_user):
+def test_of_twenty_agents_taking_at_once_exactly_one_wins(shipped, api, tweeter, make_user):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions are tested on PostgreSQL (set DATABASE_URL); SQLite has one writer")
     api.post(tweet())

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0004_inbox_teams"),
+        ("conversations", "0006_inbox_teams"),
     ]
 
     operations = [

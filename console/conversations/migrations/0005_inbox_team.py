@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0002_default_answer_rules"),
+        ("conversations", "0004_sla_defaults"),
     ]
 
     operations = [

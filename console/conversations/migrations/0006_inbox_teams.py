@@ -10,6 +10,6 @@ def teams_add(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conversations", "0003_inbox_team")]
+    dependencies = [("conversations", "0005_inbox_team")]
 
     operations = [migrations.RunPython(teams_add, migrations.RunPython.noop)]
