@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
         COMPLETED_CALLBACK = "completed_callback", "Made a callback"
         STARTED_JOURNEY = "started_journey", "Started a guided journey"
         RECORDED_JOURNEY_CHOICE = "recorded_journey_choice", "Recorded the customer's choice in a journey"
+        EXPORTED_CONVERSATIONS = "exported_conversations", "Exported conversations"
         CONFIRMED_ADDRESS = "confirmed_address", "Confirmed an address"
         CORRECTED_ADDRESS = "corrected_address", "Corrected an address"
 

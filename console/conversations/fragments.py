@@ -28,6 +28,8 @@ def inbox_changed(conversation, *, also_team: str | None = None, also_user: int 
         groups.add(agent_group(also_user))
     if conversation.assignee_id:
         groups.add(agent_group(conversation.assignee_id))
+    # The managers: their counts (every team's) and the dashboard's inbox figures.
+    groups.add(managers_group())
     for group in sorted(groups):
         publish(group, lambda: INBOX_CHANGED)
 

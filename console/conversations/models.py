@@ -164,6 +164,8 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     # Whether the first response came before it was due (None: not answered yet).
     first_response_in_time = models.BooleanField(null=True, blank=True)
+    # Business seconds from the first message to the first response (the managers' figures).
+    first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When the next answer is due.")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     # When 80% of the answer's business time has passed (the owner is warned), and when the

@@ -27,7 +27,7 @@ from console.conversations import fragments
 from console.conversations.assignment import auto_assign
 from console.conversations.models import AnswerRule, Conversation
 from console.conversations.notes import note
-from console.conversations.sla import answer_deadlines, priority_for
+from console.conversations.sla import answer_deadlines, business_seconds, priority_for
 from console.customers.models import Customer
 from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
@@ -125,6 +125,7 @@ def _answered(conversation: Conversation, *, at) -> None:
     if conversation.first_response_at is None:
         conversation.first_response_at = at
         conversation.first_response_in_time = conversation.due_at is None or at <= conversation.due_at
+        conversation.first_response_seconds = round(business_seconds(conversation.opened_at, at))
     conversation.status = Conversation.Status.WAITING_ON_CUSTOMER
     conversation.waiting_since = conversation.due_at = conversation.warn_at = None
     conversation.save()

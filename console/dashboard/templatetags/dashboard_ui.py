@@ -27,3 +27,14 @@ def age(value: datetime | date | None, now: datetime | None = None) -> str:
     if days <= 0:
         return "today"
     return "1 day" if days == 1 else f"{days:,} days"
+
+
+@register.filter
+def business_time(seconds: float | None) -> str:
+    """A response time as a manager reads it: "—", "4 min", "1 h 05 min" (business hours)."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
