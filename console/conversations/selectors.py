@@ -16,6 +16,7 @@ from console.accounts.roles import Capability, team_roles
 from console.cases.models import Team
 from console.conversations.models import Conversation
 from console.flags.models import Flag
+from console.live.presence import REDIS_DOWN, viewers_now
 from console.timeline.models import Channel
 
 # "Breaching soon": overdue, or due within this many minutes.
@@ -100,6 +101,7 @@ def inbox_page(*, user, view: str, team: str = "", filters: InboxFilters | None 
         )[: settings.INBOX_PAGE_SIZE]
     )
     _flags_attach(listed)
+    _lookers_attach(listed, user=user)
     title = Team(team).label if view == "team" else VIEWS[view]
     return InboxPage(view=view, team=team, title=title, rows=listed, total=total, filters=filters)
 
@@ -115,6 +117,23 @@ def _flags_attach(rows: list[Conversation]) -> None:
             shown.setdefault(flag.customer_id, []).append(flag)
     for conversation in rows:
         conversation.badges = shown.get(conversation.customer_id, [])
+
+
+def _lookers_attach(rows: list[Conversation], *, user) -> None:
+    """Each row gets the colleagues who have its customer's picture open right now (not the
+    user themself), from the live console's presence registry: one call for the whole page.
+    Without Redis for a moment, nobody is shown rather than the page failing."""
+    try:
+        found = viewers_now(
+            [c.customer_id for c in rows],
+            stale_after=3 * settings.LIVE_TICK_SECONDS,
+            limit=settings.LIVE_PRESENCE_SHOWN,
+        )
+    except REDIS_DOWN:
+        found = {}
+    for conversation in rows:
+        names = {v["user"]: v["name"] for v in found.get(conversation.customer_id, []) if v.get("user") != user.pk}
+        conversation.lookers = list(names.values())
 
 
 def inbox_counts(*, user) -> dict[str, int]:

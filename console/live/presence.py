@@ -180,3 +180,36 @@ def registry():
         _redis_by_loop.clear()  # an old loop (a finished test) takes its connections with it
         _redis_by_loop[loop] = RedisPresence(settings.REDIS_URL)
     return _redis_by_loop[loop]
+
+
+_sync_redis = None
+
+
+def viewers_now(customer_ids, *, stale_after: float, limit: int) -> dict[int, list[dict]]:
+    """Who is looking at each of these customers right now, read from a synchronous view (an
+    inbox list): one pipelined Redis call for all of them in the full stack; the process's own
+    registry in the embedded mode (one process serves everything there)."""
+    ids = list(dict.fromkeys(customer_ids))
+    if not ids:
+        return {}
+    if not settings.REDIS_URL:
+        cutoff = time.time() - stale_after
+        found = {}
+        for customer_id in ids:
+            lines = [(seen, info) for seen, info in _memory.rooms.get(customer_id, {}).values() if seen >= cutoff]
+            found[customer_id] = [info for _seen, info in sorted(lines, key=lambda line: -line[0])[:limit]]
+        return found
+    global _sync_redis
+    if _sync_redis is None:
+        import redis
+
+        _sync_redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
+    script = _sync_redis.register_script(VIEWERS_LUA)
+    with _sync_redis.pipeline(transaction=False) as pipe:
+        for customer_id in ids:
+            script(keys=RedisPresence._keys(customer_id), args=[time.time() - stale_after, limit], client=pipe)
+        results = pipe.execute()
+    return {
+        customer_id: [info for _conn, info in RedisPresence._pairs(flat)]
+        for customer_id, flat in zip(ids, results, strict=True)
+    }

@@ -33,3 +33,13 @@ async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_
     assert "A WhatsApp conversation with Ahmed &lt;b&gt;Yilmaz&lt;/b&gt; is yours now." in notice
     assert 'href="/inbox/mine/"' in notice
     assert "inbox-changed" in await frame_with(page, "trigger")
+
+
+async def test_the_inbox_row_says_who_has_the_customer_open_right_now(shipped, session_cookie, socket, client):
+    conversation = await sync_to_async(_whatsapp_message)()
+    noor, noor_cookie = await sync_to_async(session_cookie)("store", first_name="Noor", last_name="de Boer")
+    await socket(noor_cookie, f"customer={conversation.customer_id}")  # Noor has the picture open
+    anna, _ = await sync_to_async(session_cookie)("webcare", first_name="Anna")
+    await sync_to_async(client.force_login)(anna)
+    html = (await sync_to_async(client.get)("/inbox/team/webcare/")).content.decode()
+    assert "Looking now" in html and "Noor de Boer" in html

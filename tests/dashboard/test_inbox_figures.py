@@ -79,7 +79,7 @@ def test_only_managers_see_the_figures_and_export(client_as):
 def test_the_export_streams_a_period_as_csv_and_is_audited(client_as, api, answered):
     with time_machine.travel(MONDAY_10, tick=False):
         conversation = Conversation.objects.filter(channel="email").get()
-        conversation_done(conversation_id=conversation.pk, user=answered, reason="=HYPERLINK(\"http://x\")")
+        conversation_done(conversation_id=conversation.pk, user=answered, reason='=HYPERLINK("http://x")')
     client = client_as("manager")
     response = client.get(reverse("dashboard:inbox-export"), {"from": "2026-11-30", "to": "2026-11-30"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
