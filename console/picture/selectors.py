@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from console.accounts.roles import Capability
 from console.cases.models import Case
@@ -9,6 +10,7 @@ from console.commerce.models import Order, Return, ReturnLine, WishListItem
 from console.commerce.selectors import InvoiceSummary, invoice_summary
 from console.customers.models import Customer
 from console.flags.models import Flag
+from console.messaging.selectors import MessagesPanel, StatementPanel, messages_panel, statement_panel
 from console.timeline.selectors import latest_questions
 
 FLAG_ORDER = ["credit", "loyalty", "data_quality", "id_document"]
@@ -28,6 +30,9 @@ class CustomerPicture:
     invoices: InvoiceSummary
     show_invoice_list: bool
     latest_questions: list
+    # This period's statement, shown with the invoice list (None for those who do not see it).
+    statement: StatementPanel | None
+    messages: MessagesPanel
 
 
 def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool | None = None) -> CustomerPicture:
@@ -42,6 +47,14 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
     flags = sorted(
         Flag.objects.filter(customer=customer).select_related("override_by"), key=lambda f: FLAG_ORDER.index(f.kind)
     )
+    identifiers = list(customer.identifiers.all())
+    invoices = invoice_summary(customer_id=customer.pk, with_list=show_invoice_list)
+    # The statement is part of the invoice list: read only for those who see that.
+    statement = (
+        statement_panel(customer_id=customer.pk, today=timezone.localdate(), open_count=invoices.open_count)
+        if show_invoice_list
+        else None
+    )
     open_returns = list(
         Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)
         .select_related("order")
@@ -49,7 +62,7 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
     )
     return CustomerPicture(
         customer=customer,
-        identifiers=list(customer.identifiers.all()),
+        identifiers=identifiers,
         addresses=list(customer.addresses.all()),
         flags=flags,
         orders=list(Order.objects.filter(customer=customer).prefetch_related("lines").order_by("-placed_at")[:10]),
@@ -70,7 +83,10 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
             )[:10]
         ),
         wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
-        invoices=invoice_summary(customer_id=customer.pk, with_list=show_invoice_list),
+        invoices=invoices,
         show_invoice_list=show_invoice_list,
         latest_questions=latest_questions(customer_id=customer.pk),
+        statement=statement,
+        # The messages panel's channels come from the identifiers loaded above (no query of its own).
+        messages=messages_panel(customer=customer, identifiers=identifiers),
     )
