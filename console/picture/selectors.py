@@ -41,7 +41,6 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
     Rendered for a user, or for an audience (``show_invoice_list``) when a live push is
     rendered once for everyone who may see invoices and once for everyone who may not.
     """
-
     if show_invoice_list is None:
         show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
     flags = sorted(
@@ -55,6 +54,7 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
         if show_invoice_list
         else None
     )
+    cases = _cases(customer)
     open_returns = list(
         Return.objects.filter(customer=customer, status__in=Return.OPEN_STATUSES)
         .select_related("order")
@@ -72,16 +72,7 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
             ).values_list("order_line_id", flat=True)
         ),
         open_returns=open_returns,
-        cases=list(
-            Case.objects.filter(customer=customer)
-            .select_related("owner")
-            .order_by(
-                # open cases first, soonest due first; then the most recent closed ones
-                models.Case(models.When(status__in=Case.OPEN_STATUSES, then=0), default=1),
-                F("due_at").asc(nulls_last=True),
-                "-created_at",
-            )[:10]
-        ),
+        cases=cases,
         wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
         invoices=invoices,
         show_invoice_list=show_invoice_list,
@@ -89,4 +80,17 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
         statement=statement,
         # The messages panel's channels come from the identifiers loaded above (no query of its own).
         messages=messages_panel(customer=customer, identifiers=identifiers),
+    )
+
+
+def _cases(customer: Customer) -> list[Case]:
+    """The cases panel's ten: open cases first, soonest due first; then the most recent closed ones."""
+    return list(
+        Case.objects.filter(customer=customer)
+        .select_related("owner")
+        .order_by(
+            models.Case(models.When(status__in=Case.OPEN_STATUSES, then=0), default=1),
+            F("due_at").asc(nulls_last=True),
+            "-created_at",
+        )[:10]
     )
