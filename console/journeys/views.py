@@ -13,6 +13,7 @@ from console.cases.selectors import case_for_user
 from console.cases.views import case_page_context
 from console.customers.selectors import customer_for_user
 from console.journeys.forms import JourneyChoiceForm, JourneyStartForm
+from console.journeys.selectors import startable_templates
 from console.journeys.services import journey_choice_record, journey_start, journey_step_complete
 
 START = "journeys/start.html"
@@ -23,7 +24,7 @@ PROGRESS = "journeys/progress.html"
 def start(request, customer_id):
     customer = customer_for_user(request.user, customer_id, follow_merge=True)
     require(request.user, Capability.RECORD_INTERACTIONS)
-    form = JourneyStartForm(request.POST)
+    form = JourneyStartForm(request.POST, templates=startable_templates())
     if form.is_valid():
         try:
             journey = journey_start(

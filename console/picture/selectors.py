@@ -10,6 +10,7 @@ from console.commerce.models import Order, Return, ReturnLine, WishListItem
 from console.commerce.selectors import InvoiceSummary, invoice_summary
 from console.customers.models import Customer
 from console.flags.models import Flag
+from console.journeys.selectors import journey_lines, startable_templates
 from console.messaging.selectors import MessagesPanel, StatementPanel, messages_panel, statement_panel
 from console.timeline.selectors import latest_questions
 
@@ -33,6 +34,10 @@ class CustomerPicture:
     # This period's statement, shown with the invoice list (None for those who do not see it).
     statement: StatementPanel | None
     messages: MessagesPanel
+    # Case id -> where its journey stands, for the journey cases among ``cases``.
+    journey_lines: dict[int, str]
+    # (id, name) of the journeys an agent can start here ("Start journey…").
+    startable_journeys: list[tuple[int, str]]
 
 
 def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool | None = None) -> CustomerPicture:
@@ -80,6 +85,8 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
         statement=statement,
         # The messages panel's channels come from the identifiers loaded above (no query of its own).
         messages=messages_panel(customer=customer, identifiers=identifiers),
+        journey_lines=journey_lines(cases),
+        startable_journeys=startable_templates(),
     )
 
 
