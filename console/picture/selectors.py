@@ -30,6 +30,8 @@ class CustomerPicture:
     wishlist_items: list
     invoices: InvoiceSummary
     show_invoice_list: bool
+    # Whether to offer writing to the customer (the messages panel, "Text the customer…").
+    may_send: bool
     latest_questions: list
     # This period's statement, shown with the invoice list (None for those who do not see it).
     statement: StatementPanel | None
@@ -48,6 +50,9 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
     """
     if show_invoice_list is None:
         show_invoice_list = user.has_perm(Capability.VIEW_INVOICES)
+    # A push's audiences differ by the invoice list only; the roles that see it are the roles
+    # that send messages (console/accounts/roles.py), so the audience stands for the role.
+    may_send = user.has_perm(Capability.SEND_MESSAGES) if user is not None else show_invoice_list
     flags = sorted(
         Flag.objects.filter(customer=customer).select_related("override_by"), key=lambda f: FLAG_ORDER.index(f.kind)
     )
@@ -81,6 +86,7 @@ def customer_picture(*, customer: Customer, user=None, show_invoice_list: bool |
         wishlist_items=list(WishListItem.objects.filter(wishlist__customer=customer)),
         invoices=invoices,
         show_invoice_list=show_invoice_list,
+        may_send=may_send,
         latest_questions=latest_questions(customer_id=customer.pk),
         statement=statement,
         # The messages panel's channels come from the identifiers loaded above (no query of its own).
