@@ -142,6 +142,11 @@ def panel_context(*, case, user, csrf_token=None, promise_bound=None, bound_for:
     }
 
 
+def case_page_callbacks(*, case, user) -> dict:
+    """Callbacks' part of the case page (console/cases/page_parts.py): the panel as it stands."""
+    return {"callback_panel": panel_context(case=case, user=user)}
+
+
 def _panel(request, case, *, status=422, **bound):
     context = panel_context(case=case, user=request.user, **bound)
     return render(request, f"{PANEL}#callback-panel", context, status=status)

@@ -1,7 +1,7 @@
 from django import template
 
 from console.callbacks.selectors import next_callback_of
-from console.callbacks.views import panel_context, promise_context
+from console.callbacks.views import promise_context
 
 register = template.Library()
 
@@ -17,11 +17,10 @@ def callback_promise_menu(context, customer, identifiers, can_text):
 
 
 @register.inclusion_tag("callbacks/case_panel.html#callback-panel", takes_context=True)
-def callback_panel(context, case):
-    """The callbacks on a case page, with the forms to promise, move and make one."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return panel_context(case=case, user=user, csrf_token=context.get("csrf_token"))
+def callback_panel(context, panel):
+    """The callbacks on a case page, with the forms to promise, move and make one: ``panel`` is
+    what the case page's view read (``case_page_callbacks``); the page's CSRF token goes along."""
+    return {**panel, "csrf_token": context.get("csrf_token")}
 
 
 @register.filter

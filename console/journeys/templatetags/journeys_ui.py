@@ -1,17 +1,9 @@
 from django import template
 from django.urls import reverse
 
-from console.journeys import selectors
 from console.journeys.forms import JourneyStartForm
 
 register = template.Library()
-
-
-@register.simple_tag
-def case_journey_progress(case):
-    """Where the case's journey stands; None (and no query) for a case of another kind."""
-    journey = selectors.case_journey(case)
-    return selectors.journey_progress(journey, language=case.customer.language) if journey is not None else None
 
 
 @register.filter
