@@ -30,27 +30,24 @@ def promise_form(data=None, *, prefix_id: str) -> CallbackPromiseForm:
     return CallbackPromiseForm(data, initial={"window_start": start, "window_end": end}, auto_id=f"{prefix_id}-%s")
 
 
-def promise_context(*, customer, identifiers, user, form=None, done="", done_case=None, audience_texts=False) -> dict:
+def promise_context(*, customer, identifiers, can_text: bool, form=None, done="", done_case=None) -> dict:
     """What the "Callback…" form on the picture needs; ``identifiers`` are the picture's own,
-    so the form costs no query. ``audience_texts``: for a live push (no user), whether the
-    audience it is rendered for may send messages."""
+    so the form costs no query. ``can_text``: whether to offer "Text the customer…", for the
+    user or, in a live push, for the audience it is rendered for (the view checks the role again)."""
     phone = phone_on_record(identifiers)
     return {
         "customer": customer,
         "form": form or promise_form(prefix_id=f"callback-{customer.pk}"),
         "phone_on_record": format_phone(phone) if phone else "",
-        "can_text": _may_text(user, audience_texts=audience_texts),
+        "can_text": can_text,
         "promise_action": reverse("callbacks:promise", args=[customer.pk]),
         "done": done,
         "done_case": done_case,
     }
 
 
-def _may_text(user, *, audience_texts: bool = False) -> bool:
-    """Whether to offer "Text the customer…": the user's role, or, for a live push rendered
-    without a user, the audience's (the view checks the role again)."""
-    if user is None or not user.is_authenticated:
-        return audience_texts
+def _may_text(user) -> bool:
+    """Whether to offer "Text the customer…" to this user (the view checks the role again)."""
     return user.has_perm(Capability.SEND_MESSAGES)
 
 
@@ -106,14 +103,16 @@ def _promise(request, *, customer, case):
             context = promise_context(
                 customer=customer,
                 identifiers=customer.identifiers.all(),
-                user=request.user,
+                can_text=_may_text(request.user),
                 done=done,
                 done_case=callback.case,
             )
             return render(request, f"{PROMISE}#promise-fields", context)
     if case is not None:
         return _panel(request, case, promise_bound=form)
-    context = promise_context(customer=customer, identifiers=customer.identifiers.all(), user=request.user, form=form)
+    context = promise_context(
+        customer=customer, identifiers=customer.identifiers.all(), can_text=_may_text(request.user), form=form
+    )
     return render(request, f"{PROMISE}#promise-fields" if request.htmx else PROMISE, context, status=422)
 
 
@@ -141,6 +140,11 @@ def panel_context(*, case, user, csrf_token=None, promise_bound=None, bound_for:
         "can_text": _may_text(user),
         "csrf_token": csrf_token,
     }
+
+
+def case_page_callbacks(*, case, user) -> dict:
+    """Callbacks' part of the case page (console/cases/page_parts.py): the panel as it stands."""
+    return {"callback_panel": panel_context(case=case, user=user)}
 
 
 def _panel(request, case, *, status=422, **bound):

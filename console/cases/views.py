@@ -11,6 +11,7 @@ from console.accounts.roles import Capability, require
 from console.cases.complaints import complaint_close
 from console.cases.forms import CaseNoteForm, CaseOpenForm, CaseUpdateForm, ComplaintCloseForm, EntryLinkForm
 from console.cases.models import Case
+from console.cases.page_parts import CALLBACKS, JOURNEY, parts_read
 from console.cases.selectors import (
     case_entries,
     case_for_user,
@@ -40,12 +41,16 @@ def case_live(request, case_id):
     header, the contacts and notes, and (``?side=1``, when the agent is not editing them) the
     forms with their new starting values. The note being typed is never part of it."""
     case = case_for_user(request.user, case_id)
-    return _case_page(request, case, template=f"{CASE}#case-live", side=request.GET.get("side") == "1")
+    side = request.GET.get("side") == "1"
+    # The journey's progress always; the callbacks are in the side, which is sent only when asked.
+    parts = (JOURNEY, CALLBACKS) if side else (JOURNEY,)
+    return render(request, f"{CASE}#case-live", case_page_context(request, case, parts=parts, side=side))
 
 
-def case_page_context(request, case, **forms) -> dict:
+def case_page_context(request, case, *, parts, **forms) -> dict:
     """What the case page's partials need; apps that answer with a piece of the case page
-    (journeys) render the case head from it too, so it shows the same."""
+    (journeys) render the case head from it too, so it shows the same. ``parts``: the parts of
+    apps above cases that the response shows (console/cases/page_parts.py)."""
     finance = request.user.has_perm(Capability.VIEW_INVOICES)
     return {
         "case": case,
@@ -59,13 +64,15 @@ def case_page_context(request, case, **forms) -> dict:
         "done": forms.get("done", ""),
         "side": forms.get("side", False),
         "oob": request.htmx,
+        **parts_read(parts=parts, case=case, user=request.user),
     }
 
 
-def _case_page(request, case, *, status=200, template=None, **forms):
-    context = case_page_context(request, case, **forms)
-    template = template or (f"{CASE}#case-response" if request.htmx else CASE)
-    return render(request, template, context, status=status)
+def _case_page(request, case, *, status=200, **forms):
+    """The whole page, or for htmx its head and body (the journey's progress is in neither)."""
+    parts = (CALLBACKS,) if request.htmx else (CALLBACKS, JOURNEY)
+    context = case_page_context(request, case, parts=parts, **forms)
+    return render(request, f"{CASE}#case-response" if request.htmx else CASE, context, status=status)
 
 
 def _close_form(request, case, data=None):

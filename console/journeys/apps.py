@@ -8,10 +8,12 @@ class JourneysConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from console.journeys import models, selectors, tasks
+        from console.cases.page_parts import JOURNEY, part_reader
+        from console.journeys import models, selectors, tasks, views
         from console.reactions import EVENT_APPLIED, hear
 
         hear(EVENT_APPLIED, tasks.event_applied)
+        part_reader(JOURNEY, views.case_page_journey)
 
         # Any change to a template, step or failure changes which events journeys listen to
         # (the event API asks that on every event, from the cache).

@@ -1,7 +1,5 @@
 from django import forms
 
-from console.journeys.selectors import startable_templates
-
 
 class JourneyStartForm(forms.Form):
     template = forms.TypedChoiceField(label="Journey", coerce=int)
@@ -18,9 +16,11 @@ class JourneyStartForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "The journey's name if left empty", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, templates: list[tuple[int, str]], **kwargs):
+        """``templates``: (id, name) of the journeys that can be started (``startable_templates``),
+        read by the view, so that rendering the form reads nothing."""
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = startable_templates()
+        self.fields["template"].choices = templates
 
 
 class JourneyChoiceForm(forms.Form):

@@ -126,6 +126,13 @@ def case_journey(case: Case) -> CaseJourney | None:
     return CaseJourney.objects.select_related("template", "current_step", "failure").filter(case_id=case.pk).first()
 
 
+def case_progress(case: Case) -> Progress | None:
+    """Where the case's journey stands, in the customer's language (``case.customer`` loaded);
+    None, without a query, for a case of another kind."""
+    journey = case_journey(case)
+    return journey_progress(journey, language=case.customer.language) if journey is not None else None
+
+
 def journey_progress(journey: CaseJourney, *, language: str) -> Progress:
     """Every step of the journey as done, current, failed (current, with a failure the customer
     must choose about) or still to come; the choices also in the customer's ``language``."""

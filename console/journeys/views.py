@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts.roles import Capability, require
+from console.cases.page_parts import JOURNEY
 from console.cases.selectors import case_for_user
 from console.cases.views import case_page_context
 from console.customers.selectors import customer_for_user
 from console.journeys.forms import JourneyChoiceForm, JourneyStartForm
+from console.journeys.selectors import case_progress, startable_templates
 from console.journeys.services import journey_choice_record, journey_start, journey_step_complete
 
 START = "journeys/start.html"
@@ -23,7 +25,7 @@ PROGRESS = "journeys/progress.html"
 def start(request, customer_id):
     customer = customer_for_user(request.user, customer_id, follow_merge=True)
     require(request.user, Capability.RECORD_INTERACTIONS)
-    form = JourneyStartForm(request.POST)
+    form = JourneyStartForm(request.POST, templates=startable_templates())
     if form.is_valid():
         try:
             journey = journey_start(
@@ -42,6 +44,11 @@ def start(request, customer_id):
     return render(request, f"{START}#start-fields" if request.htmx else START, context, status=422)
 
 
+def case_page_journey(*, case, user) -> dict:
+    """Journeys' part of the case page (console/cases/page_parts.py): where its journey stands."""
+    return {"journey_progress": case_progress(case)}
+
+
 def _after(request, case, text: str, *, status=200, error: str = ""):
     """The progress box and the case head (status, next step) as they now stand; a plain form
     post goes back to the case page."""
@@ -49,7 +56,7 @@ def _after(request, case, text: str, *, status=200, error: str = ""):
         (messages.error if error else messages.success)(request, error or text)
         return redirect(case)
     case = case_for_user(request.user, case.pk)
-    context = {**case_page_context(request, case), "journey_done": text, "journey_error": error}
+    context = {**case_page_context(request, case, parts=(JOURNEY,)), "journey_done": text, "journey_error": error}
     return render(request, f"{PROGRESS}#progress-response", context, status=status)
 
 

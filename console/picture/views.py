@@ -8,6 +8,7 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, agent_channel, require
 from console.accounts.services import audit_event_record
 from console.cases.data_quality import address_confirm, address_correct
+from console.cases.selectors import team_for_user
 from console.commerce.models import OrderLine
 from console.commerce.services import return_open
 from console.customers.models import Address, Customer
@@ -47,12 +48,16 @@ def search(request):
 def picture_context(request, customer, *, form=None) -> dict:
     """What the customer picture template needs; shared by every view that renders it."""
     channel = channel_filter(request.GET.get("channel"))
+    works_on = agent_channel(request.user)
     return {
         "customer": customer,
         "picture": customer_picture(customer=customer, user=request.user),
         "timeline": timeline_with_statuses(user=request.user, customer_id=customer.pk, channel=channel),
         "channels": Channel.choices,
-        "form": form or InteractionForm(initial={"channel": agent_channel(request.user)}),
+        "form": form or InteractionForm(initial={"channel": works_on}),
+        # Where "Open case…" starts for this agent (a live push has no agent: the phone queue).
+        "agent_channel": works_on,
+        "agent_team": team_for_user(request.user),
         "merged_from": merged_records(customer=customer),
         "activity": customer_activity(customer_id=customer.pk),
     }

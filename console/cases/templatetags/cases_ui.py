@@ -1,10 +1,8 @@
 from django import template
 from django.urls import reverse
 
-from console.accounts.roles import agent_channel
 from console.cases.forms import CaseOpenForm
 from console.cases.models import Case
-from console.cases.selectors import team_for_user
 
 register = template.Library()
 
@@ -16,17 +14,13 @@ def case_ref(case_id: int | None) -> str:
 
 
 @register.inclusion_tag("cases/open.html#open-menu", takes_context=True)
-def case_open_menu(context, customer):
-    """ "Open case…" on the customer's picture. Also rendered for live pushes, where there is no
-    user: the form then starts on the phone queue, and htmx carries the CSRF token."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    known = user is not None and user.is_authenticated
+def case_open_menu(context, customer, channel="", team=""):
+    """ "Open case…" on the customer's picture, starting on the agent's channel and team queue
+    (``agent_channel`` and ``team_for_user``, read by the view). Also rendered for live pushes,
+    where there is no agent: the form then starts on the phone queue, and htmx carries the CSRF
+    token."""
     form = CaseOpenForm(
-        initial={
-            "channel": agent_channel(user) if known else "phone",
-            "team": team_for_user(user) if known else "phone",
-        },
+        initial={"channel": channel or "phone", "team": team or "phone"},
         auto_id=f"open-case-{customer.pk}-%s",
     )
     return {
