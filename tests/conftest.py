@@ -146,12 +146,13 @@ SHIPPED_DATA = [
     ("console.cases.migrations.0003_complaint_deadlines_default", "add_deadlines"),
     ("console.cases.migrations.0005_complaint_answer_template", "templates_add"),
     ("console.journeys.migrations.0002_number_porting_and_wrong_item_journeys", "journeys_add"),
+    ("console.conversations.migrations.0002_default_answer_rules", "rules_add"),
 ]
 
 
 def shipped_data_ensure() -> None:
     """Put back what the data migrations ship (message templates, complaint deadlines, journey
-    templates), by running the migrations' own functions, which are safe to run again."""
+    templates, the inbox's answer rules), by running the migrations' own functions, which are safe to run again."""
     import importlib
 
     from django.apps import apps
