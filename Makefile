@@ -73,7 +73,8 @@ fuzz: install-dev
 	$(FUZZ_ENV) $(PY) manage.py seed_demo --customers 50 -v0
 	approval=$$($(FUZZ_ENV) $(PY) manage.py shell -v0 -c "$$FUZZ_APPROVAL"); \
 	{ cat schemathesis.toml; printf '\n[[operations]]\ninclude-operation-id = "credit_approvals_retrieve"\nparameters = { "path.id" = %s }\n' "$$approval"; } >.fuzz.toml; \
-	token=$$($(FUZZ_ENV) $(PY) manage.py issue_token --source fuzzer 2>/dev/null | tail -1); \
+	token=$$($(FUZZ_ENV) $(PY) manage.py issue_token --source fuzzer --scope events:write --scope customers:read \
+	  --scope customers:create --scope conversations:read 2>/dev/null | tail -1); \
 	$(FUZZ_ENV) $(VENV)/bin/uvicorn console.asgi:application --host 127.0.0.1 --port $(FUZZ_PORT) \
 	  --lifespan off --log-level warning >.fuzz-server.log 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; \

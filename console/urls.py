@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from console.ingest import api as ingest_api
 from console.picture import api as customer_api
+from console.picture import conversations_api
 from console.picture import credit_api as flags_api
 
 api_patterns = [
@@ -20,6 +21,7 @@ api_patterns = [
     path("customers/<int:pk>/credit-check", flags_api.CreditCheckView.as_view(), name="credit-check"),
     path("customers/<int:pk>/credit-approvals", flags_api.CreditApprovalsView.as_view(), name="credit-approvals"),
     path("credit-approvals/<int:pk>", flags_api.CreditApprovalView.as_view(), name="credit-approval"),
+    path("conversations", conversations_api.ConversationListView.as_view(), name="conversations"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Integrators get JSON for a wrong path too, not the console's HTML 404 page (nor, for a

@@ -1,8 +1,10 @@
 """A crowd of ordinary Dutch customers with a past, so the stories do not stand alone.
 
 Everything goes through the services (customer_create, timeline_entry_record, order_place,
-invoice_issue, payment_receive, wishlist_update, case_open), so the demo data has exactly
-the shape real traffic would give it, flags and timeline entries included.
+invoice_issue, payment_receive, wishlist_update, case_open, and the conversations' services),
+so the demo data has exactly the shape real traffic would give it, flags, timeline entries and
+the inbox included. What customers wrote in the last ``INBOX_DAYS`` is in the inbox
+(demo/inbox.py); their other contacts are older.
 """
 
 import random
@@ -20,6 +22,7 @@ from console.customers.identifiers import InvalidIdentifier, normalise_phone
 from console.customers.services import customer_create
 from console.demo.catalogue import CASE_TOPICS, INTERACTIONS, PRODUCTS
 from console.demo.history import CHANNEL_TEAM, Step, case_open_at, interaction, local_at, run_in_time_order
+from console.demo.inbox import INBOX_DAYS, Inbox
 from console.flags.services import flags_recompute
 
 # Reserved for documentation (RFC 2606): the demo must never mail a real inbox, even if
@@ -45,6 +48,7 @@ class Crowd:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.horizon = 365
+        self.inbox = Inbox(users=users, seed=seed, now=self.now)
 
     def seed(self, count: int, progress=None) -> None:
         for n in range(1, count + 1):
@@ -54,7 +58,8 @@ class Crowd:
                 customer = customer_create(**self._profile(n))
                 # Nobody has a history from before they became a customer.
                 self.horizon = (self.today - customer.customer_since).days
-                run_in_time_order(self._plan(customer.pk, customer.language))
+                steps = self._plan(customer.pk, customer.language)
+                run_in_time_order(steps + self.inbox.plan(customer, steps))
                 flags_recompute(customer_id=customer.pk)
             if progress and (n % 50 == 0 or n == count):
                 progress(n, count)
@@ -150,7 +155,7 @@ class Crowd:
     def _contact(self, customer_id: int, language: str, products) -> Step:
         channels, summary, body_nl, body_en = self.rng.choice(INTERACTIONS)
         channel, product = self.rng.choice(channels), self.rng.choice(products)[1]
-        at = self._moment(1, 240)
+        at = self._moment(INBOX_DAYS + 1, 240)
         body = (body_nl if language == "nl" else body_en).format(product=product)
         return Step(
             at,
@@ -248,7 +253,7 @@ class Crowd:
         product = self.rng.choice(products)[1]
         channel = self.rng.choice(["phone", "email", "chat", "twitter", "whatsapp", "store"])
         team = CHANNEL_TEAM.get(channel, "webcare")
-        at = self._moment(2, 14)
+        at = self._moment(INBOX_DAYS + 1, 14)
         opened, made = at + timedelta(minutes=4), {}
         common = dict(customer_id=customer_id, channel=channel, users=self.users)
         steps = [
@@ -276,8 +281,14 @@ class Crowd:
             steps.append(
                 Step(
                     follow_up,
-                    lambda: interaction(
-                        **common, at=follow_up, summary="Asked for an update on the case", body=text, case=made["case"]
+                    lambda: self.inbox.hear_recent(
+                        interaction(
+                            **common,
+                            at=follow_up,
+                            summary="Asked for an update on the case",
+                            body=text,
+                            case=made["case"],
+                        )
                     ),
                 )
             )

@@ -1,6 +1,7 @@
 """Story S2: Sanne's letters came back and her tweet went unanswered. In its "before" state
 (/work/shared/STORIES.md); console/demo/stories.py seeds it."""
 
+from console.conversations.services import conversation_hear
 from console.customers.models import Address
 from console.customers.services import customer_create
 from console.demo.history import (
@@ -13,6 +14,10 @@ from console.demo.history import (
 )
 from console.timeline.models import Channel, TimelineEntry
 from console.timeline.services import timeline_entry_record
+
+# Her tweets are one thread on Twitter: last night's, unanswered, and the one the simulator's
+# story sends (demo/simulation/stories/s2.py), with webcare's reply.
+TWEET_THREAD = "tw-sjansen-letters"
 
 
 def s2_sanne(users):
@@ -70,4 +75,23 @@ def s2_sanne(users):
         status_changed_at=returned_at,
         status_evidence="Letter INV-2026-881 statement returned: addressee unknown",
     )
+    _s2_tweet(c)
     return c
+
+
+def _s2_tweet(c):
+    """Last night she tweeted about the letters; nobody answered, and nobody connected it to the
+    returned letter: it waits in webcare's inbox, overdue."""
+    tweet = timeline_entry_record(
+        customer_id=c.pk,
+        kind=TimelineEntry.Kind.INTERACTION,
+        channel=Channel.TWITTER,
+        direction=TimelineEntry.Direction.INBOUND,
+        occurred_at=days_ago_at(1, 20, 12),
+        actor_source="social-listening",
+        summary="Public post: asks who reads 'return to sender' on the letters that keep coming",
+        body="@klantbeeld Er komen steeds brieven voor iemand die hier niet woont. Wij zetten er 'retour "
+        "afzender' op, maar leest iemand dat eigenlijk?",
+        raw={"data": {"channel": Channel.TWITTER, "thread": TWEET_THREAD}},
+    )
+    conversation_hear(entry=tweet)

@@ -7,6 +7,7 @@ from console.callbacks.services import callback_promise
 from console.callbacks.windows import default_window
 from console.cases.services import case_update
 from console.commerce.services import order_place
+from console.conversations.services import conversation_hear
 from console.customers.services import customer_create
 from console.demo.history import (
     address,
@@ -82,7 +83,10 @@ def s5_ahmed(users):
 
 
 def _s5_complaint(c, users, order):
-    interaction(
+    """His e-mail got the mailbox's automatic reply, which the inbox takes for an answer (it is an
+    answer on the channel): that conversation waits on Ahmed. The letter that followed is linked
+    to the complaint case and waits for an answer in the back office's inbox, overdue."""
+    email = interaction(
         customer_id=c.pk,
         users=users,
         channel=Channel.EMAIL,
@@ -91,7 +95,8 @@ def _s5_complaint(c, users, order):
         summary="Complaint: second SIM card still not delivered",
         body="Waar blijft de tweede SIM-kaart? Niemand laat iets weten. Ahmed Yilmaz",
     )
-    timeline_entry_record(
+    conversation_hear(entry=email)
+    auto_reply = timeline_entry_record(
         customer_id=c.pk,
         kind=TimelineEntry.Kind.INTERACTION,
         channel=Channel.EMAIL,
@@ -100,6 +105,7 @@ def _s5_complaint(c, users, order):
         actor_source="mailbox",
         summary="Automatic reply sent: 'We are looking into it'",
     )
+    conversation_hear(entry=auto_reply)
     letter_at = days_ago_at(2, 10, 15)
     complaint = case_open_at(
         at=letter_at,
@@ -113,7 +119,7 @@ def _s5_complaint(c, users, order):
         actor_source="postroom",
         next_step="Answer the written complaint in writing",
     )
-    interaction(
+    letter = interaction(
         customer_id=c.pk,
         users=users,
         channel=Channel.POST,
@@ -124,6 +130,7 @@ def _s5_complaint(c, users, order):
         body="Brief: 'Ik heb per e-mail alleen een standaardantwoord gekregen. Ik wil weten wat er "
         "met de tweede SIM-kaart gebeurt en waarom de koerier hem niet wilde afgeven.'",
     )
+    conversation_hear(entry=letter)
 
 
 def _s5_callback(c, users, order):

@@ -9,13 +9,14 @@ class Scope(models.TextChoices):
     EVENTS_WRITE = "events:write", "Send every event type"
     CUSTOMERS_READ = "customers:read", "Read customers, timelines and credit checks"
     CUSTOMERS_CREATE = "customers:create", "Events may create a customer no identifier matches"
+    CONVERSATIONS_READ = "conversations:read", "Read the conversations of the inbox (workforce management)"
 
 
 class ApiToken(models.Model):
     """A source system's key to the event API. Only a hash of the token is stored."""
 
     source = models.CharField(max_length=40, help_text="The source system, e.g. webshop, finance, postroom.")
-    # events:write, events:<type>, customers:read, customers:create
+    # events:write, events:<type>, customers:read, customers:create, conversations:read
     scopes = models.JSONField(default=list)
     token_prefix = models.CharField(max_length=12, editable=False, help_text="The token's first characters.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -9,6 +9,8 @@ changed, presence). Nothing else sends to a channel group.
 
 import asyncio
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -17,6 +19,20 @@ from django.db import transaction
 from console.live.groups import agent_group, customer_group, managers_group
 
 log = logging.getLogger(__name__)
+_quiet = ContextVar("live_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """Push nothing while this lasts: for loading data nobody is looking at yet. ``seed_demo``
+    writes thousands of entries about customers no console has open, and rendering a push for
+    each took four fifths of its time; consoles opened afterwards load what is there, and open
+    lists catch up at their next change."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def group_send(group: str, build) -> None:
@@ -47,12 +63,14 @@ def publish(group: str, build) -> None:
     """Send ``build()`` to the group once the current transaction commits (at once outside one).
     ``build`` renders the message then, from the committed records, once for all the group's
     consoles."""
-    transaction.on_commit(lambda: group_send(group, build), robust=True)
+    if not _quiet.get():
+        transaction.on_commit(lambda: group_send(group, build), robust=True)
 
 
 def publish_many(groups: list[str], message: dict) -> None:
     """One message, already built, to many groups once the current transaction commits."""
-    transaction.on_commit(lambda: groups_send(groups, message), robust=True)
+    if not _quiet.get():
+        transaction.on_commit(lambda: groups_send(groups, message), robust=True)
 
 
 def panels_changed(customer_id: int) -> None:

@@ -21,6 +21,7 @@ SPECTACULAR_SETTINGS = {
         "FlagLevelEnum": "console.flags.models.Flag.Level",
         "CreditDecisionEnum": ["allowed", "needs_approval", "refused"],
         "DecisionAtRequestEnum": ["needs_approval", "refused"],
+        "ConversationStatusEnum": "console.conversations.models.Conversation.Status",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

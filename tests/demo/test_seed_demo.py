@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_seeding_the_demo_logs_no_warnings(make_user, settings, caplog, tmp_path):
     # A database flushed by an earlier transactional test: roles (make_user) and shipped data back.
     shipped_data_ensure()
-    # As in the embedded mode: debug on (Django warns about templates only then), pushes rendered
-    # after each commit, and the in-process broker.
+    # As in the embedded mode: debug on (Django warns about templates only then) and the
+    # in-process broker. Seeding pushes nothing live (nobody has these customers open yet).
     settings.DEBUG = True
     settings.OUTBOX_DIR = str(tmp_path / "outbox")
     settings.LETTERS_DIR = str(tmp_path / "letters")

@@ -9,10 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from console.cases.models import Case
+from console.conversations.models import Conversation
 from console.customers.models import Address, Customer
 from console.demo.simulation import ApiClient
 from console.ingest.models import ApiToken, InboundEvent
 from console.timeline.models import TimelineEntry
+from tests.conftest import shipped_data_ensure
 
 
 @pytest.fixture
@@ -21,6 +23,8 @@ def token(make_user):
     from console.demo.stories import stories_seed
     from console.demo.users import demo_users_ensure
 
+    # A database flushed by an earlier transactional test: the answer rules (and the rest) back.
+    shipped_data_ensure()
     stories_seed(demo_users_ensure("klantbeeld-demo"))
     return ApiToken.issue(source="simulator", scopes=["events:write", "customers:read", "customers:create"])[1]
 
@@ -46,10 +50,31 @@ def test_background_traffic_is_stored_and_never_refused(live_server, token):
     # Every generated event is valid: all 20 stored, none refused, no server error.
     assert statuses(output) == {201: 20}, output
     assert InboundEvent.objects.filter(source="simulator").count() == 20
-    # One entry per event, plus the task's own entry when a returned letter opens one.
+    # One entry per event, plus the task's own entry when a returned letter opens one, and the
+    # inbox's note when a customer writes again after an answer (a reopened conversation).
     new_tasks = Case.objects.filter(kind=Case.Kind.DATA_QUALITY).count() - tasks
-    assert TimelineEntry.objects.count() - entries == 20 + new_tasks
+    reopened = TimelineEntry.objects.filter(kind=TimelineEntry.Kind.CONVERSATION, summary__contains="reopened")
+    assert TimelineEntry.objects.count() - entries == 20 + new_tasks + reopened.count()
     assert len({e.body["type"] for e in InboundEvent.objects.all()}) >= 4  # a mix, not one kind
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_messages_open_conversations_in_the_teams_inboxes(live_server, token):
+    output = simulate(live_server, token, count=60, rate=100, seed=3)
+
+    assert statuses(output) == {201: 60}, output
+    asked = InboundEvent.objects.filter(
+        type="interaction.recorded", body__data__direction="inbound", body__data__thread__isnull=False
+    )
+    assert asked.count() >= 5, "questions come in threads of their channel"
+    threads = {e.body["data"]["thread"] for e in asked}
+    opened = Conversation.objects.filter(thread__in=threads)
+    # One conversation per thread, in the inbox of the team that answers the channel.
+    assert opened.count() == len(threads)
+    assert {c.team for c in Conversation.objects.all()} >= {"webcare"}
+    assert Conversation.objects.filter(status="awaiting_reply").exists()
+    # Now and then an agent's reply followed: that conversation waits on the customer.
+    assert Conversation.objects.filter(status="waiting_on_customer", first_response_at__isnull=False).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,8 +86,11 @@ def test_story_s2_leaves_two_returned_letters_and_the_address_undeliverable(live
     assert sanne.timeline.filter(kind=TimelineEntry.Kind.MAIL_RETURNED).count() == 2
     assert sanne.addresses.get().status == Address.Status.UNDELIVERABLE
     # The tweet from @sjansen found her by handle alone, and the narration read the status back.
-    assert sanne.timeline.filter(channel="twitter", direction="inbound").exists()
+    assert sanne.timeline.filter(channel="twitter", direction="inbound").count() == 2
     assert "Dorpsstraat 1, 1234 AB Ergens: undeliverable" in output
+    # Both tweets are one conversation, last night's and today's; webcare's reply answered it.
+    conversation = Conversation.objects.get(customer=sanne)
+    assert (conversation.thread, conversation.status) == ("tw-sjansen-letters", "waiting_on_customer")
 
 
 def test_a_console_that_is_not_running_is_named_in_the_error():

@@ -27,7 +27,9 @@ def keep_the_test_connection():
 def token(db, issue_token):
     customer = CustomerFactory(customer_number="C-200001", phone="0612345678")
     assert customer.pk
-    return issue_token(source="fuzzer", scopes=["events:write", "customers:read", "customers:create"])
+    return issue_token(
+        source="fuzzer", scopes=["events:write", "customers:read", "customers:create", "conversations:read"]
+    )
 
 
 @schema.parametrize()

@@ -217,6 +217,7 @@ API_CALLS = [
     ("GET", "/api/v1/customers/{customer_id}", "customers:read"),
     ("GET", "/api/v1/customers/{customer_id}/timeline", "customers:read"),
     ("GET", "/api/v1/customers/{customer_id}/credit-check?amount=10.00", "customers:read"),
+    ("GET", "/api/v1/conversations?status=awaiting_reply", "conversations:read"),
 ]
 
 

@@ -5,6 +5,13 @@ source knows them: telephony and SMS by phone number, the mailbox by e-mail, soc
 by handle, the web shop and finance by customer number. Multi-step matters (a call that
 ends, an order that ships and is invoiced and paid) are kept as follow-ups and sent a few
 events later, so the timeline reads like real life rather than a shuffled deck.
+
+Most of what customers write on a channel that expects an answer is a question for the inbox,
+in a thread of the channel's own (``data.thread``: a tweet's conversation, a chat session, an
+e-mail thread; an SMS or WhatsApp number and letters are one thread per customer): a new
+thread opens a conversation, the customer going on in their last one joins or reopens it, and
+now and then an agent's reply follows a few events later (the conversation then waits on the
+customer).
 """
 
 import itertools
@@ -17,6 +24,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from console.demo.catalogue import INTERACTIONS, LAST_NAMES, PRODUCTS
+from console.demo.messages import THREAD_PREFIX, questions_for
 
 from .client import ApiClient, SimulationError
 
@@ -121,7 +129,13 @@ CHANNELS = [
     ("sms", 2),
     ("instagram", 1),
     ("facebook", 1),
+    ("post", 1),
 ]
+# Channels whose messages expect an answer (the default answer rules): most of what customers
+# write there is a question for the inbox, and a thread of the channel's own.
+ANSWERED = {"twitter", "facebook", "instagram", "whatsapp", "chat", "chatbot", "sms", "email", "post"}
+# Who answers on each of those channels (their usernames are their roles); none: the mailbox.
+ANSWERER = {"sms": "phone", "email": "", "post": ""}
 # The demo users who work each channel (their usernames are their roles).
 CHANNEL_AGENT = {"phone": "phone", "store": "store", "chat": "webcare", "whatsapp": "webcare"}
 CALL_OUTCOMES = [
@@ -149,6 +163,7 @@ class Traffic:
         self.counter = 0
         self.refs = itertools.count(1)  # order numbers and call ids, unique within the run
         self.follow_ups: deque[dict] = deque()
+        self.threads: dict[tuple[str, str], str] = {}  # (customer number, channel) -> their last thread
 
     def next_event(self) -> dict:
         # Follow-ups come a few events later, and never pile up beyond a handful.
@@ -176,7 +191,11 @@ class Traffic:
 
     def interaction(self, person: Person) -> dict:
         channel = self.rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
-        summary, body = self.rng.choice(lines_for(channel))
+        answer = ""
+        if channel in ANSWERED and (self.rng.random() < 0.7 or not lines_for(channel)):
+            _channels, summary, body, _en, answer, _answer_en = self.rng.choice(questions_for(channel))
+        else:
+            summary, body = self.rng.choice(lines_for(channel))
         product = self.rng.choice(PRODUCTS)[1]
         by = {"phone": "phone", "sms": "phone", "whatsapp": "phone", "email": "email"}.get(channel, "number")
         if channel in ("twitter", "facebook", "instagram"):
@@ -191,7 +210,31 @@ class Traffic:
             data["agent"] = CHANNEL_AGENT[channel]
         if channel == "web":
             data["url"] = f"https://www.example.nl/p/{self.rng.choice(PRODUCTS)[0].lower()}"
-        return {"type": "interaction.recorded", "customer": self._ref(person, by=by, network=channel), "data": data}
+        customer = self._ref(person, by=by, network=channel)
+        if channel in THREAD_PREFIX:
+            data["thread"] = self._thread(person, channel)
+        if answer and self.rng.random() < 0.25:
+            self._answer(customer, data, answer.format(product=product))
+        return {"type": "interaction.recorded", "customer": customer, "data": data}
+
+    def _thread(self, person: Person, channel: str) -> str:
+        """The channel's thread: now and then the customer goes on in their last one (it joins
+        that conversation, or reopens it), else a new one (a new conversation in the inbox)."""
+        key = (person.number, channel)
+        if key not in self.threads or self.rng.random() < 0.7:
+            self.threads[key] = f"{THREAD_PREFIX[channel]}-{self.run}-{next(self.refs):05d}"
+        return self.threads[key]
+
+    def _answer(self, customer: dict, asked: dict, answer: str) -> None:
+        """An agent answers on the channel a few events later (reported by the channel's tool):
+        the conversation then waits on the customer."""
+        data = {"channel": asked["channel"], "direction": "outbound", "summary": f"Replied: {answer}", "body": answer}
+        agent = ANSWERER.get(asked["channel"], "webcare")
+        if agent:
+            data["agent"] = agent
+        if "thread" in asked:
+            data["thread"] = asked["thread"]
+        self.follow_ups.append({"type": "interaction.recorded", "customer": customer, "data": data})
 
     def call(self, person: Person) -> dict:
         call_id = f"call-{self.run}-{next(self.refs):05d}"

@@ -1,8 +1,10 @@
 """Fill the database with demo users and customers, or with benchmark-size data.
 
 Demo mode (default): five users, one per role (webcare, phone, store, manager, admin), and
-~200 Dutch customers with histories written through the normal services, plus the story
-customers of /work/shared/STORIES.md in their "before" state:
+~200 Dutch customers with histories written through the normal services, an inbox of what they
+wrote in the last three days (~300 conversations on every channel that expects an answer: new,
+overdue, taken, answered, done), plus the story customers of /work/shared/STORIES.md in their
+"before" state:
 
     S1  C-200001  Jeroen de Vries   06 12345678 / j.devries@example.nl   wrong item, credit hold
     S1  C-200006  Marieke Bakker    06 45678901 / m.bakker@example.nl    loyal: gold
@@ -23,10 +25,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from console.cases.models import Case
 from console.commerce.models import Invoice, Order
+from console.conversations.listing import breaching_q
+from console.conversations.models import Conversation
 from console.customers.models import Customer
 from console.demo.bulk import all_customers_delete, bulk_seed
 from console.demo.crowd import Crowd
@@ -41,6 +46,7 @@ from console.demo.users import (
 )
 from console.flags.models import Flag
 from console.ingest.models import ApiToken, Scope
+from console.live.publish import quiet
 from console.timeline.models import TimelineEntry
 
 # Beyond this the per-customer services take minutes; that is what bulk mode is for.
@@ -121,8 +127,10 @@ class Command(BaseCommand):
     def _seed_customers(self, users, count, seed):
         started = time.monotonic()
         crowd = Crowd(users=users, seed=seed, reserved_phones=STORY_PHONES, reserved_emails=STORY_EMAILS)
-        crowd.seed(count, progress=lambda n, total: self.stdout.write(f"customers {n}/{total} …"))
-        stories_seed(users)
+        # No console has these customers open yet: no live pushes (rendering them was most of the time).
+        with quiet():
+            crowd.seed(count, progress=lambda n, total: self.stdout.write(f"customers {n}/{total} …"))
+            stories_seed(users)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -132,7 +140,21 @@ class Command(BaseCommand):
                 f"{Case.objects.count():,} cases in {elapsed:.1f} s."
             )
         )
+        self._print_inbox()
         self._print_stories()
+
+    def _print_inbox(self):
+        open_ = Q(status__in=Conversation.OPEN_STATUSES)
+        counts = Conversation.objects.aggregate(
+            open=Count("pk", filter=open_),
+            unassigned=Count("pk", filter=open_ & Q(assignee__isnull=True)),
+            breaching=Count("pk", filter=breaching_q(timezone.now())),
+            done=Count("pk", filter=Q(status=Conversation.Status.DONE)),
+        )
+        self.stdout.write(
+            "Inbox: {open:,} open conversations ({unassigned:,} unassigned, {breaching:,} breaching), "
+            "{done:,} done.".format(**counts)
+        )
 
     def _print_stories(self):
         self.stdout.write("\nStory customers (before state):")

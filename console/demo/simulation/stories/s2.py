@@ -2,6 +2,8 @@
 
 from collections.abc import Iterator
 
+from console.demo.story_s2 import TWEET_THREAD
+
 from .scene import SANNE, Scene, Step, address_line, said
 
 
@@ -32,8 +34,9 @@ def _letter_returned(scene: Scene) -> Step:
 
 def _tweet_arrives(scene: Scene) -> Step:
     return Step(
-        "Sanne tweets about it. Webcare sees the tweet arrive live, with both returned letters right "
-        "below it and the address flagged undeliverable in the header.",
+        "Sanne tweets about it again; last night's tweet is still unanswered in webcare's inbox. Webcare "
+        "sees the tweet arrive live, with both returned letters right below it and the address flagged "
+        "undeliverable in the header.",
         [
             scene.event(
                 "interaction.recorded",
@@ -43,6 +46,7 @@ def _tweet_arrives(scene: Scene) -> Step:
                     "Public post: letters keep coming for someone who does not live here",
                     "@klantbeeld Alweer een brief voor iemand die hier niet woont. Twee keer 'retour afzender' "
                     "op de envelop gezet, maar ze blijven komen. Leest iemand dat eigenlijk?",
+                    thread=TWEET_THREAD,
                 ),
             )
         ],
@@ -64,6 +68,7 @@ def _webcare_replies(scene: Scene) -> Step:
                     "summary": "Replied: sorry, we will correct the address; asked for details by DM",
                     "body": "@sjansen Sorry, dat had niet mogen gebeuren. We zien beide retourbrieven. Stuur je "
                     "ons een DM met het juiste adres? Dan passen we het meteen aan. ^Lotte",
+                    "thread": TWEET_THREAD,
                 },
             )
         ],
