@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from console.cases.models import Team
+from console.messaging.models import OutboundMessage
 from console.timeline.models import Channel, TimelineEntry
 
 
@@ -210,3 +211,9 @@ class Conversation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def can_reply(self) -> bool:
+        """Whether an agent can answer from the inbox: Klantbeeld sends on this channel (not a
+        chat or the chatbot, answered in their own tool)."""
+        return self.channel in OutboundMessage.Channel.values

@@ -84,7 +84,9 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
     """The conversation an entry the event API wrote opens, joins, reopens or answers (None: the
     entry is neither a contact that expects an answer nor an answer to one)."""
     if entry.direction == TimelineEntry.Direction.OUTBOUND:
-        return _answered_by(entry)
+        # An answer a source system reports counts when an agent gave it (a webcare agent's
+        # public reply); an automatic reply ("we received your e-mail") answers nothing.
+        return _answered_by(entry) if entry.actor_user_id else None
     if entry.direction != TimelineEntry.Direction.INBOUND:
         return None
     rule = answer_rule_for(entry)
@@ -259,3 +261,23 @@ def conversation_reply(*, conversation_id: int, user, text: str):
         conversation.save()
         fragments.inbox_changed(conversation)
     return conversation, message
+
+
+def conversations_merge(*, survivor_id: int, merged_id: int) -> int:
+    """A merge of two customer records (picture/merge.py, in its transaction): the merged
+    record's conversations go to the survivor. One that would be a second open conversation on
+    the same thread is closed first, its messages being the survivor's thread's too. How many
+    moved."""
+    survivor_open = set(
+        Conversation.objects.filter(customer_id=survivor_id, status__in=Conversation.OPEN_STATUSES).values_list(
+            "channel", "thread"
+        )
+    )
+    for conversation in Conversation.objects.filter(customer_id=merged_id, status__in=Conversation.OPEN_STATUSES):
+        if (conversation.channel, conversation.thread) in survivor_open:
+            conversation.status = Conversation.Status.DONE
+            conversation.done_at = timezone.now()
+            conversation.done_reason = "records merged: the same thread goes on in the other conversation"
+            conversation.waiting_since = conversation.due_at = conversation.warn_at = None
+            conversation.save()
+    return Conversation.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)

@@ -112,8 +112,6 @@ def reply(request, conversation_id: int):
         )
     except ValidationError as exc:
         return _row(request, conversation, error=" ".join(exc.messages), status=422)
-    except PermissionDenied:
-        return _row(request, conversation, error="Your role may not send messages.", status=422)
     return _row(request, conversation, notice="Reply sent; waiting on the customer.")
 
 

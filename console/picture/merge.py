@@ -18,6 +18,7 @@ from console.accounts.services import audit_event_record
 from console.callbacks.models import Callback
 from console.cases.models import Case
 from console.commerce.models import Invoice, Order, Return, WishList, WishListItem
+from console.conversations.services import conversations_merge
 from console.customers.models import Address, Customer, Identifier
 from console.flags.models import Flag
 from console.flags.services import flags_recompute
@@ -213,6 +214,8 @@ def _records_move(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     InboundEvent.objects.filter(customer=merged).update(customer=survivor)
     # Callbacks follow their cases: the "new time" text and SMS replies go by the survivor.
     Callback.objects.filter(customer=merged).update(customer=survivor)
+    # The inbox's conversations, and the answers they wait for, are the survivor's now.
+    conversations_merge(survivor_id=survivor.pk, merged_id=merged.pk)
     # The survivor's flags are recomputed from the merged records; the old record's are void.
     Flag.objects.filter(customer=merged).delete()
     return moved

@@ -115,9 +115,12 @@ def test_a_message_an_agent_sends_from_the_picture_answers_the_conversation_on_t
     assert Conversation.objects.get().status == "waiting_on_customer"
 
 
-def test_a_public_reply_the_social_tool_reports_answers_it_too(api, tweeter):
+def test_a_public_reply_the_social_tool_reports_answers_it_too_but_an_automatic_one_does_not(api, tweeter, make_user):
+    make_user("webcare", username="anna")
     api.post(tweet())
-    api.post(tweet("@sjansen Sorry! We kijken ernaar", direction="outbound"))
+    api.post(tweet("Bedankt voor je bericht! We reageren binnen een uur.", direction="outbound"))
+    assert Conversation.objects.get().status == "awaiting_reply"  # nobody answered yet
+    api.post(tweet("@sjansen Sorry! We kijken ernaar", direction="outbound", agent="anna"))
     conversation = Conversation.objects.get()
     assert conversation.status == "waiting_on_customer" and conversation.first_response_at is not None
 

@@ -103,3 +103,9 @@ def test_the_inbox_needs_a_role(client, make_user):
     client.force_login(make_user(None))
     assert client.get(reverse("conversations:inbox", args=["mine"])).status_code == 403
     assert client.get(reverse("conversations:counts")).status_code == 403
+
+
+def test_a_chat_is_answered_in_its_own_tool_so_the_row_offers_no_reply_box(client_as, api, tweeter):
+    api.post(interaction(channel="chat", summary="Hallo, is er iemand?", customer={"customer_number": "C-300001"}))
+    html = client_as("webcare").get(reverse("conversations:inbox", args=["unassigned"])).content.decode()
+    assert "Answer in the chat tool, then mark it done." in html and "Reply by" not in html

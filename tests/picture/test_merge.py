@@ -2,18 +2,22 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
 from console.cases.services import case_open
 from console.commerce.services import return_open, wishlist_update
+from console.conversations.models import Conversation
+from console.conversations.services import conversation_hear
 from console.customers.models import Address, Customer
 from console.customers.services import identifier_add
 from console.picture.merge import customer_merge
 from console.picture.search import customer_search
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
+from tests.conftest import shipped_data_ensure
 from tests.factories import CustomerFactory, add_entries, add_invoice, add_order
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +330,23 @@ def test_a_callback_promised_on_the_absorbed_record_is_texted_on_the_survivors_m
     sms = OutboundMessage.objects.get(template_key="callback_new_time")
     assert (sms.customer, sms.case, sms.status, sms.to_address) == (customer, callback.case, "queued", "+31612345678")
     assert open_callback_case_for_reply(customer.pk) == callback.case
+
+
+def test_the_merged_records_conversations_go_to_the_survivor_without_a_second_open_one_per_thread(db, make_user):
+    shipped_data_ensure()
+    survivor, merged = CustomerFactory(customer_number="C-700001"), CustomerFactory(customer_number="C-700002")
+    for customer, summary in ((survivor, "Eerste sms"), (merged, "Zelfde nummer, ander record"), (merged, None)):
+        with transaction.atomic():
+            channel = "sms" if summary else "email"
+            entry = timeline_entry_record(
+                customer_id=customer.pk, kind="interaction", channel=channel, summary=summary or "Een e-mail"
+            )
+            conversation_hear(entry=entry)
+    customer_merge(user=make_user("manager"), survivor_id=survivor.pk, merged_id=merged.pk)
+    assert Conversation.objects.filter(customer=merged).count() == 0
+    assert Conversation.objects.filter(customer=survivor).count() == 3
+    open_sms = Conversation.objects.filter(customer=survivor, channel="sms", status__in=["awaiting_reply"])
+    assert open_sms.count() == 1  # the merged one of the same number was closed, with the reason
+    assert Conversation.objects.get(customer=survivor, channel="sms", status="done").done_reason.startswith(
+        "records merged"
+    )

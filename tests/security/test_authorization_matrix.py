@@ -13,6 +13,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
@@ -20,6 +21,7 @@ from console.accounts.roles import Capability, Role, role_groups_ensure
 from console.callbacks.models import Callback
 from console.cases.models import Case
 from console.commerce.models import OrderLine
+from console.conversations.services import conversation_hear
 from console.customers.models import Address, Customer
 from console.demo.stories import stories_seed
 from console.demo.users import demo_users_ensure
@@ -28,6 +30,7 @@ from console.flags.models import CreditApproval
 from console.ingest.api import EXAMPLE
 from console.messaging.models import OutboundMessage
 from console.timeline.models import TimelineEntry
+from console.timeline.services import timeline_entry_record
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +84,16 @@ NEEDS = {
     ("messaging:message-retry", "POST"): {VIEW, SEND},
     ("messaging:messages", "GET"): {VIEW},
     ("messaging:message-send", "POST"): {VIEW, SEND},
+    ("conversations:home", "GET"): {VIEW},
+    ("conversations:counts", "GET"): {VIEW},
+    ("conversations:inbox", "GET"): {VIEW},
+    ("conversations:team", "GET"): {VIEW},
+    ("conversations:take", "POST"): {VIEW, RECORD},
+    ("conversations:hand-back", "POST"): {VIEW, RECORD},
+    ("conversations:done", "POST"): {VIEW, RECORD},
+    ("conversations:reply", "POST"): {VIEW, SEND},
+    ("dashboard:inbox", "GET"): {MANAGE},
+    ("dashboard:inbox-export", "GET"): {MANAGE},
 }
 # Served by others than the console's own views: the API (token auth, tested below), the
 # admin (Django's staff check), log-in and log-out, the health check and the home redirect.
@@ -120,6 +133,9 @@ def world(db, settings, tmp_path):
         approval = CreditApproval.objects.get()
     case = Case.objects.filter(customer=customer).first()
     message = OutboundMessage.objects.first()
+    with transaction.atomic():
+        said = timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="sms", summary="Nog iets?")
+        conversation = conversation_hear(entry=said)
     ids = {
         "customer_id": customer.pk,
         "address_id": Address.objects.filter(customer=customer).first().pk,
@@ -131,6 +147,8 @@ def world(db, settings, tmp_path):
         "message_id": message.pk if message else 1,
         "team": case.team,
         "kind": "credit",
+        "conversation_id": conversation.pk,
+        "view": "mine",
     }
     return ids
 
@@ -148,6 +166,8 @@ def url_for(name: str, ids: dict) -> str:
                 ("entry_id",),
                 ("approval_id",),
                 ("team",),
+                ("conversation_id",),
+                ("view",),
                 ("customer_id", "address_id"),
                 ("customer_id", "line_id"),
                 ("customer_id", "message_id"),

@@ -135,7 +135,7 @@ CHANNELS = [
 # write there is a question for the inbox, and a thread of the channel's own.
 ANSWERED = {"twitter", "facebook", "instagram", "whatsapp", "chat", "chatbot", "sms", "email", "post"}
 # Who answers on each of those channels (their usernames are their roles); none: the mailbox.
-ANSWERER = {"sms": "phone", "email": "", "post": ""}
+ANSWERER = {"sms": "phone", "email": "manager", "post": "manager"}
 # The demo users who work each channel (their usernames are their roles).
 CHANNEL_AGENT = {"phone": "phone", "store": "store", "chat": "webcare", "whatsapp": "webcare"}
 CALL_OUTCOMES = [
