@@ -83,9 +83,9 @@ def s5_ahmed(users):
 
 
 def _s5_complaint(c, users, order):
-    """His e-mail got the mailbox's automatic reply, which the inbox takes for an answer (it is an
-    answer on the channel): that conversation waits on Ahmed. The letter that followed is linked
-    to the complaint case and waits for an answer in the back office's inbox, overdue."""
+    """His e-mail got the mailbox's automatic reply, which is no answer (no agent gave it): that
+    conversation still waits for one, overdue. The letter that followed is linked to the
+    complaint case and waits for an answer in the back office's inbox, overdue too."""
     email = interaction(
         customer_id=c.pk,
         users=users,

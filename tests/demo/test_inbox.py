@@ -77,8 +77,10 @@ def test_the_story_customers_wait_where_their_story_says(seeded):
     letter, email = ahmed["post"], ahmed["email"]
     assert (letter.team, letter.status, letter.case.kind) == ("back_office", "awaiting_reply", "complaint")
     assert letter.due_at < timezone.now()
-    # The mailbox's automatic reply was taken for an answer: the e-mail waits on him.
-    assert email.status == "waiting_on_customer" and email.first_response_at is not None
+    # The mailbox's automatic reply is no answer (no agent gave it): the e-mailed complaint still
+    # waits for one, overdue (S5: it must not sit unanswered without breaching).
+    assert (email.status, email.first_response_at) == ("awaiting_reply", None)
+    assert email.due_at < timezone.now()
 
 
 def test_lotte_finds_hers_and_the_breaching_ones_and_so_does_a_planning_system(seeded, client):
