@@ -79,7 +79,8 @@ def test_it_lists_conversations_soonest_due_first_with_what_a_planner_needs(api,
     conversation_take(conversation_id=overdue.pk, user=lotte)
     fresh = said(api, channel="email")
     answered = said(api, channel="sms", minutes_ago=30)
-    api.post(interaction(channel="sms", direction="outbound", summary="Komt morgen", customer={"phone": "06 23456789"}))
+    answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
+    api.post(interaction(**answer, customer={"phone": "06 23456789"}))
 
     body = planner().json()
     assert [row["id"] for row in body["results"]] == [overdue.pk, fresh.pk, answered.pk]
@@ -101,11 +102,13 @@ def test_it_lists_conversations_soonest_due_first_with_what_a_planner_needs(api,
 
 
 def test_it_filters_by_status_team_channel_and_breaching(api, planner, sanne, make_user):
+    make_user("phone", username="lotte")
     overdue_tweet = said(api, minutes_ago=90)
     soon_chat = said(api, channel="chat", minutes_ago=50)  # due in 10 minutes: breaching soon
     fresh_email = said(api, channel="email")
     sms = said(api, channel="sms")
-    api.post(interaction(channel="sms", direction="outbound", summary="Komt morgen", customer={"phone": "06 23456789"}))
+    answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
+    api.post(interaction(**answer, customer={"phone": "06 23456789"}))
 
     assert ids(planner(status="waiting_on_customer")) == [sms.pk]
     assert ids(planner(status=["awaiting_reply", "waiting_on_customer"], team="webcare")) == [
@@ -119,7 +122,8 @@ def test_it_filters_by_status_team_channel_and_breaching(api, planner, sanne, ma
     assert ids(planner(breaching="true", channel="email")) == []
 
 
-def test_paging_reads_every_conversation_once_while_new_ones_arrive(api, planner, sanne):
+def test_paging_reads_every_conversation_once_while_new_ones_arrive(api, planner, sanne, make_user):
+    make_user("phone", username="lotte")
     # Due times spread out, some the same to the microsecond (the id decides), and answered
     # ones with nothing due at the end.
     now = timezone.now()
@@ -130,6 +134,7 @@ def test_paging_reads_every_conversation_once_while_new_ones_arrive(api, planner
             interaction(
                 channel="sms",
                 direction="outbound",
+                agent="lotte",
                 thread=conversation.thread,
                 summary="Komt morgen",
                 customer={"phone": "06 23456789"},
