@@ -203,6 +203,28 @@ class Conversation(models.Model):
                 condition=Q(status="awaiting_reply", breached_at__isnull=True),
                 name="conversation_to_breach",
             ),
+            # The inbox lists in their order (selectors.inbox_page), open conversations only: a
+            # team's list reads its first 50 entries instead of sorting every open one of the team
+            # (docs/performance.md, Inbox). The condition is the lists' own (OPEN_STATUSES), so
+            # that PostgreSQL can tell the index covers them.
+            models.Index(
+                fields=["team", "due_at", "waiting_since", "opened_at", "id"],
+                condition=Q(status__in=["awaiting_reply", "waiting_on_customer"]),
+                name="conversation_open_team_order",
+            ),
+            # The same over every team (a manager's lists, an agent of several teams).
+            models.Index(
+                fields=["due_at", "waiting_since", "opened_at", "id"],
+                condition=Q(status__in=["awaiting_reply", "waiting_on_customer"]),
+                name="conversation_open_order",
+            ),
+            # How many of a team's are unassigned (the list's total, the counts in the navigation),
+            # counted in the index alone.
+            models.Index(
+                fields=["team"],
+                condition=Q(status__in=["awaiting_reply", "waiting_on_customer"], assignee__isnull=True),
+                name="conversation_unassigned_team",
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,13 @@
 """The inbox pages an agent works from: the lists, the counts in the navigation, and taking,
 replying and closing from a row (console/conversations/views.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from console.conversations.models import Conversation
 from tests.conversations.conftest import tweet
@@ -74,6 +77,18 @@ def test_the_counts_in_the_navigation(client, make_user, api, tweeter):
     client.post(reverse("conversations:take", args=[Conversation.objects.get().pk]))
     html = client.get(reverse("conversations:counts")).content.decode()
     assert "new" not in html and ">1<" in html
+
+
+def test_the_counts_are_the_agents_own_and_their_teams_only(client, make_user, api, tweeter):
+    two_hours_ago = (timezone.now() - timedelta(hours=2)).isoformat()
+    api.post(tweet("Al twee uur geleden", occurred_at=two_hours_ago))  # overdue: breaching
+    api.post(tweet("Net gestuurd", thread="t-2"))
+    api.post(interaction(channel="sms", summary="Per sms", customer={"customer_number": "C-300001"}))  # phone's
+    anna = make_user("webcare")
+    client.force_login(anna)
+    client.post(reverse("conversations:take", args=[Conversation.objects.get(thread="t-2").pk]))
+    html = client.get(reverse("conversations:counts")).content.decode()
+    assert 'Yours awaiting a reply">1<' in html and ">1 new<" in html and ">1 due<" in html
 
 
 def test_done_without_a_reason_is_refused_with_a_clear_message(client, make_user, api, tweeter):
