@@ -55,6 +55,7 @@ bench: install-dev
 	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/ingest.py
 	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/flags.py
 	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/live.py
+	REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/inbox.py
 
 ## fuzz: schemathesis at length against the served schema (every check, every phase including
 ## stateful, FUZZ_EXAMPLES per operation) on a server of its own with demo data in .fuzz.sqlite3;
