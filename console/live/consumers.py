@@ -173,12 +173,12 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         # queue) and every push sent from then on reach it, even when the checks above were slow.
         await self.accept()
         log.debug("%s connected: user %s, groups %s", self.channel_name, self.user.pk, self.joined)
-        await online().join(self.user.pk)
         # Idle sessions expire (SESSION_IDLE_HOURS): the console looks again when this one is due.
         self._expire_later(await session_expires_in(self._session_key()))
         if self.customer_id is not None:
             await self._presence_update()
             ticker().join(self)
+        online().join(self.user.pk)
 
     async def _join(self, team: str | None) -> bool:
         """Join this console's groups; False when Redis is away (the page then tries again)."""

@@ -49,9 +49,12 @@ class Online:
         self.users: Counter = Counter()
         self.task: asyncio.Task | None = None
 
-    async def join(self, user_id: int) -> None:
+    def join(self, user_id: int) -> None:
+        """A console of this user opened here. Marked as seen in the background: a console's
+        connect waits for no database write of this."""
         self.users[user_id] += 1
-        await self._mark([user_id])
+        if self.users[user_id] == 1:
+            asyncio.ensure_future(self._mark([user_id]))
         if self.task is None or self.task.done():
             self.task = asyncio.ensure_future(self._run())
 

@@ -1,10 +1,13 @@
 """An agent with a console open counts as online (console/live/online.py), is given the new
 conversation automatically and hears it at once: a notice and the inbox counts, on their pages."""
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.db import transaction
 
+from console.accounts.models import AgentSeen
 from console.conversations.models import Conversation, InboxTeam
 from console.conversations.services import conversation_hear
 from console.timeline.services import timeline_entry_record
@@ -23,10 +26,19 @@ def _whatsapp_message() -> Conversation:
         return conversation_hear(entry=entry)
 
 
+async def _seen(user, timeout: float = 5.0) -> None:
+    """Until the console's process has marked the user as online."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await sync_to_async(AgentSeen.objects.filter(user=user).exists)():
+        assert asyncio.get_running_loop().time() < deadline, "the console never marked its user online"
+        await asyncio.sleep(0.05)
+
+
 async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_it(shipped, session_cookie, socket):
     await sync_to_async(InboxTeam.objects.update_or_create)(team="webcare", defaults={"auto_assign": True})
     anna, cookie = await sync_to_async(session_cookie)("webcare", first_name="Anna")
-    page = await socket(cookie)  # any page: the console marks her online
+    page = await socket(cookie)  # any page: the console marks her online (in the background)
+    await _seen(anna)
     conversation = await sync_to_async(_whatsapp_message)()
     assert conversation.assignee_id == anna.pk
     notice = await frame_with(page, "is yours now")
