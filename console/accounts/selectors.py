@@ -9,3 +9,8 @@ def active_user_named(username: str | None):
     if not username:
         return None
     return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def display_name(user) -> str:
+    """How the console names a user to colleagues: the full name, else the username."""
+    return user.get_full_name() or user.username

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
 
+from console.accounts.selectors import display_name
 from console.conversations import fragments
 from console.conversations.models import Conversation, InboxTeam
 from console.conversations.notes import note
@@ -61,7 +62,10 @@ def auto_assign(conversation: Conversation):
     won = Conversation.objects.filter(pk=conversation.pk, assignee__isnull=True).update(assignee=agent)
     if won:
         conversation.assignee = agent
-        note(conversation, f"The {conversation.get_channel_display()} conversation went to {_name(agent)} (automatic)")
+        note(
+            conversation,
+            f"The {conversation.get_channel_display()} conversation went to {display_name(agent)} (automatic)",
+        )
         fragments.assigned_to_you(conversation, agent)
     return agent if won else None
 
@@ -80,14 +84,10 @@ def offline_give_back(*, now: float | None = None) -> int:
         agent = agent_for(conversation, leaving=before)
         if Conversation.objects.filter(pk=conversation.pk, assignee_id=before).update(assignee=agent):
             moved += 1
-            whom = _name(agent) if agent is not None else f"the {conversation.get_team_display()} team"
-            note(conversation, f"{_name(conversation.assignee)} went offline: the conversation went to {whom}")
+            whom = display_name(agent) if agent is not None else f"the {conversation.get_team_display()} team"
+            note(conversation, f"{display_name(conversation.assignee)} went offline: the conversation went to {whom}")
             conversation.assignee = agent
             fragments.inbox_changed(conversation, also_user=before)
             if agent is not None:
                 fragments.assigned_to_you(conversation, agent)
     return moved
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username

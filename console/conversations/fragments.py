@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from console.accounts.selectors import display_name
 from console.conversations.models import Conversation
 from console.customers.models import Customer
 from console.live.groups import agent_group, managers_group, team_agents_group
@@ -75,7 +76,7 @@ def sla_warning_message(*, conversation_id: int) -> dict:
 def sla_breach_message(*, conversation_id: int) -> dict:
     conversation = Conversation.objects.select_related("customer", "assignee").get(pk=conversation_id)
     owner = conversation.assignee
-    whose = (owner.get_full_name() or owner.username) if owner else f"unassigned, {conversation.get_team_display()}"
+    whose = display_name(owner) if owner else f"unassigned, {conversation.get_team_display()}"
     text = f"Not answered in time: {_about(conversation)} ({whose})"
     return {"type": "manager.notice", "html": _notice(conversation, tone="bad", text=text)}
 

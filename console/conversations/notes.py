@@ -6,7 +6,9 @@ from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 
 
-def note(conversation: Conversation, summary: str, *, user=None, occurred_at=None) -> TimelineEntry:
+def note(
+    conversation: Conversation, summary: str, *, user=None, occurred_at=None, actor_source: str = ""
+) -> TimelineEntry:
     return timeline_entry_record(
         customer_id=conversation.customer_id,
         kind=TimelineEntry.Kind.CONVERSATION,
@@ -15,5 +17,6 @@ def note(conversation: Conversation, summary: str, *, user=None, occurred_at=Non
         summary=summary,
         occurred_at=occurred_at,
         actor_user=user,
+        actor_source=actor_source,
         case=conversation.case,
     )

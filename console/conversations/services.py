@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from console.accounts.roles import Capability, require
+from console.accounts.selectors import display_name
 from console.conversations import fragments
 from console.conversations.assignment import auto_assign
 from console.conversations.models import AnswerRule, Conversation
@@ -73,10 +74,6 @@ def _conversation_of(entry: TimelineEntry, thread: str) -> Conversation | None:
         .order_by("-opened_at", "-pk")
         .first()
     )
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 @transaction.atomic
@@ -190,7 +187,7 @@ def conversation_take(*, conversation_id: int, user) -> Conversation:
         if conversation.assignee_id is None:
             raise ValidationError("This conversation is done; it cannot be taken.")
         raise Taken(conversation)
-    note(conversation, f"{_name(user)} took the {conversation.get_channel_display()} conversation", user=user)
+    note(conversation, f"{display_name(user)} took the {conversation.get_channel_display()} conversation", user=user)
     fragments.inbox_changed(conversation)
     return conversation
 
@@ -205,9 +202,11 @@ def conversation_hand_over(*, conversation_id: int, user, to=None, team: str | N
         conversation.team = team
     conversation.assignee = to
     conversation.save()
-    whom = _name(to) if to is not None else f"the {conversation.get_team_display()} team"
+    whom = display_name(to) if to is not None else f"the {conversation.get_team_display()} team"
     note(
-        conversation, f"{_name(user)} handed the {conversation.get_channel_display()} conversation to {whom}", user=user
+        conversation,
+        f"{display_name(user)} handed the {conversation.get_channel_display()} conversation to {whom}",
+        user=user,
     )
     fragments.inbox_changed(conversation, also_team=before_team, also_user=before_assignee)
     return conversation
@@ -229,7 +228,11 @@ def conversation_done(*, conversation_id: int, user, reason: str = "") -> Conver
     conversation.waiting_since = conversation.due_at = conversation.warn_at = None
     conversation.save()
     why = f": no reply needed ({reason})" if reason else ""
-    note(conversation, f"{_name(user)} closed the {conversation.get_channel_display()} conversation{why}", user=user)
+    note(
+        conversation,
+        f"{display_name(user)} closed the {conversation.get_channel_display()} conversation{why}",
+        user=user,
+    )
     fragments.inbox_changed(conversation)
     return conversation
 

@@ -15,11 +15,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from console.accounts.selectors import display_name
 from console.conversations import fragments
 from console.conversations.models import Conversation
+from console.conversations.notes import note
 from console.customers.models import Customer
 from console.timeline.models import TimelineEntry
-from console.timeline.services import timeline_entry_record
 
 SLA_SOURCE = "SLA clock"
 
@@ -66,14 +67,6 @@ def _note(conversation: Conversation, *, breach: bool) -> TimelineEntry:
         summary = f"SLA breached: the answer on {channel} was due {due}; the managers were told"
     else:
         owner = conversation.assignee
-        whom = (owner.get_full_name() or owner.username) if owner else f"the {conversation.get_team_display()} team"
+        whom = display_name(owner) if owner else f"the {conversation.get_team_display()} team"
         summary = f"SLA warning to {whom}: the answer on {channel} is due {due}"
-    return timeline_entry_record(
-        customer_id=conversation.customer_id,
-        kind=TimelineEntry.Kind.CONVERSATION,
-        channel=conversation.channel,
-        direction=TimelineEntry.Direction.INTERNAL,
-        summary=summary,
-        actor_source=SLA_SOURCE,
-        case=conversation.case,
-    )
+    return note(conversation, summary, actor_source=SLA_SOURCE)

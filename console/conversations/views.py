@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability, require, team_roles
+from console.accounts.selectors import display_name
 from console.cases.models import Team
 from console.conversations.selectors import (
     FLAG_FILTERS,
@@ -78,7 +79,7 @@ def take(request, conversation_id: int):
     try:
         conversation = conversation_take(conversation_id=conversation.pk, user=request.user)
     except Taken as taken:
-        return _row(request, taken.conversation, error=f"Taken by {_name(taken.conversation.assignee)}.")
+        return _row(request, taken.conversation, error=f"Taken by {display_name(taken.conversation.assignee)}.")
     except ValidationError as exc:
         return _row(request, conversation, error=" ".join(exc.messages), status=422)
     return _row(request, conversation, notice="Yours now.")
@@ -113,7 +114,3 @@ def reply(request, conversation_id: int):
     except ValidationError as exc:
         return _row(request, conversation, error=" ".join(exc.messages), status=422)
     return _row(request, conversation, notice="Reply sent; waiting on the customer.")
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else "someone"
