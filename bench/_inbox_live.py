@@ -6,6 +6,7 @@ import collections
 import json
 import math
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -98,52 +99,43 @@ async def connect(consoles: list[Console], timeout: float = 60) -> collections.C
 
 
 async def settle(consoles: list[Console], messages: int, grace: float) -> None:
-    """Until every console has a trigger for every message and its lists are in, or ``grace``."""
+    """Until every console has a new row for every message, or ``grace``."""
     deadline = time.perf_counter() + grace
     while time.perf_counter() < deadline:
-        if all(len(c.triggers) >= messages and c.idle for c in consoles):
+        if all(len({r.conversation for r in c.rows}) >= messages for c in consoles):
             return
         await asyncio.sleep(0.05)
 
 
-def analyse(consoles: list[Console], posted: list[Posted], base: int, delay: float) -> dict:
-    """Each (console, message): the trigger is the console's first after the POST started and
-    before the next POST started; its list, the first fetch after that trigger."""
+def analyse(consoles: list[Console], posted: list[Posted]) -> dict:
+    """Each (console, message): the first row frame of a conversation new to that console after
+    the POST started and before the next POST started."""
     starts = [p.started for p in posted] + [math.inf]
-    made = [sum(p.status == 201 for p in posted[: k + 1]) for k in range(len(posted))]  # conversations so far
-    push, push_answer, lists, gets, finished = [], [], [], [], collections.defaultdict(list)
-    lost = extra = stale = no_list = 0
+    push, push_answer, bursts, sizes = [], [], collections.defaultdict(list), []
+    lost = partial = 0
     for c in consoles:
+        known: set[int] = set()
         for k, p in enumerate(posted):
+            rows = [r for r in c.rows if starts[k] <= r.at < starts[k + 1] and r.conversation not in known]
+            known.update(r.conversation for r in c.rows if r.at < starts[k + 1])
             if p.status != 201:  # refused: no conversation, nothing to tell
                 continue
-            mine = [t for t in c.triggers if starts[k] <= t < starts[k + 1]]
-            if not mine:
+            if not rows:
                 lost += 1
                 continue
-            extra += len(mine) - 1
-            push.append((mine[0] - p.started) * 1000)
-            push_answer.append((mine[0] - p.answered) * 1000)
-            fetch = next((f for f in c.fetches if f.started >= mine[0]), None)
-            if fetch is None or fetch.status != 200:
-                no_list += 1
-                continue
-            stale += fetch.total < base + made[k]
-            ms = (fetch.ended - p.started - delay) * 1000
-            lists.append(ms)
-            finished[k].append(ms)
-        gets += [(f.ended - f.started) * 1000 for f in c.fetches]
-    bursts = [max(v) for v in finished.values()]
+            partial += not rows[0].whole
+            push.append((rows[0].at - p.started) * 1000)
+            push_answer.append((rows[0].at - p.answered) * 1000)
+            bursts[k].append(push[-1])
+        sizes += [r.size for r in c.rows]
     return {
         "push": push,
         "push_answer": push_answer,
-        "lists": lists,
-        "gets": gets,
-        "bursts": bursts,
+        "bursts": [max(v) for v in bursts.values()],
         "lost": lost,
-        "extra": extra,
-        "stale": stale,
-        "no_list": no_list,
+        "partial": partial,
+        "frames_per_console": sum(len(c.rows) for c in consoles) / max(len(consoles), 1),
+        "size": statistics.median(sizes) if sizes else 0,
     }
 
 
@@ -155,8 +147,7 @@ def q(samples: list[float]) -> str:
 
 
 async def _run(args, proc, log_path: str, cookies: list[str], token: str, emails: list[str], run: str) -> dict:
-    delay = None if args.no_fetch else args.delay
-    consoles = [Console(args.port, cookie, delay) for cookie in cookies]
+    consoles = [Console(args.port, cookie) for cookie in cookies]
     try:
         await _server.server_wait(proc, args.port, log_path)
         started = time.perf_counter()
@@ -176,7 +167,7 @@ async def _run(args, proc, log_path: str, cookies: list[str], token: str, emails
             c.reset()
         base = await asyncio.to_thread(db_open_in_webcare)
         bodies = [tweet(run, n, emails[(n + WARMUP_MESSAGES) % len(emails)]) for n in range(args.messages)]
-        pace = f"at {args.rate:g}/s" if args.rate > 0 else "one at a time (the next 1 s after every list is in)"
+        pace = f"at {args.rate:g}/s" if args.rate > 0 else "one at a time (the next 1 s after every console has it)"
         print(
             f"  posting {args.messages} tweets {pace} to {len(consoles)} consoles "
             f"({base:,} open in webcare); load average {_load()}"
@@ -186,7 +177,7 @@ async def _run(args, proc, log_path: str, cookies: list[str], token: str, emails
         if args.rate > 0:
             posted = await post(args.port, token, bodies, args.rate)
             await settle(consoles, args.messages, args.grace)
-        else:  # one at a time: the next a second after every console has its list
+        else:  # one at a time: the next a second after every console has its row
             posted = []
             for k, body in enumerate(bodies):
                 posted += await post(args.port, token, [body], 1.0)
@@ -194,7 +185,7 @@ async def _run(args, proc, log_path: str, cookies: list[str], token: str, emails
                 await asyncio.sleep(1)
         cpu = _server.cpu_seconds(workers) - cpu_before
         own = sum(os.times()[:2]) - own_before
-        result = analyse(consoles, posted, base, args.delay if delay is not None else 0.0)
+        result = analyse(consoles, posted)
         result.update(
             consoles=len(consoles),
             messages=len(posted),
@@ -202,8 +193,6 @@ async def _run(args, proc, log_path: str, cookies: list[str], token: str, emails
             api=[(p.answered - p.started) * 1000 for p in posted],
             server_cpu=cpu,
             own_cpu=own,
-            fetches=sum(len(c.fetches) for c in consoles),
-            problems=sum((c.problems for c in consoles), collections.Counter()),
             frames=sum((c.frames for c in consoles), collections.Counter()),
             closed=collections.Counter(c.closed for c in consoles if c.closed),
         )
@@ -220,12 +209,9 @@ def main(args) -> None:
     run = f"inbox-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
     cookies, auto = db_agents(args.consoles)
     token, emails = db_setup()
-    what = (
-        "trigger only (no refetch)" if args.no_fetch else f"refetch after the page's quiet {args.delay * 1000:.0f} ms"
-    )
     print(
         f"live: {len(cookies)} webcare agents each with a console on {LIST}, uvicorn --workers 2, "
-        f"{os.environ['DATABASE_URL'].rsplit('@', 1)[-1]} and {os.environ['REDIS_URL']}; {what}; "
+        f"{os.environ['DATABASE_URL'].rsplit('@', 1)[-1]} and {os.environ['REDIS_URL']}; "
         f"webcare automatic assignment {'ON' if auto else 'off'}"
     )
     if _server.port_in_use(args.port):
@@ -255,36 +241,21 @@ def report(args, r: dict, closed: int) -> None:
         f"  {r['messages']} tweets answered ({r['failed_posts']} not 201): API {q(r['api'])}; "
         f"{closed} conversations of the run closed again afterwards"
     )
-    print(f"  trigger, POST start -> frame:    {q(r['push'])}  ({len(r['push']):,} of {n:,})")
-    print(f"  trigger, POST answer -> frame:   {q(r['push_answer'])}")
-    if not args.no_fetch:
-        print(f"  list GET, sent -> answered:      {q(r['gets'])}  ({r['fetches']:,} GETs)")
-        print(
-            f"  new list, POST start -> list, less the {args.delay * 1000:.0f} ms quiet delay: {q(r['lists'])}; "
-            f"stale (without the message) {r['stale']}, none {r['no_list']}"
-        )
-        print(f"  all {r['consoles']} lists in, per message (less the delay): {q(r['bursts'])}")
-    per_message = r["server_cpu"] * 1000 / max(r["messages"], 1)
-    per_get = r["server_cpu"] * 1000 / max(r["fetches"], 1)
+    print(f"  new row, POST start -> frame:    {q(r['push'])}  ({len(r['push']):,} of {n:,})")
+    print(f"  new row, POST answer -> frame:   {q(r['push_answer'])}")
+    print(f"  all {r['consoles']} consoles have it, per message: {q(r['bursts'])}")
     print(
-        f"  server CPU (both workers): {per_message:.0f} ms per message"
-        + (f", {per_get:.1f} ms per list GET" if r["fetches"] else "")
-        + f"; load generator {r['own_cpu'] * 1000 / max(r['messages'], 1):.0f} ms per message; load {_load()}"
+        f"  server CPU (both workers): {r['server_cpu'] * 1000 / max(r['messages'], 1):.0f} ms per message; "
+        f"load generator {r['own_cpu'] * 1000 / max(r['messages'], 1):.0f} ms per message; load {_load()}"
     )
     print(
-        f"  lost {r['lost']} of {n:,} (console, message); extra triggers {r['extra']}; other frames "
+        f"  lost {r['lost']} of {n:,} (console, message); without the row or the counts {r['partial']}; "
+        f"row frames per console {r['frames_per_console']:.1f} (median {r['size']:,.0f} bytes); other frames "
         f"{dict(r['frames']) or 'none'}; closed early {dict(r['closed']) or 'none'}"
     )
-    for what, count in r["problems"].items():
-        print(f"    FETCH PROBLEM {count}x {what}")
     push99 = quantiles(r["push"])["p99"] if r["push"] else math.inf
-    print(f"  trigger p99 <= {TARGET_P99_MS:.0f} ms and 0 lost: {_verdict(push99 <= TARGET_P99_MS and r['lost'] == 0)}")
-    if not args.no_fetch:
-        list99 = quantiles(r["lists"])["p99"] if r["lists"] else math.inf
-        print(
-            f"  new list p99 <= {TARGET_P99_MS:.0f} ms (the quiet delay aside) and 0 lost: "
-            f"{_verdict(list99 <= TARGET_P99_MS and r['lost'] == 0 and r['no_list'] == 0)}"
-        )
+    ok = push99 <= TARGET_P99_MS and r["lost"] == 0 and r["partial"] == 0
+    print(f"  new row p99 <= {TARGET_P99_MS:.0f} ms and 0 lost: {_verdict(ok)}")
 
 
 def _verdict(ok: bool) -> str:

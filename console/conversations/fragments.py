@@ -1,38 +1,85 @@
 """What conversations push (through console.live.publish, after commit).
 
-- "The inbox changed", to every page of the agents of the conversation's team and of its
-  assignee. Pages fetch what they show again (the inbox list, the counts in the navigation),
-  each as its user may see it; the message itself carries nothing about the customer.
+- A changed conversation's row, to every page of the agents of its team (and of the team it
+  left), of its assignee (and of the one it left) and of the managers: the row rendered once
+  for all of them (rows.py), what the page needs to place it (team, assignee, status, channel,
+  language, flags, order), and the counts of the teams it concerns. An open inbox puts the row
+  in its place, changes it or takes it out (static/console/inbox.js); every page's counts in the
+  navigation add up the teams' counts (static/console/inbox_nav.js). Nobody fetches anything
+  again: a change costs the same whether 2 or 200 agents have their inbox open.
 - The SLA notices: a warning to the owner (or, with none, to the team's agents) when most of
   the time to answer has passed, and a breach notice to the managers; the same notice markup as
   the cases' mentions and escalations (templates/cases/notices.html)."""
+
+import json
+from functools import cache
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from console.accounts.selectors import display_name
+from console.conversations.listing import is_breaching
 from console.conversations.models import Conversation
+from console.conversations.rows import row_pushed, sort_key
+from console.conversations.selectors import FLAG_FILTERS, details_attach, team_counts
 from console.customers.models import Customer
 from console.live.groups import agent_group, managers_group, team_agents_group
 from console.live.publish import publish
 
-INBOX_CHANGED = {"type": "page.trigger", "name": "inbox-changed"}
+GONE = 2**53 - 1  # a merged conversation's last push: newer than any (and exact in JavaScript)
+# The managers' dashboard figures fetch themselves again (a few pages, not every inbox).
+INBOX_FIGURES = {"type": "page.trigger", "name": "inbox-figures"}
+
+
+def _flag_names(conversation: Conversation) -> list[str]:
+    """The list filters (FLAG_FILTERS) the conversation's customer passes."""
+    levels = {(f.kind, f.effective_level) for f in conversation.badges}
+    return [name for name, (_label, kind, wanted) in FLAG_FILTERS.items() if any((kind, w) in levels for w in wanted)]
+
+
+def row_message(conversation_id: int, *, teams: list[str], was: int | None) -> dict:
+    """The push for a changed conversation, built once after commit for every group."""
+    conversation = Conversation.objects.select_related("customer", "assignee").filter(pk=conversation_id).first()
+    counts = team_counts(teams)
+    if conversation is None:  # merged into another meanwhile: lists drop it
+        detail = {"id": conversation_id, "open": False, "was": was, "version": GONE, "counts": counts}
+    else:
+        details_attach([conversation], viewer_id=None)
+        now = timezone.now()
+        detail = {
+            "id": conversation.pk,
+            # Which of two pushes is newer, should they arrive out of order through two groups.
+            "version": int(conversation.updated_at.timestamp() * 1_000_000),
+            "open": conversation.is_open,
+            "team": conversation.team,
+            "assignee": conversation.assignee_id,
+            "was": was,
+            "status": conversation.status,
+            "breaching": is_breaching(conversation, now),
+            "channel": conversation.channel,
+            "language": conversation.customer.language,
+            "flags": _flag_names(conversation),
+            "sort": sort_key(conversation),
+            "counts": counts,
+            **row_pushed(conversation, now=now),
+        }
+    return {"type": "page.event", "text": json.dumps({"type": "event", "name": "inbox-row", "detail": detail})}
 
 
 def inbox_changed(conversation, *, also_team: str | None = None, also_user: int | None = None) -> None:
     """Also the team and the agent it was with before a hand-over."""
-    groups = {team_agents_group(conversation.team)}
-    if also_team:
-        groups.add(team_agents_group(also_team))
-    if also_user:
-        groups.add(agent_group(also_user))
-    if conversation.assignee_id:
-        groups.add(agent_group(conversation.assignee_id))
-    # The managers: their counts (every team's) and the dashboard's inbox figures.
-    groups.add(managers_group())
+    teams = sorted({conversation.team, also_team} - {None, ""})
+    groups = {team_agents_group(team) for team in teams}
+    for user in (conversation.assignee_id, also_user):
+        if user:
+            groups.add(agent_group(user))
+    groups.add(managers_group())  # their counts are every team's
+    was = also_user if also_user != conversation.assignee_id else None
+    message = cache(lambda: row_message(conversation.pk, teams=teams, was=was))
     for group in sorted(groups):
-        publish(group, lambda: INBOX_CHANGED)
+        publish(group, message)
+    publish(managers_group(), lambda: INBOX_FIGURES)
 
 
 def _assigned_notice(conversation, agent) -> dict:
@@ -51,9 +98,8 @@ def _assigned_notice(conversation, agent) -> dict:
 
 def assigned_to_you(conversation, agent) -> None:
     """Automatic assignment gave this agent the conversation: a notice on every page they have
-    open, and their inbox counts."""
+    open (the row and their counts come with the change itself, inbox_changed)."""
     publish(agent_group(agent.pk), lambda: _assigned_notice(conversation, agent))
-    publish(agent_group(agent.pk), lambda: INBOX_CHANGED)
 
 
 def _notice(conversation: Conversation, *, tone: str, text: str) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +28,15 @@ FLAG_FILTERS = {
     "loyal": ("Loyal", Flag.Kind.LOYALTY, ["gold", "silver"]),
     "credit_hold": ("Credit hold", Flag.Kind.CREDIT, ["hold"]),
 }
+
+
+# What a list row shows (rows.py), and no more: a page reads 50 rows with their customer and
+# assignee, and turning every column of the three into Python objects was a fifth of its time.
+ROW_FIELDS = (
+    "status", "priority", "due_at", "waiting_since", "opened_at", "channel", "team", "last_words", "updated_at",
+    "customer__name", "customer__customer_number", "customer__language",
+    "assignee__first_name", "assignee__last_name", "assignee__username",
+)  # fmt: skip
 
 
 @dataclass
@@ -56,6 +65,9 @@ class InboxPage:
     rows: list[Conversation]
     total: int
     filters: InboxFilters
+    teams: list[str] = field(default_factory=list)  # the viewer's teams (every team for managers)
+    limit: int = 50
+    cap: int = 999  # totals beyond it are not counted further
     now: object = field(default_factory=timezone.now)
 
 
@@ -95,16 +107,33 @@ def inbox_page(*, user, view: str, team: str = "", filters: InboxFilters | None 
     if filters.flag:
         _label, kind, levels = FLAG_FILTERS[filters.flag]
         rows = rows.filter(_flag_holds(kind, levels))
-    total = rows.count()
+    (total,) = capped_counts([rows]).values()
     listed = list(
-        rows.select_related("customer", "assignee").order_by(
-            F("due_at").asc(nulls_last=True), "waiting_since", "opened_at", "pk"
-        )[: settings.INBOX_PAGE_SIZE]
+        rows.select_related("customer", "assignee")
+        .only(*ROW_FIELDS)
+        .order_by(F("due_at").asc(nulls_last=True), "waiting_since", "opened_at", "pk")[: settings.INBOX_PAGE_SIZE]
     )
-    _flags_attach(listed)
-    _lookers_attach(listed, user=user)
+    total = max(total, len(listed))  # a cap below the page size
+    details_attach(listed, viewer_id=user.pk)
     title = Team(team).label if view == "team" else VIEWS[view]
-    return InboxPage(view=view, team=team, title=title, rows=listed, total=total, filters=filters)
+    return InboxPage(
+        view=view,
+        team=team,
+        title=title,
+        rows=listed,
+        total=total,
+        filters=filters,
+        teams=team_roles(user) or list(Team.values),
+        limit=settings.INBOX_PAGE_SIZE,
+        cap=settings.INBOX_COUNT_CAP,
+    )
+
+
+def details_attach(rows: list[Conversation], *, viewer_id: int | None) -> None:
+    """What a row shows besides the conversation: its customer's flags and the colleagues looking
+    (not the viewer themself; None: everyone, for a push)."""
+    _flags_attach(rows)
+    _lookers_attach(rows, viewer_id=viewer_id)
 
 
 def _flags_attach(rows: list[Conversation]) -> None:
@@ -113,16 +142,16 @@ def _flags_attach(rows: list[Conversation]) -> None:
     shown = {}
     for flag in Flag.objects.filter(
         customer_id__in={c.customer_id for c in rows}, kind__in=[Flag.Kind.LOYALTY, Flag.Kind.CREDIT]
-    ):
+    ).only("customer_id", "kind", "level", "override_level", "override_until"):
         if flag.effective_level in ("gold", "silver", "watch", "hold"):
             shown.setdefault(flag.customer_id, []).append(flag)
     for conversation in rows:
         conversation.badges = shown.get(conversation.customer_id, [])
 
 
-def _lookers_attach(rows: list[Conversation], *, user) -> None:
-    """Each row gets the colleagues who have its customer's picture open right now (not the
-    user themself), from the live console's presence registry: one call for the whole page.
+def _lookers_attach(rows: list[Conversation], *, viewer_id: int | None) -> None:
+    """Each row gets the colleagues who have its customer's picture open right now, as (user id,
+    name), from the live console's presence registry: one call for the whole page.
     Without Redis for a moment, nobody is shown rather than the page failing."""
     try:
         found = viewers_now(
@@ -133,33 +162,54 @@ def _lookers_attach(rows: list[Conversation], *, user) -> None:
     except REDIS_DOWN:
         found = {}
     for conversation in rows:
-        names = {v["user"]: v["name"] for v in found.get(conversation.customer_id, []) if v.get("user") != user.pk}
-        conversation.lookers = list(names.values())
+        names = {v["user"]: v["name"] for v in found.get(conversation.customer_id, []) if v.get("user") != viewer_id}
+        conversation.lookers = list(names.items())
 
 
-def _count(queryset) -> Subquery:
-    return Subquery(queryset.order_by().values(n=Func("pk", function="COUNT")))
-
-
-def inbox_counts(*, user) -> dict[str, int]:
-    """The counts in the navigation, in one query: the user's own open conversations awaiting a
-    reply, their teams' unassigned ones, and those breaching soon. Each is a count of its own
-    (on the user's row, so that the statement has a row to answer on), which PostgreSQL reads
-    from an index; one aggregate with three filters read every open conversation
+def capped_counts(querysets, cap: int | None = None) -> dict[int, int]:
+    """How many rows each queryset has, counting no further than ``cap`` + 1 (the setting
+    ``INBOX_COUNT_CAP``; more shows as "999+"), in one statement. An exact count of a busy team's
+    open conversations read 25,000 index entries and as many table rows, 15 ms on every page and
+    every change; no agent acts on the difference between 25,000 and 24,999
     (docs/performance.md, Inbox)."""
-    teams = team_roles(user) or Team.values
+    cap = settings.INBOX_COUNT_CAP if cap is None else cap
+    parts, params = [], []
+    for queryset in querysets:
+        sql, more = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 - Django compiled it; values are params
+        params.extend(more)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(enumerate(cursor.fetchone()))
+
+
+def team_counts(teams) -> dict[str, dict[str, int]]:
+    """Per team: its open conversations nobody has taken, and those awaiting a reply that are
+    overdue or due within ``BREACHING_SOON`` (each counted up to the cap), in one statement.
+    What the counts in the navigation add up, and what a change pushes for its team."""
+    teams = list(teams)
     soon = timezone.now() + BREACHING_SOON
-    awaiting = _open().filter(status=Conversation.Status.AWAITING_REPLY)
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(
-            mine=_count(awaiting.filter(assignee=user.pk)),
-            unassigned=_count(_open().filter(team__in=teams, assignee__isnull=True)),
-            breaching=_count(awaiting.filter(team__in=teams, due_at__lte=soon)),
-        )
-        .get()
-    )
+    asked = []
+    for team in teams:
+        asked.append(_open().filter(team=team, assignee__isnull=True))
+        asked.append(_open().filter(team=team, status=Conversation.Status.AWAITING_REPLY, due_at__lte=soon))
+    found = capped_counts(asked) if asked else {}
+    return {team: {"unassigned": found[2 * i], "breaching": found[2 * i + 1]} for i, team in enumerate(teams)}
+
+
+def inbox_counts(*, user) -> dict:
+    """The counts in the navigation: the user's own open conversations awaiting a reply, and per
+    team of theirs (every team for managers and admins) the unassigned ones and those breaching
+    soon, with their sums; each counted up to the cap, read from an index."""
+    teams = team_roles(user) or Team.values
+    per_team = team_counts(teams)
+    return {
+        "mine": _open().filter(status=Conversation.Status.AWAITING_REPLY, assignee=user.pk).count(),
+        "teams": per_team,
+        "unassigned": sum(n["unassigned"] for n in per_team.values()),
+        "breaching": sum(n["breaching"] for n in per_team.values()),
+        "cap": settings.INBOX_COUNT_CAP,
+    }
 
 
 def conversation_for_user(user, conversation_id: int) -> Conversation:

@@ -2,19 +2,25 @@
 on a conversation (take, reply, hand back, close). Live: the lists and the counts in the
 navigation fetch themselves again when told the inbox changed (fragments.py)."""
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability, require, team_roles
 from console.accounts.selectors import display_name
 from console.cases.models import Team
+from console.conversations.rows import row_answer, rows_html, said_html
 from console.conversations.selectors import (
     FLAG_FILTERS,
     VIEWS,
     InboxFilters,
     conversation_for_user,
+    details_attach,
     inbox_counts,
     inbox_page,
 )
@@ -34,6 +40,7 @@ def _inbox_context(request, view: str, team: str = "") -> dict:
     page = inbox_page(user=request.user, view=view, team=team, filters=InboxFilters.from_query(request.GET))
     return {
         "inbox": page,
+        "rows": rows_html(page.rows, viewer_id=request.user.pk, csrf_token=get_token(request), now=page.now),
         "views": VIEWS,
         "teams": Team.choices,
         "my_teams": team_roles(request.user),
@@ -63,14 +70,22 @@ def counts(request):
     """The counts in the navigation (fetched by every page, again when the inbox changes)."""
     if not request.user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied
-    return render(request, f"{INBOX}#nav-counts", {"counts": inbox_counts(user=request.user)})
+    counts = inbox_counts(user=request.user)
+    return render(request, f"{INBOX}#nav-counts", {"counts": {**counts, "teams_json": json.dumps(counts["teams"])}})
 
 
 def _row(request, conversation, *, notice: str = "", error: str = "", status: int = 200):
     if not request.htmx:
         return redirect(request.POST.get("next") or "conversations:home")
-    context = {"c": conversation, "notice": notice, "error": error, "row_only": True}
-    return render(request, f"{INBOX}#row", context, status=status)
+    details_attach([conversation], viewer_id=request.user.pk)
+    html = row_answer(
+        conversation,
+        viewer_id=request.user.pk,
+        csrf_token=get_token(request),
+        now=timezone.now(),
+        said=said_html(notice=notice, error=error),
+    )
+    return HttpResponse(html, status=status)
 
 
 @require_POST

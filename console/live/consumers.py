@@ -349,6 +349,12 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         fetch it again (static/console/live.js raises the event on <body>)."""
         await self.send(json.dumps({"type": "trigger", "name": event["name"]}))
 
+    async def page_event(self, event):
+        """Data for a part of the page that keeps itself up to date (an inbox row and the counts
+        it changes), serialised once by whoever published it: static/console/live.js hands it on
+        as a DOM event, ``live:<name>``."""
+        await self.send(event["text"])
+
     async def agent_notice(self, event):
         await self.send(event["html"])
 

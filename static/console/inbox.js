@@ -1,13 +1,16 @@
-// The inbox list fetches itself again when the inbox changes (live.js raises "inbox-changed").
-// While the agent is writing in it (a reply, a reason), that would throw their text away: the
-// refetch waits, the list says it is behind, and it catches up once they send, or leave the
+// An open inbox keeps itself up to date from pushes (docs/inbox.md, Live). A changed conversation
+// arrives as its row, rendered once on the server for everyone (live.js hands it on as the DOM
+// event "live:inbox-row"); this script decides whether the row belongs in this list (its view
+// and filters), puts it in its place in the list's order, changes it, or takes it out, and keeps
+// the total and the clocks right. The list fetches itself again only every 60 seconds, after a
+// reconnect, or when a push leaves it empty while more are open.
+// While the agent is writing in a row (a reply, a reason), nothing takes their text away: that
+// row's change waits, the list says it is behind, and it catches up once they send, or leave the
 // field empty.
 (function () {
   "use strict";
 
-  function list() {
-    return document.getElementById("inbox-list");
-  }
+  function list() { return document.getElementById("inbox-list"); }
 
   function busy(element) {
     return Array.prototype.some.call(element.querySelectorAll("textarea, input:not([type=hidden])"), function (field) {
@@ -15,19 +18,162 @@
     });
   }
 
+  function refetch() { htmx.trigger(document.body, "inbox-changed"); }
+
+  // --- The clocks: "In 12 min", "Overdue 3 h 5 min", "12 min" waited (as rows.py writes them).
+  function span(ms) {
+    var minutes = Math.max(0, Math.floor(ms / 60000));
+    if (minutes < 1) return "<1 min";
+    if (minutes < 60) return minutes + " min";
+    var hours = Math.floor(minutes / 60);
+    minutes = minutes % 60;
+    if (hours < 24) return minutes ? hours + " h " + minutes + " min" : hours + " h";
+    var days = Math.floor(hours / 24);
+    hours = hours % 24;
+    return hours ? days + " d " + hours + " h" : days + " d";
+  }
+
+  function tick(root) {
+    var now = Date.now();
+    Array.prototype.forEach.call(root.querySelectorAll("time[data-clock]"), function (time) {
+      var at = Date.parse(time.getAttribute("datetime"));
+      if (isNaN(at)) return;
+      if (time.getAttribute("data-clock") === "waited") {
+        time.textContent = span(now - at);
+        return;
+      }
+      time.textContent = at < now ? "Overdue " + span(now - at) : "In " + span(at - now);
+      var row = time.closest("tr");
+      if (row) row.classList.toggle("overdue", at < now);
+    });
+  }
+
+  // --- Pushed rows.
+  var seen = {};      // conversation id -> the newest version pushed (pushes of two groups interleave)
+  var waiting = {};   // conversation id -> its push, held back while the agent writes in the row
+
+  function belongs(element, d, me) {
+    if (!d.open) return false;
+    var view = element.getAttribute("data-view");
+    if (view === "mine") {
+      if (d.assignee !== me) return false;
+    } else if (view === "team") {
+      if (d.team !== element.getAttribute("data-team")) return false;
+    } else {
+      if ((element.getAttribute("data-teams") || "").split(" ").indexOf(d.team) < 0) return false;
+      if (view === "unassigned" && d.assignee) return false;
+      if (view === "breaching" && !d.breaching) return false;
+    }
+    var channel = element.getAttribute("data-channel"), language = element.getAttribute("data-language");
+    var flag = element.getAttribute("data-flag");
+    if (channel && d.channel !== channel) return false;
+    if (language && d.language !== language) return false;
+    if (flag && d.flags.indexOf(flag) < 0) return false;
+    return true;
+  }
+
+  function rowFrom(html, me) {
+    var body = document.createElement("tbody");
+    body.innerHTML = html;
+    var row = body.firstElementChild;
+    // Colleagues looking at the customer: not the agent themself.
+    Array.prototype.forEach.call(row.querySelectorAll(".inbox-looker[data-user='" + me + "']"), function (el) { el.remove(); });
+    var lookers = row.querySelector(".inbox-lookers");
+    if (lookers && !lookers.querySelector(".inbox-looker")) lookers.remove();
+    return row;
+  }
+
+  // A total beyond the cap it was counted to ("999+") stays so: one more or less is unknown.
+  function atMost(count, cap) { return count > cap ? cap + "+" : String(count); }
+
+  function show(element, total) {
+    var cap = Number(element.getAttribute("data-cap"));
+    var body = element.querySelector("tbody");
+    var shown = body.querySelectorAll("tr.inbox-row").length;
+    if (Number(element.getAttribute("data-total")) > cap) total = cap + 1;
+    element.setAttribute("data-total", String(total));
+    element.querySelector("[data-open]").textContent = atMost(total, cap) + " open";
+    var more = element.querySelector(".queue-more");
+    more.textContent = "Showing the " + shown + " soonest due of " + atMost(total, cap) + ".";
+    more.hidden = total <= shown;
+    element.querySelector(".queue-table").hidden = shown === 0;
+    element.querySelector(".empty").hidden = shown > 0;
+    if (shown === 0 && total > 0) refetch();  // the next ones are not on the page
+  }
+
+  function place(element, d) {
+    var me = Number(element.getAttribute("data-user"));
+    var body = element.querySelector("tbody");
+    var old = document.getElementById("conversation-" + d.id);
+    if (old && !element.contains(old)) old = null;
+    if (old && busy(old)) {
+      waiting[d.id] = d;
+      element.setAttribute("data-behind", "");
+      return;
+    }
+    delete waiting[d.id];
+    var total = Number(element.getAttribute("data-total") || "0");
+    if (!belongs(element, d, me)) {
+      if (old) {
+        old.remove();
+        show(element, Math.max(0, total - 1));
+      }
+      return;
+    }
+    var row = rowFrom(d.assignee === me && d.html_mine ? d.html_mine : d.html, me);
+    if (old) {
+      // The agent's own action's answer ("Yours now.") stays with the row.
+      var said = old.querySelector(".inbox-action-row > p");
+      if (said) row.querySelector(".inbox-action-row").prepend(said);
+      old.remove();
+    } else {
+      total += 1;
+    }
+    var rows = body.querySelectorAll("tr.inbox-row"), before = null;
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].getAttribute("data-sort") > d.sort) { before = rows[i]; break; }
+    }
+    var limit = Number(element.getAttribute("data-limit") || "50");
+    if (before || rows.length < limit) {
+      body.insertBefore(row, before);
+      if (body.querySelectorAll("tr.inbox-row").length > limit) body.lastElementChild.remove();
+      htmx.process(row);
+      tick(row);
+    }
+    show(element, total);
+  }
+
+  document.addEventListener("live:inbox-row", function (event) {
+    var d = event.detail, element = list();
+    if (!element || !d || !d.id) return;
+    if (seen[d.id] && d.version < seen[d.id]) return;  // an older state, late through another group
+    seen[d.id] = d.version;
+    place(element, d);
+  });
+
   function catchUp() {
     var element = list();
-    if (element && element.hasAttribute("data-behind") && !busy(element)) {
+    if (!element) return;
+    Object.keys(waiting).forEach(function (id) {
+      var row = document.getElementById("conversation-" + id);
+      if (!row || !busy(row)) place(element, waiting[id]);
+    });
+    if (element.hasAttribute("data-behind") && !Object.keys(waiting).length && !busy(element)) {
       element.removeAttribute("data-behind");
-      htmx.trigger(document.body, "inbox-changed");
+      if (element.hasAttribute("data-refetch")) {
+        element.removeAttribute("data-refetch");
+        refetch();
+      }
     }
   }
 
+  // The list's own refresh (every 60 s, after a reconnect) waits while the agent is writing.
   document.addEventListener("htmx:confirm", function (event) {
     var element = event.detail.elt;
     if (!element || element.id !== "inbox-list" || event.detail.verb !== "get" || !busy(element)) return;
     event.preventDefault();
     element.setAttribute("data-behind", "");
+    element.setAttribute("data-refetch", "");
   });
   // A list asked for before the agent's own action on a row answered is older than that row:
   // it is not swapped in (the row would flip back for a moment); a fresh one is asked for.
@@ -45,9 +191,23 @@
     if (!element || element.id !== "inbox-list") return;
     if (Number(element.getAttribute("data-asked") || 0) < actedAt) {
       event.detail.shouldSwap = false;
-      htmx.trigger(document.body, "inbox-changed");
+      refetch();
     }
   });
+  document.addEventListener("live:reconnected", refetch);
   document.addEventListener("focusout", function () { setTimeout(catchUp, 0); });
-  document.addEventListener("htmx:afterSwap", function () { setTimeout(catchUp, 0); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var element = list();
+    if (element && event.detail.target && event.detail.target.id === "inbox-list") {
+      seen = {};
+      waiting = {};
+    }
+    if (element) tick(element);
+    setTimeout(catchUp, 0);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var element = list();
+    if (element) tick(element);
+  });
+  setInterval(function () { var element = list(); if (element) tick(element); }, 30000);
 })();

@@ -101,12 +101,18 @@
     else if (message.type === "access_ended") accessEnded(message.message);
     // A part of the page to fetch again (an inbox count): its hx-trigger listens on <body>.
     else if (message.type === "trigger" && /^[a-z-]+$/.test(message.name)) raise(message.name);
+    // Data for a part of the page that keeps itself up to date (an inbox row): its script listens.
+    else if (message.type === "event" && /^[a-z-]+$/.test(message.name)) {
+      document.dispatchEvent(new CustomEvent("live:" + message.name, { detail: message.detail }));
+    }
   }
 
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
     setState("live", "Live");
     resume(connectedBefore);
+    // Back from a lost connection: parts kept up to date by pushes fetch themselves again.
+    if (connectedBefore) document.dispatchEvent(new CustomEvent("live:reconnected"));
     connectedBefore = true;
   });
 

@@ -2,6 +2,7 @@
 conversation automatically and hears it at once: a notice and the inbox counts, on their pages."""
 
 import asyncio
+import json
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
@@ -44,7 +45,11 @@ async def test_an_agent_with_a_console_open_is_given_the_conversation_and_hears_
     notice = await frame_with(page, "is yours now")
     assert "A WhatsApp conversation with Ahmed &lt;b&gt;Yilmaz&lt;/b&gt; is yours now." in notice
     assert 'href="/inbox/mine/"' in notice
-    assert "inbox-changed" in await frame_with(page, "trigger")
+    # Her inbox gets the row as hers (with "Give back"), and her counts learn it is hers.
+    pushed = json.loads(await frame_with(page, '"inbox-row"'))["detail"]
+    assert pushed["assignee"] == anna.pk and pushed["id"] == conversation.pk
+    assert "Give back" in pushed["html_mine"] and "Give back" not in pushed["html"]
+    assert "Ahmed &lt;b&gt;Yilmaz&lt;/b&gt;" in pushed["html_mine"] and "<b>" not in pushed["html_mine"]
 
 
 async def test_the_inbox_row_says_who_has_the_customer_open_right_now(shipped, session_cookie, socket, client):

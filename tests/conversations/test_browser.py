@@ -3,8 +3,10 @@ takes it and Bram's screen says so; Anna replies; it waits on the customer, its 
 is recorded and both counts change; the customer's next tweet reopens it for Anna."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from console.conversations.models import Conversation
@@ -15,17 +17,25 @@ from tests.factories import CustomerFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_tweet_reaches_both_inboxes_live_one_takes_and_answers_and_the_next_tweet_reopens_it(
-    shipped, browser, server, make_user
-):
+def _anna_and_bram(browser, server, make_user, anna_at: str, bram_at: str):
+    """Two webcare agents with an inbox open (live), a customer who tweets, and the social tool's
+    token for her tweets."""
     make_user("webcare", username="anna", first_name="Anna", last_name="de Wit")
     make_user("webcare", username="bram", first_name="Bram", last_name="Kok")
     CustomerFactory(name="Sanne Jansen", customer_number="C-300001", handles=[("twitter", "@sjansen")])
     _, token = ApiToken.issue(source="social", scopes=["events:write"])
     anna, bram = server.login(browser, "anna"), server.login(browser, "bram")
-    for page in (anna, bram):
-        page.goto(f"{server.url}/inbox/team/webcare/")
+    for page, path in ((anna, anna_at), (bram, bram_at)):
+        page.goto(f"{server.url}{path}")
         expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
+    return anna, bram, token
+
+
+def test_a_tweet_reaches_both_inboxes_live_one_takes_and_answers_and_the_next_tweet_reopens_it(
+    shipped, browser, server, make_user
+):
+    anna, bram, token = _anna_and_bram(browser, server, make_user, "/inbox/team/webcare/", "/inbox/team/webcare/")
+    for page in (anna, bram):
         expect(page.locator("#inbox-list")).to_contain_text("Nothing waiting here")
 
     assert server.post_event(token, tweet("@klantbeeld mijn pakket is kwijt")) == 201
@@ -59,3 +69,35 @@ def test_a_tweet_reaches_both_inboxes_live_one_takes_and_answers_and_the_next_tw
     expect(anna.locator("#inbox-counts .nav-count").first).to_have_text("1")
     conversation.refresh_from_db()
     assert conversation.status == "awaiting_reply" and conversation.assignee.username == "anna"
+
+
+def test_open_lists_place_pushed_rows_in_due_order_drop_taken_ones_and_keep_their_filter_without_fetching(
+    shipped, browser, server, make_user
+):
+    anna, bram, token = _anna_and_bram(browser, server, make_user, "/inbox/unassigned/", "/inbox/team/webcare/")
+    fetched = []
+    anna.on("request", lambda request: fetched.append(request.url) if "/inbox/" in request.url else None)
+
+    now = timezone.now()
+    assert server.post_event(token, tweet("Later gestuurd", thread="t-new", occurred_at=now.isoformat())) == 201
+    earlier = (now - timedelta(minutes=30)).isoformat()
+    assert server.post_event(token, tweet("Eerder gestuurd", thread="t-old", occurred_at=earlier)) == 201
+    # Waiting longer, due sooner: on top, though it arrived second.
+    expect(anna.locator(".inbox-row .inbox-words")).to_have_text(["Eerder gestuurd", "Later gestuurd"])
+    expect(anna.locator("#inbox-list .count")).to_have_text("2 open")
+    expect(anna.locator("#inbox-counts")).to_contain_text("2 new")
+
+    bram.locator(".inbox-row", has_text="Eerder gestuurd").get_by_role("button", name="Take").click()
+    expect(bram.locator(".inbox-row", has_text="Eerder gestuurd")).to_contain_text("Bram Kok")
+    # Taken: no longer unassigned, so off Anna's list; her counts follow.
+    expect(anna.locator(".inbox-row .inbox-words")).to_have_text(["Later gestuurd"])
+    expect(anna.locator("#inbox-list .count")).to_have_text("1 open")
+    expect(anna.locator("#inbox-counts")).to_contain_text("1 new")
+    assert fetched == [], f"the list kept itself up to date by pushes alone, yet fetched {fetched}"
+
+    anna.goto(f"{server.url}/inbox/unassigned/?channel=whatsapp")
+    expect(anna.locator("#live-state")).to_have_attribute("data-state", "live")
+    assert server.post_event(token, tweet("Nog een tweet", thread="t-3")) == 201
+    expect(anna.locator("#inbox-counts")).to_contain_text("2 new")
+    expect(anna.locator("#inbox-list")).to_contain_text("Nothing waiting here")
+    expect(anna.locator(".inbox-row")).to_have_count(0)

@@ -29,6 +29,12 @@ CHANNEL_ICONS = {
 register.filter("euro", euro)
 
 
+@register.filter
+def at_most(count: int, cap: int) -> str:
+    """A count as a badge shows it: "999+" beyond the cap it was counted to."""
+    return f"{cap}+" if count > cap else str(count)
+
+
 @register.simple_tag
 def icon(name: str, label: str = ""):
     """An icon from the sprite; decorative unless a label is given."""
