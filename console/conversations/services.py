@@ -25,8 +25,9 @@ from django.utils import timezone
 from console.accounts.roles import Capability, require
 from console.accounts.selectors import display_name
 from console.conversations import fragments
+from console.conversations.answer_rules import answer_rule_for
 from console.conversations.assignment import auto_assign
-from console.conversations.models import AnswerRule, Conversation
+from console.conversations.models import Conversation
 from console.conversations.notes import note
 from console.conversations.sla import answer_deadlines, business_seconds, priority_for
 from console.customers.models import Customer
@@ -44,14 +45,6 @@ class Taken(Exception):
         by = conversation.assignee
         super().__init__(f"{by.get_full_name() or by.username} took it first." if by else "It was taken first.")
         self.conversation = conversation
-
-
-def answer_rule_for(entry: TimelineEntry) -> AnswerRule | None:
-    """The rule that says this contact expects an answer (one for its channel before one for
-    every channel), or None."""
-    rules = {rule.channel: rule for rule in AnswerRule.objects.filter(kind=entry.kind, channel__in=[entry.channel, ""])}
-    rule = rules.get(entry.channel) or rules.get("")
-    return rule if rule is not None and rule.expects_answer else None
 
 
 def _thread_of(entry: TimelineEntry) -> str:

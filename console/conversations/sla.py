@@ -23,17 +23,14 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 
+from console.cache import cached, cached_forget
 from console.cases.models import Case
 from console.conversations.models import PRIORITY_RANK, ClosedDay, OpeningHours, Priority, SlaPolicy
 from console.flags.models import Flag
 
 log = logging.getLogger(__name__)
 CACHE_KEY = "conversations:sla-rules"
-# A change made around the signals (a queryset update in a shell) is picked up after this long.
-CACHE_SECONDS = 300
 # How far ahead an opening is looked for. A calendar with no open day in that time (every
 # weekday closed by mistake) falls back to the wall clock: an answer is never due "never".
 HORIZON_DAYS = 400
@@ -182,33 +179,14 @@ def _built(rows: dict) -> SlaRules:
 
 
 def sla_rules() -> SlaRules:
-    """The calendar and policies, from the cache (three small queries when it has none). A
-    cache that is down costs the queries, never an error: every inbound message asks this."""
-    try:
-        rows = cache.get(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - whatever the cache backend raises
-        return _built(_rows())
-    if rows is None:
-        rows = _rows()
-        try:
-            cache.set(CACHE_KEY, rows, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001 - not cached this time; the next call reads again
-            log.warning("SLA rules not cached (cache unavailable)")
-    return _built(rows)
-
-
-def _forget() -> None:
-    try:
-        cache.delete(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - the cache is down: it holds nothing to forget then
-        log.warning("SLA rules cache not cleared (cache unavailable); it expires in %s s", CACHE_SECONDS)
+    """The calendar and policies, from the cache (three small queries when it has none): every
+    inbound message asks for them."""
+    return _built(cached(CACHE_KEY, _rows))
 
 
 def rules_changed(**kwargs) -> None:
-    """An admin saved or deleted a policy, opening hours or a closed day: forget the cached
-    rules now, and again once committed (another process may have cached the old rows)."""
-    _forget()
-    transaction.on_commit(_forget, robust=True)
+    """An admin saved or deleted a policy, opening hours or a closed day: forget the cached rules."""
+    cached_forget(CACHE_KEY)
 
 
 def _is_gold(customer_id: int) -> bool:
