@@ -6,7 +6,9 @@ a day that is neither a Dutch public holiday (the ``holidays`` library) nor a ``
 answer is due when the policy's business minutes have passed since the customer started waiting
 (``waiting_since``): the first-response target until the first answer, the next-response target
 after it. While the conversation waits on the customer there is no clock (``due_at`` None); the
-customer's next message starts it again from that message.
+customer's next message starts it again from that message. The conversation must be done within
+the resolution target's business minutes of opening (``resolution_deadline``), not counting the
+time it waited on the customer.
 
 All arithmetic is on UTC moments: an aware datetime minus another of the same zone counts the
 wall clock, so the night the clocks change would be an hour off. The calendar and the policies
@@ -25,9 +27,7 @@ import holidays
 from django.conf import settings
 
 from console.cache import cached, cached_forget
-from console.cases.models import Case
 from console.conversations.models import PRIORITY_RANK, ClosedDay, OpeningHours, Priority, SlaPolicy
-from console.flags.models import Flag
 
 log = logging.getLogger(__name__)
 CACHE_KEY = "conversations:sla-rules"
@@ -189,26 +189,6 @@ def rules_changed(**kwargs) -> None:
     cached_forget(CACHE_KEY)
 
 
-def _is_gold(customer_id: int) -> bool:
-    flag = Flag.objects.filter(customer_id=customer_id, kind=Flag.Kind.LOYALTY).first()
-    return flag is not None and flag.effective_level == "gold"
-
-
-def priority_for(*, customer_id: int, case_id: int | None, channel: str, rules: SlaRules | None = None) -> str:
-    """The priority a new conversation gets: the one the policies give complaints (linked to a
-    complaint case) or gold customers (their loyalty flag, a manager's override counting), the
-    highest that applies; normal for everyone else."""
-    rules = rules or sla_rules()
-    candidates = [Priority.NORMAL.value]
-    complaint = rules.complaint.get(channel) or rules.complaint.get("")
-    if complaint and case_id and Case.objects.filter(pk=case_id, kind=Case.Kind.COMPLAINT).exists():
-        candidates.append(complaint)
-    gold = rules.gold.get(channel) or rules.gold.get("")
-    if gold and _is_gold(customer_id):
-        candidates.append(gold)
-    return max(candidates, key=PRIORITY_RANK.__getitem__)
-
-
 def target_minutes(conversation, *, rules: SlaRules | None = None) -> int | None:
     """The business minutes the answer the customer is waiting for may take (None: not waiting)."""
     if conversation.waiting_since is None or conversation.status != "awaiting_reply":
@@ -227,6 +207,18 @@ def answer_deadlines(conversation, *, rules: SlaRules | None = None) -> tuple[da
     start = conversation.waiting_since
     warn = rules.calendar.add_minutes(start, minutes * settings.INBOX_SLA_WARN_PERCENT / 100)
     return rules.calendar.add_minutes(start, minutes), warn
+
+
+def resolution_deadline(conversation, *, rules: SlaRules | None = None) -> datetime | None:
+    """When the conversation must be done: the resolution target's business minutes after its
+    open period began (``resolution_started_at``), plus the business time it spent waiting on the
+    customer (``resolution_paused_seconds``); None when it is done or has no resolution clock."""
+    if conversation.resolution_started_at is None or conversation.status == "done":
+        return None
+    rules = rules or sla_rules()
+    minutes = rules.targets(conversation.channel, conversation.priority).resolution
+    duration = timedelta(minutes=minutes, seconds=conversation.resolution_paused_seconds)
+    return rules.calendar.add(conversation.resolution_started_at, duration)
 
 
 def due_at_for(conversation, *, rules: SlaRules | None = None) -> datetime | None:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from console.conversations.answer_rules import CACHE_KEY as ANSWER_RULES_CACHE_KEY
 from console.conversations.sla import CACHE_KEY as SLA_CACHE_KEY
+from console.flags.services import flag_override_set
 from tests.browser.conftest import browser, server  # noqa: F401 - Chromium and a real server for test_browser.py
 from tests.cases.conftest import socket  # noqa: F401 - the console's websocket, as a page opens it
 from tests.conftest import shipped_data_ensure
@@ -57,6 +58,18 @@ def admin_client(client, make_user):
     """Logged in to the Django admin as an admin."""
     client.force_login(make_user("admin", is_staff=True, is_superuser=True))
     return client
+
+
+def gold_make(customer, *, manager) -> None:
+    """A manager makes the customer gold (an override of the loyalty flag, for ten years)."""
+    flag_override_set(
+        customer_id=customer.pk,
+        kind="loyalty",
+        level="gold",
+        reason="Klant sinds 1998",
+        until=timezone.now() + timedelta(days=3650),
+        user=manager,
+    )
 
 
 def at(text: str) -> datetime:
