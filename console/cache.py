@@ -1,4 +1,6 @@
-"""The shared cache in the full stack: Django's Redis backend with one client per process.
+"""The shared cache: Django's Redis backend with one client per process (the full stack), and
+how the small, admin-edited tables asked on every event are kept in it (``cached``,
+``cached_forget``).
 
 Django makes a new cache object for every request context, and its Redis backend gives each
 object a connection pool of its own and builds a new ``redis.Redis`` for every call. Under
@@ -8,9 +10,18 @@ Here all cache objects of one process with the same settings share one client (r
 clients and pools are thread-safe).
 """
 
+import logging
 import threading
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+# A change made around the signals that forget a table (a queryset update in a shell) is picked
+# up after this long.
+CACHE_SECONDS = 300
 
 _clients: dict = {}
 _lock = threading.Lock()
@@ -48,3 +59,34 @@ class SharedRedisCache(RedisCache):
                 if client is None:
                     client = _clients[key] = self._class(self._servers, **self._options)
         return client
+
+
+def cached(key: str, compute: Callable[[], object]):
+    """The cached value under ``key``, else ``compute()`` (stored for CACHE_SECONDS). A cache that
+    is down (Redis restarting) costs the queries, never an error: the event API asks these on
+    every event."""
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001 - not cached this time; the next ask computes it again
+            log.warning("%s not cached (cache unavailable)", key)
+    return value
+
+
+def _forget(keys: tuple[str, ...]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # noqa: BLE001 - the cache is down: it holds nothing to forget then
+        log.warning("%s not cleared (cache unavailable); they expire in %s s", ", ".join(keys), CACHE_SECONDS)
+
+
+def cached_forget(*keys: str) -> None:
+    """An admin saved or deleted a row these are made of: forget them now, and again once the
+    change is committed (another process may have cached the old rows in between)."""
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys), robust=True)

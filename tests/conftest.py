@@ -161,11 +161,12 @@ def shipped_data_ensure() -> None:
     from django.apps import apps
     from django.core.cache import cache
 
+    from console.conversations.answer_rules import CACHE_KEY as ANSWER_RULES_KEY
     from console.conversations.sla import CACHE_KEY as SLA_RULES_KEY
     from console.journeys.selectors import LISTENED_KEY, STARTABLE_KEY
 
     for module, function in SHIPPED_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
-    # The server caches which events journeys listen to and the SLA rules; with Redis that
-    # cache outlives a test.
-    cache.delete_many([LISTENED_KEY, STARTABLE_KEY, SLA_RULES_KEY])
+    # The server caches which events journeys listen to, the SLA rules and the answer rules; with
+    # Redis that cache outlives a test.
+    cache.delete_many([LISTENED_KEY, STARTABLE_KEY, SLA_RULES_KEY, ANSWER_RULES_KEY])

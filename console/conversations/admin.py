@@ -49,10 +49,14 @@ class ClosedDayAdmin(admin.ModelAdmin):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
+    """The priority and the SLA clocks are decided by the policies (docs/inbox.md), not by hand."""
+
     list_display = ("customer", "channel", "team", "priority", "assignee", "status", "due_at", "opened_at")
     list_filter = ("status", "team", "channel", "priority")
     raw_id_fields = ("customer", "case", "assignee", "done_by")
     readonly_fields = (
+        "priority",
+        "priority_reason",
         "opened_at",
         "waiting_since",
         "first_response_at",
@@ -60,6 +64,11 @@ class ConversationAdmin(admin.ModelAdmin):
         "warn_at",
         "warned_at",
         "breached_at",
+        "resolution_started_at",
+        "resolution_paused_since",
+        "resolution_paused_seconds",
+        "resolution_due_at",
+        "resolution_breached_at",
         "done_at",
         "done_by",
         "updated_at",

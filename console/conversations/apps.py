@@ -11,7 +11,7 @@ class ConversationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from console.conversations import models, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
+        from console.conversations import answer_rules, models, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
         from console.reactions import ENTRY_RECORDED, hear
 
         hear(ENTRY_RECORDED, services.entry_recorded)
@@ -21,3 +21,6 @@ class ConversationsConfig(AppConfig):
         for model in (models.SlaPolicy, models.OpeningHours, models.ClosedDay):
             post_save.connect(sla.rules_changed, sender=model, dispatch_uid=f"sla-{model.__name__}-saved")
             post_delete.connect(sla.rules_changed, sender=model, dispatch_uid=f"sla-{model.__name__}-deleted")
+        # So is the answer rules table (every inbound event asks it).
+        post_save.connect(answer_rules.rules_changed, sender=models.AnswerRule, dispatch_uid="answer-rule-saved")
+        post_delete.connect(answer_rules.rules_changed, sender=models.AnswerRule, dispatch_uid="answer-rule-deleted")

@@ -140,3 +140,19 @@ def sla_warned(conversation: Conversation) -> None:
 def sla_breached(conversation: Conversation) -> None:
     """The answer is overdue: a notice for every online manager."""
     publish(managers_group(), lambda: sla_breach_message(conversation_id=conversation.pk))
+
+
+def sla_not_done_message(*, conversation_id: int) -> dict:
+    conversation = Conversation.objects.select_related("customer", "assignee").get(pk=conversation_id)
+    owner = conversation.assignee
+    whose = display_name(owner) if owner else f"unassigned, {conversation.get_team_display()}"
+    done_by = timezone.localtime(conversation.resolution_due_at).strftime("%d-%m-%Y %H:%M")
+    channel = conversation.get_channel_display()
+    text = f"Not done in time: {conversation.customer.name} on {channel}, to be done by {done_by} ({whose})"
+    return {"type": "manager.notice", "html": _notice(conversation, tone="bad", text=text)}
+
+
+def sla_not_done_in_time(conversation: Conversation) -> None:
+    """The conversation is still open past its resolution due time: a notice for every online
+    manager, like a breach."""
+    publish(managers_group(), lambda: sla_not_done_message(conversation_id=conversation.pk))

@@ -58,6 +58,13 @@ class Priority(models.TextChoices):
 PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}
 
 
+class PriorityReason(models.TextChoices):
+    """Why a conversation has a priority above normal: a policy marked for these customers."""
+
+    GOLD = "gold", "Gold customer"
+    COMPLAINT = "complaint", "Complaint"
+
+
 class SlaPolicy(models.Model):
     """How many business minutes an answer may take, per channel and priority (edited by an
     admin). A policy with no channel covers every channel; one for the channel wins. A policy
@@ -169,11 +176,22 @@ class Conversation(models.Model):
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, help_text="When the next answer is due.")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # Which reason gave the priority (empty: none, normal): a re-decision lowers the priority of an
+    # open conversation only when this reason is gone (priority.py).
+    priority_reason = models.CharField(max_length=10, choices=PriorityReason.choices, blank=True)
     # When 80% of the answer's business time has passed (the owner is warned), and when the
     # owner was warned and the managers told of the breach: once per wait (docs/inbox.md).
     warn_at = models.DateTimeField(null=True, blank=True)
     warned_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    # The resolution clock (docs/inbox.md, "The clock"): it starts when the conversation opens or
+    # reopens after done, pauses while waiting on the customer (the business seconds paused are
+    # added to its target), and stops when done. The managers are told once per open period.
+    resolution_started_at = models.DateTimeField(null=True, blank=True)
+    resolution_paused_since = models.DateTimeField(null=True, blank=True)
+    resolution_paused_seconds = models.PositiveIntegerField(default=0)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, help_text="When it must be done.")
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -202,6 +220,12 @@ class Conversation(models.Model):
                 fields=["due_at"],
                 condition=Q(status="awaiting_reply", breached_at__isnull=True),
                 name="conversation_to_breach",
+            ),
+            # Resolution breaches the SLA beat job has to report.
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(status__in=["awaiting_reply", "waiting_on_customer"], resolution_breached_at__isnull=True),
+                name="conversation_to_resolve",
             ),
             # The inbox lists in their order (selectors.inbox_page), open conversations only: a
             # team's list reads its first 50 entries instead of sorting every open one of the team

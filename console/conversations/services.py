@@ -2,9 +2,11 @@
 
 - ``conversation_hear``: a contact the customer made (inbound, and a rule says it expects an
   answer) opens a conversation or joins the one of its thread or case, and reopens it if it was
-  answered or done; an answer given outside Klantbeeld (a public reply a source system reports)
-  moves it on. Called by the event API in the event's own transaction, so no message that
-  expects an answer can be committed without its conversation.
+  answered or done, links it to a case a later message names, decides its priority again at a
+  new wait or link (priority.py) and moves its SLA clocks on (sla_clock.py); an answer given
+  outside Klantbeeld (a public reply a source system reports) moves it on. Called by the event
+  API in the event's own transaction, so no message that expects an answer can be committed
+  without its conversation.
 - ``entry_recorded``: the reaction to ``ENTRY_RECORDED`` (console/reactions.py): a message an
   agent sent the customer through ``messaging.message_to_customer`` (from the picture, a
   callback, a journey) answers the conversation waiting on that channel. After commit, so a
@@ -24,11 +26,21 @@ from django.utils import timezone
 
 from console.accounts.roles import Capability, require
 from console.accounts.selectors import display_name
+from console.cases.models import Case
 from console.conversations import fragments
+from console.conversations.answer_rules import answer_rule_for
 from console.conversations.assignment import auto_assign
-from console.conversations.models import AnswerRule, Conversation
+from console.conversations.models import PRIORITY_RANK, Conversation
 from console.conversations.notes import note
-from console.conversations.sla import answer_deadlines, business_seconds, priority_for
+from console.conversations.priority import priority_decide
+from console.conversations.sla import SlaRules, business_seconds, sla_rules
+from console.conversations.sla_clock import (
+    clocks_new_wait,
+    clocks_open_period,
+    clocks_pause,
+    clocks_resume,
+    clocks_stop,
+)
 from console.customers.models import Customer
 from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
@@ -44,14 +56,6 @@ class Taken(Exception):
         by = conversation.assignee
         super().__init__(f"{by.get_full_name() or by.username} took it first." if by else "It was taken first.")
         self.conversation = conversation
-
-
-def answer_rule_for(entry: TimelineEntry) -> AnswerRule | None:
-    """The rule that says this contact expects an answer (one for its channel before one for
-    every channel), or None."""
-    rules = {rule.channel: rule for rule in AnswerRule.objects.filter(kind=entry.kind, channel__in=[entry.channel, ""])}
-    rule = rules.get(entry.channel) or rules.get("")
-    return rule if rule is not None and rule.expects_answer else None
 
 
 def _thread_of(entry: TimelineEntry) -> str:
@@ -92,6 +96,7 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
     thread = _thread_of(entry)
     conversation = _conversation_of(entry, thread)
     at = entry.occurred_at
+    fresh = conversation is None or conversation.status == Conversation.Status.DONE
     if conversation is None:
         conversation = Conversation(
             customer_id=entry.customer_id,
@@ -100,23 +105,59 @@ def conversation_hear(*, entry: TimelineEntry) -> Conversation | None:
             case_id=entry.case_id,
             team=rule.team,
             opened_at=at,
-            priority=priority_for(customer_id=entry.customer_id, case_id=entry.case_id, channel=entry.channel),
         )
     elif conversation.status != Conversation.Status.AWAITING_REPLY:
         note(conversation, f"{conversation.get_channel_display()} conversation reopened: the customer wrote again")
         conversation.done_at = conversation.done_by = None
         conversation.done_reason = ""
-    if conversation.status != Conversation.Status.AWAITING_REPLY or conversation.waiting_since is None:
-        # A new wait: the SLA clock starts at this message, and may warn and breach once again.
-        conversation.waiting_since = at
-        conversation.warned_at = conversation.breached_at = None
-    conversation.status = Conversation.Status.AWAITING_REPLY
+    _customer_spoke(conversation, entry, fresh=fresh, rules=sla_rules())
     conversation.last_words = (entry.summary or entry.body or "")[:300]
-    conversation.due_at, conversation.warn_at = answer_deadlines(conversation)
     conversation.save()
     auto_assign(conversation)
     fragments.inbox_changed(conversation)
     return conversation
+
+
+def _customer_spoke(conversation: Conversation, entry: TimelineEntry, *, fresh: bool, rules: SlaRules) -> None:
+    """The conversation awaits a reply to this message: linked to the case it names, its priority
+    decided again at a new wait or link, its SLA clocks moved on (``fresh``: it opens, or reopens
+    after done)."""
+    at = entry.occurred_at
+    new_wait = conversation.status != Conversation.Status.AWAITING_REPLY or conversation.waiting_since is None
+    linked = _case_link(conversation, entry)
+    if fresh or new_wait or linked:
+        _priority_decide(conversation, fresh=fresh, rules=rules)
+    if fresh:
+        clocks_open_period(conversation, at=at)
+    else:
+        clocks_resume(conversation, at=at, rules=rules)
+    conversation.status = Conversation.Status.AWAITING_REPLY
+    if new_wait:
+        # The answer's clock starts at this message, by the priority decided now.
+        clocks_new_wait(conversation, at=at, rules=rules)
+
+
+def _case_link(conversation: Conversation, entry: TimelineEntry) -> bool:
+    """A later message names a case (``case_ref``) for a conversation linked to none: it is that
+    case's conversation from now on. Whether it was linked now."""
+    if conversation.pk is None or conversation.case_id is not None or entry.case_id is None:
+        return False
+    conversation.case_id = entry.case_id
+    reference = Case.reference_for(entry.case_id)
+    note(conversation, f"{conversation.get_channel_display()} conversation linked to case {reference}")
+    return True
+
+
+def _priority_decide(conversation: Conversation, *, fresh: bool, rules: SlaRules) -> None:
+    """Decide the priority again (priority.py); a change of an existing conversation's priority
+    is written on the timeline."""
+    before = conversation.priority
+    if not priority_decide(conversation, fresh=fresh, rules=rules) or conversation.pk is None:
+        return
+    how = "raised" if PRIORITY_RANK[conversation.priority] > PRIORITY_RANK[before] else "lowered"
+    why = f" ({conversation.get_priority_reason_display().lower()})" if conversation.priority_reason else ""
+    channel = conversation.get_channel_display()
+    note(conversation, f"{channel} conversation's priority {how} to {conversation.get_priority_display().lower()}{why}")
 
 
 def _answered(conversation: Conversation, *, at) -> None:
@@ -126,7 +167,7 @@ def _answered(conversation: Conversation, *, at) -> None:
         conversation.first_response_in_time = conversation.due_at is None or at <= conversation.due_at
         conversation.first_response_seconds = round(business_seconds(conversation.opened_at, at))
     conversation.status = Conversation.Status.WAITING_ON_CUSTOMER
-    conversation.waiting_since = conversation.due_at = conversation.warn_at = None
+    clocks_pause(conversation, at=at)
     conversation.save()
     fragments.inbox_changed(conversation)
 
@@ -225,7 +266,7 @@ def conversation_done(*, conversation_id: int, user, reason: str = "") -> Conver
         raise ValidationError("The customer is still waiting for a reply: say why none is needed.")
     conversation.status = Conversation.Status.DONE
     conversation.done_at, conversation.done_by, conversation.done_reason = timezone.now(), user, reason[:200]
-    conversation.waiting_since = conversation.due_at = conversation.warn_at = None
+    clocks_stop(conversation)
     conversation.save()
     why = f": no reply needed ({reason})" if reason else ""
     note(
@@ -281,6 +322,6 @@ def conversations_merge(*, survivor_id: int, merged_id: int) -> int:
             conversation.status = Conversation.Status.DONE
             conversation.done_at = timezone.now()
             conversation.done_reason = "records merged: the same thread goes on in the other conversation"
-            conversation.waiting_since = conversation.due_at = conversation.warn_at = None
+            clocks_stop(conversation)
             conversation.save()
     return Conversation.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)

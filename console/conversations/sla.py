@@ -6,7 +6,9 @@ a day that is neither a Dutch public holiday (the ``holidays`` library) nor a ``
 answer is due when the policy's business minutes have passed since the customer started waiting
 (``waiting_since``): the first-response target until the first answer, the next-response target
 after it. While the conversation waits on the customer there is no clock (``due_at`` None); the
-customer's next message starts it again from that message.
+customer's next message starts it again from that message. The conversation must be done within
+the resolution target's business minutes of opening (``resolution_deadline``), not counting the
+time it waited on the customer.
 
 All arithmetic is on UTC moments: an aware datetime minus another of the same zone counts the
 wall clock, so the night the clocks change would be an hour off. The calendar and the policies
@@ -23,17 +25,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 
-from console.cases.models import Case
+from console.cache import cached, cached_forget
 from console.conversations.models import PRIORITY_RANK, ClosedDay, OpeningHours, Priority, SlaPolicy
-from console.flags.models import Flag
 
 log = logging.getLogger(__name__)
 CACHE_KEY = "conversations:sla-rules"
-# A change made around the signals (a queryset update in a shell) is picked up after this long.
-CACHE_SECONDS = 300
 # How far ahead an opening is looked for. A calendar with no open day in that time (every
 # weekday closed by mistake) falls back to the wall clock: an answer is never due "never".
 HORIZON_DAYS = 400
@@ -182,53 +179,14 @@ def _built(rows: dict) -> SlaRules:
 
 
 def sla_rules() -> SlaRules:
-    """The calendar and policies, from the cache (three small queries when it has none). A
-    cache that is down costs the queries, never an error: every inbound message asks this."""
-    try:
-        rows = cache.get(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - whatever the cache backend raises
-        return _built(_rows())
-    if rows is None:
-        rows = _rows()
-        try:
-            cache.set(CACHE_KEY, rows, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001 - not cached this time; the next call reads again
-            log.warning("SLA rules not cached (cache unavailable)")
-    return _built(rows)
-
-
-def _forget() -> None:
-    try:
-        cache.delete(CACHE_KEY)
-    except Exception:  # noqa: BLE001 - the cache is down: it holds nothing to forget then
-        log.warning("SLA rules cache not cleared (cache unavailable); it expires in %s s", CACHE_SECONDS)
+    """The calendar and policies, from the cache (three small queries when it has none): every
+    inbound message asks for them."""
+    return _built(cached(CACHE_KEY, _rows))
 
 
 def rules_changed(**kwargs) -> None:
-    """An admin saved or deleted a policy, opening hours or a closed day: forget the cached
-    rules now, and again once committed (another process may have cached the old rows)."""
-    _forget()
-    transaction.on_commit(_forget, robust=True)
-
-
-def _is_gold(customer_id: int) -> bool:
-    flag = Flag.objects.filter(customer_id=customer_id, kind=Flag.Kind.LOYALTY).first()
-    return flag is not None and flag.effective_level == "gold"
-
-
-def priority_for(*, customer_id: int, case_id: int | None, channel: str, rules: SlaRules | None = None) -> str:
-    """The priority a new conversation gets: the one the policies give complaints (linked to a
-    complaint case) or gold customers (their loyalty flag, a manager's override counting), the
-    highest that applies; normal for everyone else."""
-    rules = rules or sla_rules()
-    candidates = [Priority.NORMAL.value]
-    complaint = rules.complaint.get(channel) or rules.complaint.get("")
-    if complaint and case_id and Case.objects.filter(pk=case_id, kind=Case.Kind.COMPLAINT).exists():
-        candidates.append(complaint)
-    gold = rules.gold.get(channel) or rules.gold.get("")
-    if gold and _is_gold(customer_id):
-        candidates.append(gold)
-    return max(candidates, key=PRIORITY_RANK.__getitem__)
+    """An admin saved or deleted a policy, opening hours or a closed day: forget the cached rules."""
+    cached_forget(CACHE_KEY)
 
 
 def target_minutes(conversation, *, rules: SlaRules | None = None) -> int | None:
@@ -249,6 +207,18 @@ def answer_deadlines(conversation, *, rules: SlaRules | None = None) -> tuple[da
     start = conversation.waiting_since
     warn = rules.calendar.add_minutes(start, minutes * settings.INBOX_SLA_WARN_PERCENT / 100)
     return rules.calendar.add_minutes(start, minutes), warn
+
+
+def resolution_deadline(conversation, *, rules: SlaRules | None = None) -> datetime | None:
+    """When the conversation must be done: the resolution target's business minutes after its
+    open period began (``resolution_started_at``), plus the business time it spent waiting on the
+    customer (``resolution_paused_seconds``); None when it is done or has no resolution clock."""
+    if conversation.resolution_started_at is None or conversation.status == "done":
+        return None
+    rules = rules or sla_rules()
+    minutes = rules.targets(conversation.channel, conversation.priority).resolution
+    duration = timedelta(minutes=minutes, seconds=conversation.resolution_paused_seconds)
+    return rules.calendar.add(conversation.resolution_started_at, duration)
 
 
 def due_at_for(conversation, *, rules: SlaRules | None = None) -> datetime | None:

@@ -12,6 +12,7 @@ def inbox_offline_give_back_task() -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def conversations_sla_watch_task() -> str:
-    """Beat job: owners warned, overdue answers to the managers. Idempotent: each once per wait."""
-    warned, breached = conversations_sla_watch()
-    return f"{warned} warned, {breached} breached"
+    """Beat job: owners warned, overdue answers and conversations not done in time to the
+    managers. Idempotent: each once per wait (resolution: per open period)."""
+    told = conversations_sla_watch()
+    return f"{told.warned} warned, {told.breached} breached, {told.not_done} not done in time"

@@ -1,55 +1,24 @@
 """Reads for journeys: which events journeys listen to (asked on every event, so cached), the
 templates an agent can start, and where a journey stands."""
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils.dateparse import parse_datetime
 
+from console.cache import cached, cached_forget
 from console.cases.models import Case
 from console.ingest.models import InboundEvent
 from console.journeys.models import CaseJourney, HeardEvent, JourneyFailure, JourneyStep, JourneyTemplate
 
-log = logging.getLogger(__name__)
 LISTENED_KEY = "journeys:listened-event-types"
 STARTABLE_KEY = "journeys:startable-templates"
-# A change made around the signals (a queryset update in a shell) is picked up after this long.
-CACHE_SECONDS = 300
-
-
-def _forget() -> None:
-    try:
-        cache.delete_many([LISTENED_KEY, STARTABLE_KEY])
-    except Exception:  # noqa: BLE001 - the cache (Redis) is down: it holds nothing to forget then
-        log.warning("journey template cache not cleared (cache unavailable); entries expire in %s s", CACHE_SECONDS)
 
 
 def templates_changed(**kwargs) -> None:
-    """A template, step or failure was saved or deleted: forget what was cached about them, now
-    and again once the change is committed (another process may have cached the old rows in
-    between)."""
-    _forget()
-    transaction.on_commit(_forget, robust=True)
-
-
-def _cached(key: str, compute):
-    """The cached value, or ``compute()`` (stored for next time). A cache that is down (Redis
-    restarting) costs a query, never an error: every applied event asks this."""
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001 - whatever the cache backend raises
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001 - not cached this time; the next ask computes it again
-            log.warning("journey cache %s not stored (cache unavailable)", key)
-    return value
+    """A template, step or failure was saved or deleted: forget what was cached about them."""
+    cached_forget(LISTENED_KEY, STARTABLE_KEY)
 
 
 def _listened() -> list[str]:
@@ -61,12 +30,12 @@ def _listened() -> list[str]:
 
 def listened_event_types() -> frozenset[str]:
     """The event types an active template's step or failure waits for; no query when cached."""
-    return frozenset(_cached(LISTENED_KEY, _listened))
+    return frozenset(cached(LISTENED_KEY, _listened))
 
 
 def startable_templates() -> list[tuple[int, str]]:
     """(id, name) of the active templates that have steps, for the "Start journey" menu."""
-    templates = _cached(
+    templates = cached(
         STARTABLE_KEY,
         lambda: list(
             JourneyTemplate.objects.filter(active=True, steps__isnull=False).distinct().values_list("id", "name")

@@ -1,11 +1,13 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from console.conversations.answer_rules import CACHE_KEY as ANSWER_RULES_CACHE_KEY
 from console.conversations.sla import CACHE_KEY as SLA_CACHE_KEY
+from console.flags.services import flag_override_set
 from tests.browser.conftest import browser, server  # noqa: F401 - Chromium and a real server for test_browser.py
 from tests.cases.conftest import socket  # noqa: F401 - the console's websocket, as a page opens it
 from tests.conftest import shipped_data_ensure
@@ -43,11 +45,31 @@ def tweet(summary="Waar blijft mijn bestelling?", *, thread="t-1", direction="in
 
 @pytest.fixture(autouse=True)
 def sla_rules_fresh():
-    """The SLA calendar and policies are cached; a test that changes them (rolled back at its
-    end without a signal) must not leave its rules to the next test, nor find another's."""
-    cache.delete(SLA_CACHE_KEY)
+    """The SLA calendar and policies and the answer rules are cached; a test that changes them
+    (rolled back at its end without a signal) must not leave its rules to the next test, nor find
+    another's."""
+    cache.delete_many([SLA_CACHE_KEY, ANSWER_RULES_CACHE_KEY])
     yield
-    cache.delete(SLA_CACHE_KEY)
+    cache.delete_many([SLA_CACHE_KEY, ANSWER_RULES_CACHE_KEY])
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    """Logged in to the Django admin as an admin."""
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    return client
+
+
+def gold_make(customer, *, manager) -> None:
+    """A manager makes the customer gold (an override of the loyalty flag, for ten years)."""
+    flag_override_set(
+        customer_id=customer.pk,
+        kind="loyalty",
+        level="gold",
+        reason="Klant sinds 1998",
+        until=timezone.now() + timedelta(days=3650),
+        user=manager,
+    )
 
 
 def at(text: str) -> datetime:

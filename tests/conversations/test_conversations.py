@@ -39,11 +39,19 @@ def test_contacts_that_expect_no_answer_open_nothing(api, tweeter):
     assert not Conversation.objects.exists()
 
 
+def _rule_set(channel: str, **fields) -> None:
+    """An admin's change of a rule (saved, as the admin saves it)."""
+    rule = AnswerRule.objects.get(kind="interaction", channel=channel)
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.save()
+
+
 def test_an_admin_rule_decides_which_channel_expects_an_answer(api, tweeter):
-    AnswerRule.objects.filter(kind="interaction", channel="twitter").update(expects_answer=False)
+    _rule_set("twitter", expects_answer=False)
     api.post(tweet())
     assert not Conversation.objects.exists()
-    AnswerRule.objects.filter(kind="interaction", channel="web").update(expects_answer=True, team="store")
+    _rule_set("web", expects_answer=True, team="store")
     api.post(interaction(channel="web", summary="Vraag via het formulier", customer={"customer_number": "C-300001"}))
     assert Conversation.objects.get().team == "store"
 

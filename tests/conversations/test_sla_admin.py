@@ -10,12 +10,6 @@ from tests.conversations.conftest import at
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
-    return client
-
-
 def test_the_admin_lists_the_seeded_policies_and_opening_hours(admin_client):
     policies = admin_client.get("/admin/conversations/slapolicy/").content.decode()
     assert "9 SLA policies" in policies

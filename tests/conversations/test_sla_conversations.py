@@ -2,8 +2,6 @@
 the clock stops while the conversation waits on the customer; gold customers and complaints get
 a higher priority and an earlier answer (console/conversations/sla.py, through the event API)."""
 
-from datetime import timedelta
-
 import pytest
 import time_machine
 from django.utils import timezone
@@ -11,8 +9,7 @@ from django.utils import timezone
 from console.cases.services import case_open
 from console.conversations.models import Conversation, SlaPolicy
 from console.conversations.services import conversation_reply
-from console.flags.services import flag_override_set
-from tests.conversations.conftest import at, tweet
+from tests.conversations.conftest import at, gold_make, tweet
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
 
@@ -64,14 +61,7 @@ def test_a_second_message_while_waiting_keeps_the_clock_of_the_first(api, tweete
 
 def test_a_gold_customer_gets_high_priority_and_an_earlier_answer(api, tweeter, make_user):
     CustomerFactory(customer_number="C-300002", handles=[("twitter", "@pjansen")])
-    flag_override_set(
-        customer_id=tweeter.pk,
-        kind="loyalty",
-        level="gold",
-        reason="Klant sinds 1998",
-        until=timezone.now() + timedelta(days=3650),
-        user=make_user("manager"),
-    )
+    gold_make(tweeter, manager=make_user("manager"))
     with time_machine.travel(at("2027-06-07 10:00"), tick=False):
         api.post(tweet("Vraag van een gouden klant"))
         api.post(

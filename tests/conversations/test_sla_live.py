@@ -33,9 +33,9 @@ async def test_the_owner_sees_the_warning_and_the_managers_the_breach_once(
         # job is run at the conversation's own warning and due moments.
         api.post(tweet("Mijn pakket is kwijt"))
         conversation = conversation_take(conversation_id=Conversation.objects.get().pk, user=anna)
-        assert conversations_sla_watch(now=conversation.warn_at) == (1, 0)
-        assert conversations_sla_watch(now=conversation.due_at) == (0, 1)
-        assert conversations_sla_watch(now=conversation.due_at) == (0, 0)
+        assert conversations_sla_watch(now=conversation.warn_at) == (1, 0, 0)
+        assert conversations_sla_watch(now=conversation.due_at) == (0, 1, 0)
+        assert conversations_sla_watch(now=conversation.due_at) == (0, 0, 0)
 
     await sync_to_async(conversation_goes_overdue)()
     anna_frames = await frames_until_quiet(anna_page)
@@ -49,6 +49,26 @@ async def test_the_owner_sees_the_warning_and_the_managers_the_breach_once(
     assert not any("Answer soon" in f or "Not answered" in f for f in await frames_until_quiet(bram_page))
 
 
+@pytest.mark.asyncio
+async def test_the_managers_see_a_conversation_not_done_in_time_once(shipped, session_cookie, socket, api, tweeter):
+    anna, _ = await sync_to_async(session_cookie)("webcare", first_name="Anna")
+    _, bram_cookie = await sync_to_async(session_cookie)("webcare", first_name="Bram")
+    _, manager_cookie = await sync_to_async(session_cookie)("manager")
+    bram_page, manager_page = await socket(bram_cookie), await socket(manager_cookie)
+
+    def conversation_not_done_in_time():
+        api.post(tweet("Mijn pakket is kwijt"))
+        conversation = conversation_take(conversation_id=Conversation.objects.get().pk, user=anna)
+        assert conversations_sla_watch(now=conversation.resolution_due_at).not_done == 1
+        assert conversations_sla_watch(now=conversation.resolution_due_at).not_done == 0
+
+    await sync_to_async(conversation_not_done_in_time)()
+    notices = [f for f in await frames_until_quiet(manager_page) if "Not done in time" in f]
+    assert len(notices) == 1 and "Sanne Jansen on Twitter, to be done by " in notices[0] and "(Anna" in notices[0]
+    assert "tone-bad" in notices[0]
+    assert not any("Not done in time" in f for f in await frames_until_quiet(bram_page))
+
+
 def test_two_workers_running_the_job_at_once_notify_once(shipped, api, tweeter):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions are tested on PostgreSQL (set DATABASE_URL); SQLite has one writer")
@@ -60,7 +80,7 @@ def test_two_workers_running_the_job_at_once_notify_once(shipped, api, tweeter):
     def run_job():
         barrier.wait()
         try:
-            told = conversations_sla_watch(now=conversation.due_at)
+            told = conversations_sla_watch(now=conversation.resolution_due_at)
         finally:
             connection.close()
         with lock:
@@ -72,6 +92,7 @@ def test_two_workers_running_the_job_at_once_notify_once(shipped, api, tweeter):
     for thread in threads:
         thread.join()
 
-    assert sum(warned for warned, _ in results) == 1 and sum(breached for _, breached in results) == 1
+    # The warning, the breach and the resolution breach: each once.
+    assert [sum(counts) for counts in zip(*results, strict=True)] == [1, 1, 1]
     notes = TimelineEntry.objects.filter(kind="conversation", summary__startswith="SLA")
-    assert notes.count() == 2
+    assert notes.count() == 3

@@ -33,13 +33,13 @@ def test_the_owner_is_warned_at_80_percent_and_the_managers_told_at_100_each_onc
         api.post(tweet("Mijn pakket is kwijt"))
         conversation_take(conversation_id=Conversation.objects.get().pk, user=anna)
         clock.move_to(at("2027-06-07 10:47"))
-        assert _job() == "0 warned, 0 breached"
+        assert _job() == "0 warned, 0 breached, 0 not done in time"
         clock.move_to(at("2027-06-07 10:48"))
-        assert _job() == "1 warned, 0 breached"
-        assert _job() == "0 warned, 0 breached"
+        assert _job() == "1 warned, 0 breached, 0 not done in time"
+        assert _job() == "0 warned, 0 breached, 0 not done in time"
         clock.move_to(at("2027-06-07 11:00"))
-        assert _job() == "0 warned, 1 breached"
-        assert _job() == "0 warned, 0 breached"
+        assert _job() == "0 warned, 1 breached, 0 not done in time"
+        assert _job() == "0 warned, 0 breached, 0 not done in time"
     conversation = Conversation.objects.get()
     assert conversation.warned_at == at("2027-06-07 10:48") and conversation.breached_at == at("2027-06-07 11:00")
     assert conversation.status == "awaiting_reply" and conversation.assignee == anna  # still hers to answer
@@ -53,9 +53,9 @@ def test_the_clock_runs_in_business_time_so_a_friday_evening_tweet_breaches_on_s
     with time_machine.travel(at("2027-04-23 19:30"), tick=False) as clock:
         api.post(tweet())
         clock.move_to(at("2027-04-24 08:59"))  # later on the wall clock, not in business time
-        assert _job() == "0 warned, 0 breached"
+        assert _job() == "0 warned, 0 breached, 0 not done in time"
         clock.move_to(at("2027-04-24 09:30"))
-        assert _job() == "1 warned, 1 breached"
+        assert _job() == "1 warned, 1 breached, 0 not done in time"
     assert _sla_notes(tweeter)[0] == "SLA warning to the Webcare team: the answer on Twitter is due 24-04-2027 09:30"
 
 
@@ -67,16 +67,16 @@ def test_an_answer_in_time_stops_the_clock_and_a_new_wait_may_breach_again(
         api.post(tweet())
         conversation = Conversation.objects.get()
         clock.move_to(at("2027-06-07 11:30"))
-        assert _job() == "1 warned, 1 breached"
+        assert _job() == "1 warned, 1 breached, 0 not done in time"
         with django_capture_on_commit_callbacks(execute=True):
             conversation_reply(conversation_id=conversation.pk, user=anna, text="Sorry voor het wachten")
         clock.move_to(at("2027-06-08 12:00"))
-        assert _job() == "0 warned, 0 breached"  # waiting on the customer: no clock
+        assert _job() == "0 warned, 0 breached, 0 not done in time"  # waiting on the customer: no clock
         api.post(tweet("En nu?"))  # a new wait: 120 minutes for the next answer
         clock.move_to(at("2027-06-08 13:36"))
-        assert _job() == "1 warned, 0 breached"
+        assert _job() == "1 warned, 0 breached, 0 not done in time"
         clock.move_to(at("2027-06-08 14:00"))
-        assert _job() == "0 warned, 1 breached"
+        assert _job() == "0 warned, 1 breached, 0 not done in time"
     assert len(_sla_notes(tweeter)) == 4
 
 
@@ -93,9 +93,9 @@ def test_a_letter_nobody_answers_is_flagged_breached(api, tweeter):
             )
         )
         clock.move_to(at("2027-06-09 09:59"))
-        assert _job() == "1 warned, 0 breached"
+        assert _job() == "1 warned, 0 breached, 0 not done in time"
         clock.move_to(at("2027-06-09 10:00"))
-        assert _job() == "0 warned, 1 breached"
+        assert _job() == "0 warned, 1 breached, 0 not done in time"
     letter = Conversation.objects.get(channel="post")
     assert letter.team == "back_office" and letter.breached_at == at("2027-06-09 10:00")
     said = "SLA breached: the answer on Post was due 09-06-2027 10:00; the managers were told"
@@ -115,7 +115,7 @@ def test_an_emailed_complaint_nobody_answers_breaches_within_two_business_hours(
             )
         )
         clock.move_to(at("2027-06-05 10:00"))  # Saturday: one hour Friday, one Saturday
-        assert _job() == "1 warned, 1 breached"
+        assert _job() == "1 warned, 1 breached, 0 not done in time"
     conversation = Conversation.objects.get(case=complaint)
     assert conversation.priority == "urgent" and conversation.breached_at is not None
     assert "SLA breached" in _sla_notes(tweeter)[-1]
@@ -130,7 +130,7 @@ def test_a_conversation_closed_or_waiting_on_the_customer_never_breaches(
         with django_capture_on_commit_callbacks(execute=True):
             conversation_reply(conversation_id=Conversation.objects.get().pk, user=anna, text="Komt goed")
         clock.move_to(at("2027-06-14 10:00"))
-        assert _job() == "0 warned, 0 breached"
+        assert _job() == "0 warned, 0 breached, 0 not done in time"
     assert _sla_notes(tweeter) == []
 
 
@@ -142,4 +142,4 @@ def test_the_job_is_listed_and_runs_from_run_periodic(api, tweeter, capsys):
         api.post(tweet())
         clock.move_to(at("2027-06-07 11:00"))
         call_command("run_periodic", "inbox-sla")
-    assert "1 warned, 1 breached" in capsys.readouterr().out
+    assert "1 warned, 1 breached, 0 not done in time" in capsys.readouterr().out
