@@ -2,14 +2,16 @@
 and kept, yet never stale, each agent's own where it must be; the totals counted up to a cap;
 and what a change pushes to open inboxes (fragments.py): the row rendered once for everyone."""
 
+import asyncio
 import json
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
-from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async as sync_to_async
 from channels.layers import get_channel_layer
+from django.db import transaction
 from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -17,11 +19,13 @@ from django.utils import timezone
 
 from console.conversations.models import Conversation
 from console.conversations.rows import ROW, span_text
-from console.conversations.services import conversation_take
+from console.conversations.services import conversation_hear, conversation_take
 from console.customers.models import Customer
 from console.flags.models import Flag
 from console.live.groups import agent_group, managers_group, team_agents_group
+from console.timeline.services import timeline_entry_record
 from tests.conversations.conftest import tweet
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,34 +101,36 @@ def test_totals_beyond_the_cap_read_as_more(client_as, api, tweeter, settings):
     assert "5 open" in client.get(TEAM).content.decode()
 
 
-def test_a_change_is_rendered_once_for_every_group_it_goes_to(
-    api, tweeter, make_user, django_capture_on_commit_callbacks
-):
-    api.post(tweet())
-    conversation = Conversation.objects.get()
-    anna = make_user("webcare", first_name="Anna", last_name="de Wit")
+def _tweet_and_anna(make_user) -> tuple[Conversation, object]:
+    customer = CustomerFactory(name="Sanne Jansen", handles=[("twitter", "@sjansen")])
+    with transaction.atomic():
+        entry = timeline_entry_record(customer_id=customer.pk, kind="interaction", channel="twitter", summary="Hoi")
+        conversation = conversation_hear(entry=entry)
+    return conversation, make_user("webcare", first_name="Anna", last_name="de Wit")
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_change_is_rendered_once_for_every_group_it_goes_to(shipped, make_user):
+    conversation, anna = await sync_to_async(_tweet_and_anna)(make_user)
     layer = get_channel_layer()
-    groups = [team_agents_group("webcare"), agent_group(anna.pk), managers_group()]
-    listeners = {}
-    for group in groups:  # a console of each audience, listening on the real channel layer
-        listeners[group] = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(group, listeners[group])
+    listeners = []
+    for group in (team_agents_group("webcare"), agent_group(anna.pk), managers_group()):
+        listeners.append(await layer.new_channel())  # a console of each audience, on the real layer
+        await layer.group_add(group, listeners[-1])
     rendered = []
     listener = lambda sender, template, **kw: rendered.append(template.name)  # noqa: E731
     template_rendered.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            conversation_take(conversation_id=conversation.pk, user=anna)
+        await sync_to_async(conversation_take)(conversation_id=conversation.pk, user=anna)
+        texts = set()
+        for channel in listeners:
+            while (message := await asyncio.wait_for(layer.receive(channel), 5))["type"] != "page.event":
+                pass
+            texts.add(message["text"])
     finally:
         template_rendered.disconnect(listener)
     assert rendered.count(ROW) == 2  # everyone's row, and Anna's own (with "Give back"), once each
-    texts = set()
-    for channel in listeners.values():
-        while True:
-            message = async_to_sync(layer.receive)(channel)
-            if message["type"] == "page.event":
-                texts.add(message["text"])
-                break
     assert len(texts) == 1, "every audience gets the same push"
     detail = json.loads(texts.pop())["detail"]
     assert detail["assignee"] == anna.pk and detail["counts"]["webcare"] == {"unassigned": 0, "breaching": 0}
