@@ -131,7 +131,7 @@ def analyse(consoles: list[Console], posted: list[Posted]) -> dict:
     return {
         "push": push,
         "push_answer": push_answer,
-        "bursts": [max(v) for v in bursts.values()],
+        "bursts": [max(v) for _k, v in sorted(bursts.items())],
         "lost": lost,
         "partial": partial,
         "frames_per_console": sum(len(c.rows) for c in consoles) / max(len(consoles), 1),
@@ -244,6 +244,7 @@ def report(args, r: dict, closed: int) -> None:
     print(f"  new row, POST start -> frame:    {q(r['push'])}  ({len(r['push']):,} of {n:,})")
     print(f"  new row, POST answer -> frame:   {q(r['push_answer'])}")
     print(f"  all {r['consoles']} consoles have it, per message: {q(r['bursts'])}")
+    print(f"    in the order posted: {', '.join(f'{ms:.0f}' for ms in r['bursts'])} ms")
     print(
         f"  server CPU (both workers): {r['server_cpu'] * 1000 / max(r['messages'], 1):.0f} ms per message; "
         f"load generator {r['own_cpu'] * 1000 / max(r['messages'], 1):.0f} ms per message; load {_load()}"

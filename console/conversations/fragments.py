@@ -12,7 +12,6 @@
   the cases' mentions and escalations (templates/cases/notices.html)."""
 
 import json
-from functools import cache
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +24,7 @@ from console.conversations.rows import row_pushed, sort_key
 from console.conversations.selectors import FLAG_FILTERS, details_attach, team_counts
 from console.customers.models import Customer
 from console.live.groups import agent_group, managers_group, team_agents_group
-from console.live.publish import publish
+from console.live.publish import publish, publish_to
 
 GONE = 2**53 - 1  # a merged conversation's last push: newer than any (and exact in JavaScript)
 # The managers' dashboard figures fetch themselves again (a few pages, not every inbox).
@@ -76,9 +75,7 @@ def inbox_changed(conversation, *, also_team: str | None = None, also_user: int 
             groups.add(agent_group(user))
     groups.add(managers_group())  # their counts are every team's
     was = also_user if also_user != conversation.assignee_id else None
-    message = cache(lambda: row_message(conversation.pk, teams=teams, was=was))
-    for group in sorted(groups):
-        publish(group, message)
+    publish_to(sorted(groups), lambda: row_message(conversation.pk, teams=teams, was=was))
     publish(managers_group(), lambda: INBOX_FIGURES)
 
 

@@ -67,7 +67,7 @@ class InboxPage:
     filters: InboxFilters
     teams: list[str] = field(default_factory=list)  # the viewer's teams (every team for managers)
     limit: int = 50
-    cap: int = 999  # totals beyond it are not counted further
+    cap: int = 99  # totals beyond it are not counted further
     now: object = field(default_factory=timezone.now)
 
 
@@ -168,7 +168,7 @@ def _lookers_attach(rows: list[Conversation], *, viewer_id: int | None) -> None:
 
 def capped_counts(querysets, cap: int | None = None) -> dict[int, int]:
     """How many rows each queryset has, counting no further than ``cap`` + 1 (the setting
-    ``INBOX_COUNT_CAP``; more shows as "999+"), in one statement. An exact count of a busy team's
+    ``INBOX_COUNT_CAP``; more shows as "99+"), in one statement. An exact count of a busy team's
     open conversations read 25,000 index entries and as many table rows, 15 ms on every page and
     every change; no agent acts on the difference between 25,000 and 24,999
     (docs/performance.md, Inbox)."""

@@ -67,6 +67,23 @@ def publish(group: str, build) -> None:
         transaction.on_commit(lambda: group_send(group, build), robust=True)
 
 
+def publish_to(groups: list[str], build) -> None:
+    """``build()`` once, when the current transaction commits, sent to every group at once (an
+    inbox change: its team, its owner, the managers); one render and one round of sends however
+    many groups hear it."""
+    if not _quiet.get():
+        transaction.on_commit(lambda: _build_and_send(groups, build), robust=True)
+
+
+def _build_and_send(groups: list[str], build) -> None:
+    try:
+        message = build()
+    except Exception:  # noqa: BLE001 - as group_send: logged, consoles catch up at their next change
+        log.exception("live push to %d groups failed to build", len(groups))
+        return
+    groups_send(groups, message)
+
+
 def publish_many(groups: list[str], message: dict) -> None:
     """One message, already built, to many groups once the current transaction commits."""
     if not _quiet.get():

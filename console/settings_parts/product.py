@@ -42,8 +42,9 @@ INBOX_RESOLUTION_MINUTES = env.int("INBOX_RESOLUTION_MINUTES", default=1440)
 INBOX_SLA_WARN_PERCENT = env.int("INBOX_SLA_WARN_PERCENT", default=80)
 # How many conversations one inbox page lists (the rest are counted).
 INBOX_PAGE_SIZE = env.int("INBOX_PAGE_SIZE", default=50)
-# Inbox totals and the counts in the navigation count this far; more shows as "999+".
-INBOX_COUNT_CAP = env.int("INBOX_COUNT_CAP", default=999)
+# Inbox totals and the counts in the navigation count this far; more shows as "99+" (the
+# dashboard's backlog figures are exact).
+INBOX_COUNT_CAP = env.int("INBOX_COUNT_CAP", default=99)
 # Automatic assignment (a switch per team, console/conversations/assignment.py): an agent counts as
 # online when seen within this many seconds, and gives their open conversations back to the team
 # after this many minutes offline.

@@ -31,7 +31,7 @@ register.filter("euro", euro)
 
 @register.filter
 def at_most(count: int, cap: int) -> str:
-    """A count as a badge shows it: "999+" beyond the cap it was counted to."""
+    """A count as a badge shows it: "99+" beyond the cap it was counted to."""
     return f"{cap}+" if count > cap else str(count)
 
 
