@@ -9,13 +9,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from console.accounts.roles import Capability, team_roles
 from console.cases.models import Team
 from console.conversations.models import Conversation
+from console.customers.models import Customer
 from console.flags.models import Flag
 from console.live.presence import REDIS_DOWN, viewers_now
 from console.timeline.models import Channel
@@ -33,10 +34,12 @@ FLAG_FILTERS = {
 # What a list row shows (rows.py), and no more: a page reads 50 rows with their customer and
 # assignee, and turning every column of the three into Python objects was a fifth of its time.
 ROW_FIELDS = (
-    "status", "priority", "due_at", "waiting_since", "opened_at", "channel", "team", "last_words", "updated_at",
-    "customer__name", "customer__customer_number", "customer__language",
-    "assignee__first_name", "assignee__last_name", "assignee__username",
+    "customer", "status", "priority", "due_at", "waiting_since", "opened_at", "channel", "team", "last_words",
+    "updated_at", "assignee__first_name", "assignee__last_name", "assignee__username",
 )  # fmt: skip
+# The customers of a page's rows, read by id in a query of their own: joined to the list's query,
+# PostgreSQL hashed the whole customer table to sort an agent's 200 conversations (15 ms).
+ROW_CUSTOMERS = Prefetch("customer", queryset=Customer.objects.only("name", "customer_number", "language"))
 
 
 @dataclass
@@ -109,8 +112,9 @@ def inbox_page(*, user, view: str, team: str = "", filters: InboxFilters | None 
         rows = rows.filter(_flag_holds(kind, levels))
     (total,) = capped_counts([rows]).values()
     listed = list(
-        rows.select_related("customer", "assignee")
+        rows.select_related("assignee")
         .only(*ROW_FIELDS)
+        .prefetch_related(ROW_CUSTOMERS)
         .order_by(F("due_at").asc(nulls_last=True), "waiting_since", "opened_at", "pk")[: settings.INBOX_PAGE_SIZE]
     )
     total = max(total, len(listed))  # a cap below the page size
