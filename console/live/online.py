@@ -48,13 +48,17 @@ class Online:
     def __init__(self):
         self.users: Counter = Counter()
         self.task: asyncio.Task | None = None
+        # The first marks in flight: held, or the event loop may collect them before they ran.
+        self.marking: set[asyncio.Task] = set()
 
     def join(self, user_id: int) -> None:
         """A console of this user opened here. Marked as seen in the background: a console's
         connect waits for no database write of this."""
         self.users[user_id] += 1
         if self.users[user_id] == 1:
-            asyncio.ensure_future(self._mark([user_id]))
+            mark = asyncio.ensure_future(self._mark([user_id]))
+            self.marking.add(mark)
+            mark.add_done_callback(self.marking.discard)
         if self.task is None or self.task.done():
             self.task = asyncio.ensure_future(self._run())
 
