@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from console.accounts.selectors import display_name
 from console.conversations import fragments
@@ -59,7 +60,9 @@ def auto_assign(conversation: Conversation):
     agent = agent_for(conversation)
     if agent is None:
         return None
-    won = Conversation.objects.filter(pk=conversation.pk, assignee__isnull=True).update(assignee=agent)
+    won = Conversation.objects.filter(pk=conversation.pk, assignee__isnull=True).update(
+        assignee=agent, updated_at=timezone.now()
+    )
     if won:
         conversation.assignee = agent
         note(
@@ -82,7 +85,9 @@ def offline_give_back(*, now: float | None = None) -> int:
     for conversation in held.filter(assignee_id__in=gone).select_related("assignee"):
         before = conversation.assignee_id
         agent = agent_for(conversation, leaving=before)
-        if Conversation.objects.filter(pk=conversation.pk, assignee_id=before).update(assignee=agent):
+        if Conversation.objects.filter(pk=conversation.pk, assignee_id=before).update(
+            assignee=agent, updated_at=timezone.now()
+        ):
             moved += 1
             whom = display_name(agent) if agent is not None else f"the {conversation.get_team_display()} team"
             note(conversation, f"{display_name(conversation.assignee)} went offline: the conversation went to {whom}")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from console.accounts.selectors import display_name
 from console.conversations.listing import is_breaching
 from console.conversations.models import Conversation
-from console.conversations.rows import row_pushed, sort_key
+from console.conversations.rows import row_pushed, sort_key, version
 from console.conversations.selectors import FLAG_FILTERS, details_attach, team_counts
 from console.customers.models import Customer
 from console.live.groups import agent_group, managers_group, team_agents_group
@@ -40,7 +40,7 @@ def _flag_names(conversation: Conversation) -> list[str]:
 def row_message(conversation_id: int, *, teams: list[str], was: int | None) -> dict:
     """The push for a changed conversation, built once after commit for every group."""
     conversation = Conversation.objects.select_related("customer", "assignee").filter(pk=conversation_id).first()
-    counts = team_counts(teams)
+    counts = {"at": int(timezone.now().timestamp() * 1000), "teams": team_counts(teams)}
     if conversation is None:  # merged into another meanwhile: lists drop it
         detail = {"id": conversation_id, "open": False, "was": was, "version": GONE, "counts": counts}
     else:
@@ -49,7 +49,7 @@ def row_message(conversation_id: int, *, teams: list[str], was: int | None) -> d
         detail = {
             "id": conversation.pk,
             # Which of two pushes is newer, should they arrive out of order through two groups.
-            "version": int(conversation.updated_at.timestamp() * 1_000_000),
+            "version": version(conversation),
             "open": conversation.is_open,
             "team": conversation.team,
             "assignee": conversation.assignee_id,

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -69,9 +70,16 @@ def sort_key(conversation: Conversation) -> str:
 
 @lru_cache(maxsize=1)
 def _template_digest() -> str:
-    """A changed template makes new keys: rows rendered by the old one are not served after a
-    deploy."""
-    return hashlib.blake2b(get_template(ROW).template.source.encode(), digest_size=8).hexdigest()
+    """A changed template, icon sprite or URL scheme makes new keys: rows rendered before a deploy
+    are not served after it."""
+    made_of = (get_template(ROW).template.source, static("console/icons.svg"), reverse("conversations:take", args=[1]))
+    return hashlib.blake2b(repr(made_of).encode(), digest_size=8).hexdigest()
+
+
+def version(conversation: Conversation) -> int:
+    """Which of two states of a conversation is newer (its last change, in microseconds): the page
+    keeps the newer when pushes and answers cross."""
+    return int(conversation.updated_at.timestamp() * 1_000_000)
 
 
 def _key(c: Conversation, *, mine: bool) -> str:
@@ -84,6 +92,7 @@ def _key(c: Conversation, *, mine: bool) -> str:
         c.due_at,
         c.waiting_since,
         c.opened_at,
+        c.updated_at,
         c.channel,
         c.team,
         c.last_words,
@@ -108,6 +117,7 @@ def _render(c: Conversation, *, mine: bool) -> str:
         "c": c,
         "mine": mine,
         "sort": sort_key(c),
+        "version": version(c),
         "assignee_name": display_name(c.assignee) if c.assignee_id else "",
         "slot": SLOTS,
         "urls": urls,

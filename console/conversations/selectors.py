@@ -144,9 +144,13 @@ def _flags_attach(rows: list[Conversation]) -> None:
     """Each row's customer gets the flags worth a badge in a list (loyal, credit watch or hold),
     in one query for the whole page."""
     shown = {}
-    for flag in Flag.objects.filter(
-        customer_id__in={c.customer_id for c in rows}, kind__in=[Flag.Kind.LOYALTY, Flag.Kind.CREDIT]
-    ).only("customer_id", "kind", "level", "override_level", "override_until"):
+    for flag in (
+        Flag.objects.filter(
+            customer_id__in={c.customer_id for c in rows}, kind__in=[Flag.Kind.LOYALTY, Flag.Kind.CREDIT]
+        )
+        .only("customer_id", "kind", "level", "override_level", "override_until")
+        .order_by("kind")
+    ):
         if flag.effective_level in ("gold", "silver", "watch", "hold"):
             shown.setdefault(flag.customer_id, []).append(flag)
     for conversation in rows:

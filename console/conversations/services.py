@@ -324,4 +324,4 @@ def conversations_merge(*, survivor_id: int, merged_id: int) -> int:
             conversation.done_reason = "records merged: the same thread goes on in the other conversation"
             clocks_stop(conversation)
             conversation.save()
-    return Conversation.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
+    return Conversation.objects.filter(customer_id=merged_id).update(customer_id=survivor_id, updated_at=timezone.now())

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability, require, team_roles
@@ -76,7 +77,11 @@ def counts(request):
 
 def _row(request, conversation, *, notice: str = "", error: str = "", status: int = 200):
     if not request.htmx:
-        return redirect(request.POST.get("next") or "conversations:home")
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(back if back and safe else "conversations:home")
     details_attach([conversation], viewer_id=request.user.pk)
     html = row_answer(
         conversation,
@@ -103,6 +108,12 @@ def take(request, conversation_id: int):
 @require_POST
 def hand_back(request, conversation_id: int):
     conversation = conversation_for_user(request.user, conversation_id)
+    owner = conversation.assignee
+    if owner is not None and owner.pk != request.user.pk and not request.user.has_perm(Capability.MANAGE_FLAGS):
+        # Only its owner gives a conversation back (or a manager, who shares out the work).
+        return _row(
+            request, conversation, error=f"Only {display_name(owner)} or a manager can give it back.", status=403
+        )
     conversation = conversation_hand_over(conversation_id=conversation.pk, user=request.user)
     return _row(request, conversation, notice=f"Back with the {conversation.get_team_display()} team.")
 

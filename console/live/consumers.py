@@ -189,7 +189,10 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
         if self.customer_id is not None:
             self.joined.append(customer_group(self.customer_id))
         if team is not None:
+            # A team's queue or inbox page, whoever's team it is (any agent may see any team's).
             self.joined.append(team_group(team))
+            if team not in self.me["teams"]:
+                self.joined.append(team_agents_group(team))
         try:
             for group in self.joined:
                 await self.channel_layer.group_add(group, self.channel_name)

@@ -49,8 +49,20 @@
   }
 
   // --- Pushed rows.
-  var seen = {};      // conversation id -> the newest version pushed (pushes of two groups interleave)
-  var waiting = {};   // conversation id -> its push, held back while the agent writes in the row
+  var seen = {};      // conversation id -> the newest version pushed (for rows not on the page)
+  var waiting = {};   // conversation id -> its push, held back while the agent works in the row
+  var recent = [];    // the pushes of the last seconds, to apply again over a list fetched before them
+  var refetchLater = null;
+
+  // Fetch the list again, at most twice a second however many pushes ask for it.
+  function refetchSoon() {
+    if (!refetchLater) refetchLater = setTimeout(function () { refetchLater = null; refetch(); }, 500);
+  }
+
+  // Working in a row: writing in it, the focus in it, or its reply or done panel open.
+  function working(row) {
+    return busy(row) || row.contains(document.activeElement) || !!row.querySelector("details[open]");
+  }
 
   function belongs(element, d, me) {
     if (!d.open) return false;
@@ -83,14 +95,16 @@
     return row;
   }
 
-  // A total beyond the cap it was counted to ("999+") stays so: one more or less is unknown.
+  // A total beyond the cap it was counted to ("99+") stays so: one more or less is unknown.
   function atMost(count, cap) { return count > cap ? cap + "+" : String(count); }
+
+  function rowsOf(element) { return element.querySelectorAll("tbody tr.inbox-row"); }
 
   function show(element, total) {
     var cap = Number(element.getAttribute("data-cap"));
-    var body = element.querySelector("tbody");
-    var shown = body.querySelectorAll("tr.inbox-row").length;
-    if (Number(element.getAttribute("data-total")) > cap) total = cap + 1;
+    var shown = rowsOf(element).length;
+    if (Number(element.getAttribute("data-total")) > cap) total = Math.max(total, cap + 1);
+    total = Math.max(total, shown);
     element.setAttribute("data-total", String(total));
     element.querySelector("[data-open]").textContent = atMost(total, cap) + " open";
     var more = element.querySelector(".queue-more");
@@ -98,26 +112,43 @@
     more.hidden = total <= shown;
     element.querySelector(".queue-table").hidden = shown === 0;
     element.querySelector(".empty").hidden = shown > 0;
-    if (shown === 0 && total > 0) refetch();  // the next ones are not on the page
+    if (shown === 0 && total > 0) refetchSoon();  // the next ones are not on the page
   }
 
+  function announce(row) {
+    var news = document.getElementById("inbox-news"), who = row.querySelector(".queue-customer a");
+    if (news && who) news.textContent = "New in this list: " + who.textContent;
+  }
+
+  // The row of a changed conversation: into its place in the list, changed, or out. The server
+  // says what the conversation is now; whether it was counted in this list before, the page knows
+  // only while every row of the list is on it. A list longer than its page and short enough to be
+  // counted exactly ("99+" is not) asks the server again rather than guess its total.
   function place(element, d) {
     var me = Number(element.getAttribute("data-user"));
+    var cap = Number(element.getAttribute("data-cap"));
+    var limit = Number(element.getAttribute("data-limit") || "50");
     var body = element.querySelector("tbody");
     var old = document.getElementById("conversation-" + d.id);
     if (old && !element.contains(old)) old = null;
-    if (old && busy(old)) {
+    if (old && Number(old.getAttribute("data-version") || 0) >= d.version) return;  // has this, or newer
+    if (old && working(old)) {
       waiting[d.id] = d;
       element.setAttribute("data-behind", "");
       return;
     }
     delete waiting[d.id];
     var total = Number(element.getAttribute("data-total") || "0");
+    var complete = total <= rowsOf(element).length;  // every conversation of the list is on the page
+    var exact = total <= cap;
     if (!belongs(element, d, me)) {
       if (old) {
         old.remove();
-        show(element, Math.max(0, total - 1));
+        total -= 1;
+      } else if (!complete && exact) {
+        refetchSoon();  // it may have been one of those not on the page
       }
+      show(element, total);
       return;
     }
     var row = rowFrom(d.assignee === me && d.html_mine ? d.html_mine : d.html, me);
@@ -126,29 +157,40 @@
       var said = old.querySelector(".inbox-action-row > p");
       if (said) row.querySelector(".inbox-action-row").prepend(said);
       old.remove();
-    } else {
+    } else if (complete) {
       total += 1;
+    } else if (exact) {
+      refetchSoon();  // new to the list, or one not on the page that changed
     }
-    var rows = body.querySelectorAll("tr.inbox-row"), before = null;
+    var rows = rowsOf(element), before = null;
     for (var i = 0; i < rows.length; i++) {
       if (rows[i].getAttribute("data-sort") > d.sort) { before = rows[i]; break; }
     }
-    var limit = Number(element.getAttribute("data-limit") || "50");
-    if (before || rows.length < limit) {
+    // After the last row shown only if nothing else of the list sorts there.
+    if (before || complete || (old && rows.length + 1 >= total)) {
       body.insertBefore(row, before);
-      if (body.querySelectorAll("tr.inbox-row").length > limit) body.lastElementChild.remove();
       htmx.process(row);
       tick(row);
+      if (!old) announce(row);
+      var last = body.lastElementChild;
+      if (rowsOf(element).length > limit && last !== row && !working(last)) last.remove();
     }
     show(element, total);
   }
 
-  document.addEventListener("live:inbox-row", function (event) {
-    var d = event.detail, element = list();
+  function apply(d) {
+    var element = list();
     if (!element || !d || !d.id) return;
-    if (seen[d.id] && d.version < seen[d.id]) return;  // an older state, late through another group
-    seen[d.id] = d.version;
+    if (!document.getElementById("conversation-" + d.id) && seen[d.id] >= d.version) return;  // a copy, or older
+    seen[d.id] = Math.max(seen[d.id] || 0, d.version);
     place(element, d);
+  }
+
+  document.addEventListener("live:inbox-row", function (event) {
+    var now = Date.now();
+    recent.push({ at: now, d: event.detail });
+    while (recent.length && recent[0].at < now - 10000) recent.shift();
+    apply(event.detail);
   });
 
   function catchUp() {
@@ -156,7 +198,8 @@
     if (!element) return;
     Object.keys(waiting).forEach(function (id) {
       var row = document.getElementById("conversation-" + id);
-      if (!row || !busy(row)) place(element, waiting[id]);
+      if (!row) delete waiting[id];
+      else if (!working(row)) place(element, waiting[id]);
     });
     if (element.hasAttribute("data-behind") && !Object.keys(waiting).length && !busy(element)) {
       element.removeAttribute("data-behind");
@@ -180,7 +223,14 @@
   var actedAt = 0;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var element = event.detail.elt;
-    if (element && element.id === "inbox-list") element.setAttribute("data-asked", String(Date.now()));
+    if (element && element.id === "inbox-list") element.setAttribute("data-asking", String(Date.now()));
+  });
+  // The list that comes back carries when it was asked for (its data-asked), for the replay above.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var element = event.detail.elt;
+    if (!element || element.id !== "inbox-list") return;
+    var asked = element.getAttribute("data-asking");
+    event.detail.serverResponse = event.detail.serverResponse.replace('id="inbox-list"', 'id="inbox-list" data-asked="' + asked + '"');
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var element = event.detail.elt;
@@ -189,20 +239,30 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var element = event.detail.elt;
     if (!element || element.id !== "inbox-list") return;
-    if (Number(element.getAttribute("data-asked") || 0) < actedAt) {
+    if (Number(element.getAttribute("data-asking") || 0) < actedAt) {
       event.detail.shouldSwap = false;
       refetch();
     }
   });
   document.addEventListener("live:reconnected", refetch);
+  // The page's first connection, later than a second after it loaded: what changed meanwhile.
+  var opened = false;
+  document.addEventListener("htmx:wsOpen", function () {
+    if (!opened && performance.now() > 1500 && list()) refetch();
+    opened = true;
+  });
   document.addEventListener("focusout", function () { setTimeout(catchUp, 0); });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSwap", function () {
     var element = list();
-    if (element && event.detail.target && event.detail.target.id === "inbox-list") {
-      seen = {};
+    if (!element) return;
+    var asked = Number(element.getAttribute("data-asked") || 0);
+    if (asked && element.getAttribute("data-replayed") !== String(asked)) {
+      // A new list: it was made before the pushes that came while it was on its way; they apply.
+      element.setAttribute("data-replayed", String(asked));
       waiting = {};
+      recent.forEach(function (push) { if (push.at >= asked) place(element, push.d); });
     }
-    if (element) tick(element);
+    tick(element);
     setTimeout(catchUp, 0);
   });
   document.addEventListener("DOMContentLoaded", function () {

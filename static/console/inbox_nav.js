@@ -33,19 +33,27 @@
 
   function refetch() { htmx.trigger(document.body, "inbox-counts"); }
 
+  var heard = {};     // conversation id -> the newest version heard (each push comes once per group)
+  var countedAt = {}; // team -> when the newest counts of it were counted (pushes may cross)
+
   document.addEventListener("live:inbox-row", function (event) {
     var counts = box(), detail = event.detail;
-    if (!counts) return;
+    if (!counts || !detail || heard[detail.id] >= detail.version) return;
+    heard[detail.id] = detail.version;
     var me = Number(counts.getAttribute("data-user"));
     if ((detail.assignee && detail.assignee === me) || (detail.was && detail.was === me)) {
       refetch();
       return;
     }
     var holder = counts.querySelector(".nav-counts");
-    if (!holder) return;
+    if (!holder || !detail.counts) return;
     var teams = JSON.parse(holder.getAttribute("data-teams") || "{}"), changed = false;
-    Object.keys(detail.counts || {}).forEach(function (team) {
-      if (teams[team]) { teams[team] = detail.counts[team]; changed = true; }
+    Object.keys(detail.counts.teams).forEach(function (team) {
+      if (teams[team] && !(countedAt[team] > detail.counts.at)) {
+        teams[team] = detail.counts.teams[team];
+        countedAt[team] = detail.counts.at;
+        changed = true;
+      }
     });
     if (changed) write(holder, teams);
   });

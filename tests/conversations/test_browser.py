@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from console.conversations.models import Conversation
 from console.ingest.models import ApiToken
+from tests.browser.asgi_server import AsgiServer
 from tests.conversations.conftest import tweet
 from tests.factories import CustomerFactory
 
@@ -101,3 +102,51 @@ def test_open_lists_place_pushed_rows_in_due_order_drop_taken_ones_and_keep_thei
     expect(anna.locator("#inbox-counts")).to_contain_text("2 new")
     expect(anna.locator("#inbox-list")).to_contain_text("Nothing waiting here")
     expect(anna.locator(".inbox-row")).to_have_count(0)
+
+
+@pytest.fixture
+def small_pages():
+    """The console served with inbox pages of two rows: lists longer than their page."""
+    served = AsgiServer("inbox-small", extra_env={"INBOX_PAGE_SIZE": "2"})
+    yield served
+    served.stop()
+
+
+def test_a_list_longer_than_its_page_keeps_its_total_right_and_the_agents_half_written_reply(
+    shipped, browser, small_pages, make_user
+):
+    server = small_pages
+    make_user("webcare", username="anna", first_name="Anna")
+    CustomerFactory(name="Sanne Jansen", customer_number="C-300001", handles=[("twitter", "@sjansen")])
+    _, token = ApiToken.issue(source="social", scopes=["events:write"])
+    now = timezone.now()
+    for n, minutes in ((1, 30), (2, 20), (3, 10)):
+        at = (now - timedelta(minutes=minutes)).isoformat()
+        assert server.post_event(token, tweet(f"Vraag {n}", thread=f"t-{n}", occurred_at=at)) == 201
+    anna = server.login(browser, "anna")
+    anna.goto(f"{server.url}/inbox/unassigned/")
+    expect(anna.locator("#live-state")).to_have_attribute("data-state", "live")
+    expect(anna.locator("#inbox-list .count")).to_have_text("3 open")
+    expect(anna.locator(".inbox-row .inbox-words")).to_have_text(["Vraag 1", "Vraag 2"])
+
+    # The third, not on the page, hears again: still three open, the page unchanged.
+    assert server.post_event(token, tweet("Vraag 3 opnieuw", thread="t-3")) == 201
+    anna.wait_for_timeout(1500)
+    expect(anna.locator("#inbox-list .count")).to_have_text("3 open")
+    expect(anna.locator(".inbox-row .inbox-words")).to_have_text(["Vraag 1", "Vraag 2"])
+
+    # Anna writes in the last row shown; a conversation due sooner arrives: her text stays.
+    last = anna.locator(".inbox-row", has_text="Vraag 2")
+    last.get_by_text("Reply", exact=True).click()
+    last.get_by_label("Reply by Twitter").fill("Half een antwoord")
+    at = (now - timedelta(minutes=50)).isoformat()
+    assert server.post_event(token, tweet("Vraag 0", thread="t-0", occurred_at=at)) == 201
+    expect(anna.locator(".inbox-row").first).to_contain_text("Vraag 0")
+    expect(last.get_by_label("Reply by Twitter")).to_have_value("Half een antwoord")
+    # Which of the others it pushed off the page is the server's to say; the list waits for her.
+    expect(anna.locator(".inbox-behind")).to_be_visible()
+    last.get_by_label("Reply by Twitter").fill("")
+    anna.locator("h1").click()
+    expect(anna.locator("#inbox-list .count")).to_have_text("4 open")
+    expect(anna.locator(".inbox-row .inbox-words")).to_have_text(["Vraag 0", "Vraag 1"])
+    expect(anna.locator(".inbox-behind")).to_be_hidden()

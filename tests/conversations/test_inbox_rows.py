@@ -133,6 +133,28 @@ async def test_a_change_is_rendered_once_for_every_group_it_goes_to(shipped, mak
     assert rendered.count(ROW) == 2  # everyone's row, and Anna's own (with "Give back"), once each
     assert len(texts) == 1, "every audience gets the same push"
     detail = json.loads(texts.pop())["detail"]
-    assert detail["assignee"] == anna.pk and detail["counts"]["webcare"] == {"unassigned": 0, "breaching": 0}
+    assert detail["assignee"] == anna.pk and detail["counts"]["teams"]["webcare"] == {"unassigned": 0, "breaching": 0}
     assert "Anna de Wit" in detail["html"] and "Give back" in detail["html_mine"] and "Take" not in detail["html"]
     assert "csrfmiddlewaretoken" not in detail["html"]  # a pushed form sends the page's token
+
+
+def test_only_the_owner_or_a_manager_gives_a_conversation_back(client, api, tweeter, make_user):
+    api.post(tweet())
+    conversation = Conversation.objects.get()
+    anna, bram = make_user("webcare", first_name="Anna"), make_user("webcare", first_name="Bram")
+    conversation_take(conversation_id=conversation.pk, user=anna)
+    url = reverse("conversations:hand-back", args=[conversation.pk])
+    client.force_login(bram)
+    answer = client.post(url, headers={"HX-Request": "true"})
+    assert answer.status_code == 403 and "Only Anna" in answer.content.decode()
+    assert Conversation.objects.get().assignee == anna
+    client.force_login(make_user("manager"))
+    assert client.post(url, headers={"HX-Request": "true"}).status_code == 200
+    assert Conversation.objects.get().assignee is None
+
+
+def test_the_no_script_answer_goes_back_only_to_a_page_of_this_site(client, api, tweeter, make_user):
+    api.post(tweet())
+    client.force_login(make_user("webcare"))
+    url = reverse("conversations:take", args=[Conversation.objects.get().pk])
+    assert client.post(url, {"next": "https://evil.example/phish"}).url == reverse("conversations:home")
