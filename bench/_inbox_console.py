@@ -56,7 +56,9 @@ class Console:
                 data = json.loads(message) if message[:1] == "{" else {}
                 if data.get("type") == "event" and data.get("name") == EVENT:
                     d = data["detail"]
-                    whole = f'id="conversation-{d["id"]}"' in d.get("html", "") and "webcare" in d.get("counts", {})
+                    whole = f'id="conversation-{d["id"]}"' in d.get("html", "") and "webcare" in d.get(
+                        "counts", {}
+                    ).get("teams", {})
                     self.rows.append(Row(now, d["id"], whole, len(message)))
                 else:
                     self.frames[data.get("type", "html")] += 1
