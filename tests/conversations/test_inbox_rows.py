@@ -24,7 +24,7 @@ from console.customers.models import Customer
 from console.flags.models import Flag
 from console.live.groups import agent_group, managers_group, team_agents_group
 from console.timeline.services import timeline_entry_record
-from tests.conversations.conftest import tweet
+from tests.conversations.conftest import at, tweet
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +72,13 @@ def test_each_agent_gets_their_own_form_token_and_only_the_owner_may_give_it_bac
 
 
 def test_the_clocks_are_as_long_as_the_customer_has_waited_when_the_page_is_asked_for(client_as, api, tweeter):
-    api.post(tweet(occurred_at=(timezone.now() - timedelta(minutes=20)).isoformat()))
-    conversation = Conversation.objects.get()
-    client = client_as("webcare")
-    due_in = conversation.due_at - timezone.now()
-    assert f"In {span_text(due_in)}" in _row(client.get(TEAM).content.decode(), conversation)
-    with time_machine.travel(conversation.due_at + timedelta(hours=1, minutes=5)):
+    # A Wednesday morning, in opening hours (at night it would be due the next morning).
+    with time_machine.travel(at("2026-12-02 10:00"), tick=False):
+        api.post(tweet(occurred_at=at("2026-12-02 09:40").isoformat()))
+        conversation = Conversation.objects.get()
+        client = client_as("webcare")
+        assert "In 40 min" in _row(client.get(TEAM).content.decode(), conversation)
+    with time_machine.travel(conversation.due_at + timedelta(hours=1, minutes=5), tick=False):
         row = _row(client.get(TEAM).content.decode(), conversation)  # the same kept row, later
     assert "Overdue 1 h 5 min" in row and "overdue" in row.split(">")[0]
 
