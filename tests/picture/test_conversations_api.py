@@ -7,6 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,7 @@ from console.cases.services import case_open
 from console.conversations.models import Conversation
 from console.conversations.services import conversation_take
 from console.ingest.models import ApiToken
+from tests.conversations.conftest import at
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
 
@@ -102,24 +104,26 @@ def test_it_lists_conversations_soonest_due_first_with_what_a_planner_needs(api,
 
 
 def test_it_filters_by_status_team_channel_and_breaching(api, planner, sanne, make_user):
-    make_user("phone", username="lotte")
-    overdue_tweet = said(api, minutes_ago=90)
-    soon_chat = said(api, channel="chat", minutes_ago=50)  # due in 10 minutes: breaching soon
-    fresh_email = said(api, channel="email")
-    sms = said(api, channel="sms")
-    answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
-    api.post(interaction(**answer, customer={"phone": "06 23456789"}))
+    # A Wednesday morning, in opening hours: in the evening the due times fall the next morning.
+    with time_machine.travel(at("2026-12-02 11:00"), tick=False):
+        make_user("phone", username="lotte")
+        overdue_tweet = said(api, minutes_ago=90)
+        soon_chat = said(api, channel="chat", minutes_ago=50)  # due in 10 minutes: breaching soon
+        fresh_email = said(api, channel="email")
+        sms = said(api, channel="sms")
+        answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
+        api.post(interaction(**answer, customer={"phone": "06 23456789"}))
 
-    assert ids(planner(status="waiting_on_customer")) == [sms.pk]
-    assert ids(planner(status=["awaiting_reply", "waiting_on_customer"], team="webcare")) == [
-        overdue_tweet.pk,
-        soon_chat.pk,
-    ]
-    assert ids(planner(team=["back_office", "phone"])) == [fresh_email.pk, sms.pk]
-    assert ids(planner(channel=["chat", "email"])) == [soon_chat.pk, fresh_email.pk]
-    assert ids(planner(breaching="true")) == [overdue_tweet.pk, soon_chat.pk]
-    assert ids(planner(breaching="false")) == [fresh_email.pk, sms.pk]
-    assert ids(planner(breaching="true", channel="email")) == []
+        assert ids(planner(status="waiting_on_customer")) == [sms.pk]
+        assert ids(planner(status=["awaiting_reply", "waiting_on_customer"], team="webcare")) == [
+            overdue_tweet.pk,
+            soon_chat.pk,
+        ]
+        assert ids(planner(team=["back_office", "phone"])) == [fresh_email.pk, sms.pk]
+        assert ids(planner(channel=["chat", "email"])) == [soon_chat.pk, fresh_email.pk]
+        assert ids(planner(breaching="true")) == [overdue_tweet.pk, soon_chat.pk]
+        assert ids(planner(breaching="false")) == [fresh_email.pk, sms.pk]
+        assert ids(planner(breaching="true", channel="email")) == []
 
 
 def test_paging_reads_every_conversation_once_while_new_ones_arrive(api, planner, sanne, make_user):
