@@ -52,6 +52,7 @@ urlpatterns = [
     path("messages/", include("console.messaging.urls")),
     path("flags/", include("console.flags.urls")),
     path("dashboard/", include("console.dashboard.urls")),
+    path("privacy/", include("console.privacy.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -31,6 +31,18 @@ class AuditEvent(models.Model):
         EXPORTED_CONVERSATIONS = "exported_conversations", "Exported conversations"
         CONFIRMED_ADDRESS = "confirmed_address", "Confirmed an address"
         CORRECTED_ADDRESS = "corrected_address", "Corrected an address"
+        # Privacy (docs/privacy.md): the audit trail itself, API reads, GDPR requests.
+        VIEWED_AUDIT_LOG = "viewed_audit_log", "Viewed the audit trail"
+        EXPORTED_AUDIT_LOG = "exported_audit_log", "Exported the audit trail"
+        API_READ = "api_read", "Read through the API"
+        STARTED_EXPORT = "started_export", "Started a data export (right of access)"
+        DOWNLOADED_EXPORT = "downloaded_export", "Downloaded a data export"
+        REQUESTED_ERASURE = "requested_erasure", "Requested erasure (right to erasure)"
+        APPROVED_ERASURE = "approved_erasure", "Approved an erasure"
+        REFUSED_ERASURE = "refused_erasure", "Refused an erasure"
+        ERASED_CUSTOMER = "erased_customer", "Erased a customer's personal data"
+        PURGED_PAYLOADS = "purged_payloads", "Purged old raw event payloads"
+        RESTRICTED_CUSTOMER = "restricted_customer", "Changed who may see a restricted customer"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,6 +60,8 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     detail = models.CharField(max_length=500, blank=True)
+    # For a read by a source system: its API token's source and prefix ("webshop kb_AbCdEfG").
+    token = models.CharField(max_length=60, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

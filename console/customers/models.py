@@ -30,6 +30,18 @@ class Customer(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from", editable=False
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A restricted customer (an employee, a protected person, a VIP) exists only for the members
+    # of this group; for everyone else it does not exist (404). See docs/privacy.md.
+    restricted_to = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only members of this team see the customer. Empty: every agent may.",
+    )
+    # Set once the customer's personal data was erased (right to erasure); never cleared.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "console.conversations",
     "console.picture",
     "console.dashboard",
+    "console.privacy",
     "console.demo",
     "rest_framework",
     "drf_spectacular",
