@@ -23,6 +23,7 @@ from console.settings_parts.messaging import *  # noqa: F403
 # A star import leaves out names that start with an underscore, but Django takes every
 # upper-case name of this module as a setting, and _OUTBOX has always been one of them.
 from console.settings_parts.messaging import _OUTBOX  # noqa: F401
+from console.settings_parts.privacy import *  # noqa: F403
 from console.settings_parts.product import *  # noqa: F403
 from console.settings_parts.security import *  # noqa: F403
 from console.settings_parts.stack import *  # noqa: F403

@@ -146,7 +146,8 @@ def _returned_mail_settled(
     # Post to a second address may still be coming back: then the task stays open for that one.
     if not Address.objects.filter(customer_id=customer_id, status=Address.Status.UNDELIVERABLE).exists():
         case_data_quality_close(customer_id=customer_id, resolution=resolution, channel=channel, actor_user=user)
-    audit_event_record(actor=user, action=audit, customer=entry.customer, detail=resolution)
+    # The audit trail names no address (docs/privacy.md: it outlives an erasure).
+    audit_event_record(actor=user, action=audit, customer=entry.customer, detail=because)
     happened(CUSTOMER_CHANGED, customer_id=customer_id, because=because)
 
 

@@ -148,6 +148,16 @@ def _apply(*, token: ApiToken, event: dict, payload: dict, body_hash: str) -> An
     except ResolutionError as exc:
         raise _Rejected(Answer.error(422, "customer", str(exc))) from exc
     customer = _locked_survivor(customer)
+    if customer.erased_at is not None:
+        # Nothing of it is kept (docs/privacy.md): the source system is told to erase too.
+        raise _Rejected(
+            Answer.error(
+                410,
+                "customer",
+                f"Customer {customer.customer_number} was erased at the customer's request (GDPR); "
+                "this event is not stored. Erase the customer in your system too.",
+            )
+        )
     try:
         entry = HANDLERS[event["type"]](
             customer=customer, data=event["data"], occurred_at=event["occurred_at"], source=token.source, raw=payload

@@ -188,7 +188,7 @@ def message_to_customer(
             actor=actor_user,
             action=AuditEvent.Action.SENT_MESSAGE,
             customer=customer,
-            detail=f"{label}{to} (#{message.pk})",
+            detail=f"{label} (#{message.pk})",  # no address: the audit trail outlives an erasure
         )
     if recipient:
         tasks.messages_send_on_commit([message.pk])

@@ -1,6 +1,7 @@
 """The Django project itself: apps, middleware, URLs, templates, language, static files, logging."""
 
 from console.settings_parts.environment import BASE_DIR, DEBUG, env
+from console.settings_parts.privacy import PRIVACY_EXPORT_ROOT
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,6 +91,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Customers' data exports (docs/privacy.md): a folder no URL serves.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVACY_EXPORT_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

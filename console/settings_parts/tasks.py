@@ -49,4 +49,12 @@ CELERY_BEAT_SCHEDULE = {
     "journeys-catch-up": {"task": "console.journeys.tasks.journeys_catch_up_task", "schedule": 300.0},
     # Agents offline longer than INBOX_OFFLINE_MINUTES give their conversations back (docs/inbox.md).
     "inbox-offline-give-back": {"task": "console.conversations.tasks.inbox_offline_give_back_task", "schedule": 60.0},
+    # Privacy (docs/privacy.md): expired exports' files deleted; exports and erasures whose task
+    # went missing done; raw event payloads past RAW_PAYLOAD_RETENTION_DAYS purged every night.
+    "privacy-exports-expire": {"task": "console.privacy.tasks.exports_expire_task", "schedule": 300.0},
+    "privacy-catch-up": {"task": "console.privacy.tasks.privacy_catch_up_task", "schedule": 300.0},
+    "privacy-raw-payloads-purge": {
+        "task": "console.privacy.tasks.raw_payloads_purge_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

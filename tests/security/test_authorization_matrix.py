@@ -29,6 +29,7 @@ from console.flags.approvals import credit_approval_request
 from console.flags.models import CreditApproval
 from console.ingest.api import EXAMPLE
 from console.messaging.models import OutboundMessage
+from console.privacy.models import DataExport, ErasureRequest
 from console.timeline.models import TimelineEntry
 from console.timeline.services import timeline_entry_record
 from tests.factories import UserFactory
@@ -94,6 +95,13 @@ NEEDS = {
     ("conversations:reply", "POST"): {VIEW, SEND},
     ("dashboard:inbox", "GET"): {MANAGE},
     ("dashboard:inbox-export", "GET"): {MANAGE},
+    ("privacy:customer", "GET"): {VIEW},
+    ("privacy:export-new", "POST"): {VIEW, MANAGE},
+    ("privacy:export", "GET"): {MANAGE},
+    ("privacy:export-download", "GET"): {MANAGE},
+    ("privacy:erasure-new", "POST"): {VIEW, RECORD},
+    ("privacy:erasures", "GET"): {MANAGE},
+    ("privacy:erasure-decide", "POST"): {MANAGE},
 }
 # Served by others than the console's own views: the API (token auth, tested below), the
 # admin (Django's staff check), log-in and log-out, the health check and the home redirect.
@@ -149,6 +157,10 @@ def world(db, settings, tmp_path):
         "kind": "credit",
         "conversation_id": conversation.pk,
         "view": "mine",
+        "export_id": DataExport.objects.create(customer=customer, requested_by=UserFactory(role="manager")).pk,
+        "erasure_id": ErasureRequest.objects.create(
+            customer=customer, customer_number=customer.customer_number, reason="e-mail", requested_by=UserFactory()
+        ).pk,
     }
     return ids
 
@@ -172,8 +184,11 @@ def url_for(name: str, ids: dict) -> str:
                 ("customer_id", "line_id"),
                 ("customer_id", "message_id"),
                 ("customer_id", "kind"),
+                ("export_id",),
+                ("erasure_id",),
             )
         ),
+        {"export_id": ids["export_id"], "kind": "json"},
     ):
         try:
             return reverse(name, kwargs=attempt)

@@ -1,0 +1,61 @@
+"""The privacy app's background work: building exports, erasing, and the nightly retention jobs."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from console.privacy.erasure import customer_erase
+from console.privacy.exports import export_build, exports_expire
+from console.privacy.models import DataExport, ErasureRequest
+from console.privacy.retention import raw_payloads_purge
+
+STALLED = timedelta(minutes=5)
+
+
+def stalled_exports() -> list[int]:
+    # One still being built may take a while: it counts as lost only after an hour.
+    now = timezone.now()
+    waiting = Q(status=DataExport.Status.QUEUED, requested_at__lt=now - STALLED)
+    running = Q(status=DataExport.Status.RUNNING, requested_at__lt=now - timedelta(hours=1))
+    return list(DataExport.objects.filter(waiting | running).values_list("pk", flat=True))
+
+
+def stalled_erasures() -> list[int]:
+    before = timezone.now() - STALLED
+    return list(
+        ErasureRequest.objects.filter(status=ErasureRequest.Status.APPROVED, decided_at__lt=before).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@shared_task
+def export_build_task(export_id: int) -> None:
+    export_build(export_id)
+
+
+@shared_task
+def customer_erase_task(erasure_id: int) -> None:
+    customer_erase(erasure_id)
+
+
+@shared_task
+def exports_expire_task() -> int:
+    return exports_expire()
+
+
+@shared_task
+def raw_payloads_purge_task() -> str:
+    return str(raw_payloads_purge())
+
+
+@shared_task
+def privacy_catch_up_task() -> None:
+    """Exports and approved erasures whose task went missing (broker down at commit, worker
+    killed) are done now; both are safe to run again."""
+    for export_id in stalled_exports():
+        export_build(export_id)
+    for erasure_id in stalled_erasures():
+        customer_erase(erasure_id)

@@ -1,0 +1,144 @@
+"""Right to erasure: asked by one person, decided by another (a manager), carried out once and
+for good. Afterwards nothing personal is left anywhere in the database except the invoices and
+payments the law makes us keep, and a source system that sends an event for the customer is told
+the customer was erased."""
+
+import pytest
+from django.db import connection
+
+from console.accounts.models import AuditEvent
+from console.commerce.models import Invoice, Order, Payment
+from console.customers.models import Customer
+from console.ingest.models import InboundEvent
+from console.privacy.models import ErasureRequest
+from console.timeline.models import TimelineEntry
+from tests.ingest.events import event
+from tests.privacy.conftest import EMAIL, INVOICE, NAME, ORDER, PHONE
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(client, customer, reason="Per e-mail gevraagd op 2 december"):
+    return client.post(f"/privacy/customers/{customer.pk}/erasure", {"reason": reason})
+
+
+def decide(client, erasure, decision, note="", capture=None):
+    with capture(execute=True):
+        return client.post(f"/privacy/erasures/{erasure.pk}/decide", {"decision": decision, "note": note})
+
+
+def every_text_in_the_database() -> dict[str, list[str]]:
+    """Every row of every table, as text, by table."""
+    found = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the database itself
+            found[table] = [" ".join(str(value) for value in row) for row in cursor.fetchall()]
+    return found
+
+
+def where(texts: dict[str, list[str]], needle: str) -> list[str]:
+    return sorted({table for table, rows in texts.items() for row in rows if needle.lower() in row.lower()})
+
+
+PERSONAL = [NAME, "Zonderland", EMAIL, PHONE, "612398765", "Zonnelaan", "crm-77"]
+
+
+def test_after_erasure_nothing_personal_remains_outside_the_retained_invoices(
+    everything, client, make_user, django_capture_on_commit_callbacks
+):
+    customer, agent, manager = everything
+    before = every_text_in_the_database()
+    assert all(where(before, needle) for needle in PERSONAL), "the test customer's data is there to begin with"
+
+    client.force_login(agent)
+    assert ask(client, customer).status_code == 302
+    erasure = ErasureRequest.objects.get(customer=customer)
+    client.force_login(manager)
+    assert decide(client, erasure, "approve", capture=django_capture_on_commit_callbacks).status_code == 302
+
+    erasure.refresh_from_db()
+    assert erasure.status == "done" and erasure.summary["sources"] == ["webshop"]
+    after = every_text_in_the_database()
+    left = {needle: where(after, needle) for needle in PERSONAL if where(after, needle)}
+    assert not left, f"personal data left after erasure: {left}"
+
+    # Kept for the fiscal retention period, under the customer number only.
+    customer.refresh_from_db()
+    assert customer.name == "Erased customer" and customer.erased_at is not None
+    assert Invoice.objects.get(customer=customer).invoice_number == INVOICE
+    assert Payment.objects.filter(invoice__customer=customer).count() == 1
+    assert Order.objects.get(customer=customer).order_number == ORDER
+    assert not TimelineEntry.objects.filter(customer=customer).exists()
+    assert InboundEvent.objects.filter(customer=customer).exclude(body={}).count() == 0
+    # The page says so; the picture's panels are empty.
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert "personal data was erased" in page and INVOICE in page
+    actions = set(AuditEvent.objects.filter(customer=customer).values_list("action", flat=True))
+    assert {"requested_erasure", "approved_erasure", "erased_customer"} <= actions
+
+
+def test_a_later_event_for_the_erased_customer_is_refused_and_not_stored(
+    everything, api, client, django_capture_on_commit_callbacks
+):
+    customer, agent, manager = everything
+    client.force_login(agent)
+    ask(client, customer)
+    client.force_login(manager)
+    decide(client, ErasureRequest.objects.get(), "approve", capture=django_capture_on_commit_callbacks)
+    stored = InboundEvent.objects.count()
+    body = event(
+        "interaction.recorded",
+        {"channel": "chat", "direction": "inbound", "summary": "Nog een vraag"},
+        customer={"customer_number": customer.customer_number},
+    )
+    response = api.post(body)
+    assert response.status_code == 410
+    assert "erased" in response.json()["errors"]["customer"][0]
+    assert InboundEvent.objects.count() == stored
+    assert not TimelineEntry.objects.filter(customer=customer).exists()
+
+
+def test_the_one_who_asks_cannot_decide_and_a_refusal_needs_a_reason(
+    everything, client, make_user, django_capture_on_commit_callbacks
+):
+    customer, _agent, manager = everything
+    client.force_login(manager)
+    assert ask(client, customer).status_code == 302
+    erasure = ErasureRequest.objects.get()
+    assert decide(client, erasure, "approve", capture=django_capture_on_commit_callbacks).status_code == 403
+    assert "Waiting for another manager" in client.get(f"/privacy/customers/{customer.pk}/").content.decode()
+    # A second request while one waits is refused with a message.
+    response = ask(client, customer)
+    assert response.status_code == 422 and "already waiting" in response.content.decode()
+
+    other = make_user("manager")
+    client.force_login(other)
+    response = decide(client, erasure, "refuse", capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 422 and "Say why" in response.content.decode()
+    decide(client, erasure, "refuse", note="Lopend geschil over factuur", capture=django_capture_on_commit_callbacks)
+    erasure.refresh_from_db()
+    assert erasure.status == "refused" and erasure.decided_by == other
+    assert Customer.objects.get(pk=customer.pk).name == NAME
+    # Decided once: approving afterwards changes nothing.
+    response = decide(client, erasure, "approve", capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 422 and Customer.objects.get(pk=customer.pk).erased_at is None
+
+
+def test_agents_ask_but_do_not_decide_and_a_request_needs_a_reason(everything, client_as):
+    customer, *_ = everything
+    client = client_as("store")
+    response = ask(client, customer, reason="  ")
+    assert response.status_code == 422 and "Say how the customer asked" in response.content.decode()
+    assert ask(client, customer).status_code == 302
+    erasure = ErasureRequest.objects.get()
+    assert client.post(f"/privacy/erasures/{erasure.pk}/decide", {"decision": "approve"}).status_code == 403
+    assert client.get("/privacy/erasures/").status_code == 403
+    assert ErasureRequest.objects.get().status == "requested"
+
+
+def test_managers_see_the_waiting_requests(everything, client_as):
+    customer, *_ = everything
+    ask(client_as("phone"), customer)
+    page = client_as("manager").get("/privacy/erasures/").content.decode()
+    assert NAME in page and "Per e-mail gevraagd op 2 december" in page
