@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
         APPROVED_ERASURE = "approved_erasure", "Approved an erasure"
         REFUSED_ERASURE = "refused_erasure", "Refused an erasure"
         ERASED_CUSTOMER = "erased_customer", "Erased a customer's personal data"
-        PURGED_PAYLOADS = "purged_payloads", "Purged old raw event payloads"
+        PURGED_PAYLOADS = "purged_payloads", "Purged data past its retention period"
         RESTRICTED_CUSTOMER = "restricted_customer", "Changed who may see a restricted customer"
 
     actor = models.ForeignKey(

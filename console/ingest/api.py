@@ -122,6 +122,10 @@ class EventView(_EventEndpoint):
             201: AcceptedSerializer,
             200: OpenApiResponse(AcceptedSerializer, description="Identical retry"),
             **{k: v for k, v in ERRORS.items() if k != 404},
+            410: OpenApiResponse(
+                ErrorSerializer,
+                description="The customer was erased at their request (GDPR); the event is not stored",
+            ),
         },
         examples=[OpenApiExample("Returned letter", value=EXAMPLE, request_only=True)],
     )

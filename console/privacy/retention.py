@@ -1,5 +1,7 @@
-"""Retention of raw event payloads: after ``RAW_PAYLOAD_RETENTION_DAYS`` the body a source system
-sent is purged, from the idempotency record and from its timeline entry.
+"""Retention: raw event payloads after ``RAW_PAYLOAD_RETENTION_DAYS``, and the invoices kept of
+erased customers once the fiscal retention period (``FISCAL_RETENTION_YEARS``) is over.
+
+The body a source system sent is purged from the idempotency record and from its timeline entry.
 
 What stays: the event's key, type and body hash (a retry of an old event is still answered, not
 applied twice), its answer (ids and numbers only), and of a timeline entry's copy only what the
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from console.accounts.models import AuditEvent
 from console.accounts.services import audit_event_record
+from console.commerce.models import Invoice, Order, Return
 from console.ingest.models import InboundEvent
 from console.timeline.models import TimelineEntry
 
@@ -66,3 +69,28 @@ def raw_payloads_purge(*, days: int | None = None, progress=None) -> Purged:
     if result.events or result.entries:
         audit_event_record(actor=None, action=AuditEvent.Action.PURGED_PAYLOADS, detail=str(result))
     return result
+
+
+def fiscal_records_purge(*, today=None) -> dict:
+    """Of erased customers, delete what was kept only for the fiscal retention period once it is
+    over: invoices (with their payments) from a year that ended ``FISCAL_RETENTION_YEARS`` ago,
+    then orders and returns no kept invoice still bills. Idempotent; the counts by kind."""
+    today = today or timezone.localdate()
+    # Seven years from the end of the year the invoice is in: one of 2019 goes in 2027.
+    last_year_gone = today.year - settings.FISCAL_RETENTION_YEARS - 1
+    erased = {"customer__erased_at__isnull": False}
+    invoices = Invoice.objects.filter(**erased, issued_on__year__lte=last_year_gone)
+    counts = {"invoices": invoices.count()}
+    invoices.delete()
+    billed = Invoice.objects.filter(**erased, order__isnull=False).values("order_id")
+    old_orders = Order.objects.filter(**erased, placed_at__year__lte=last_year_gone).exclude(pk__in=billed)
+    returns = Return.objects.filter(order__in=old_orders)
+    counts["returns"], counts["orders"] = returns.count(), old_orders.count()
+    returns.delete()
+    old_orders.delete()
+    if any(counts.values()):
+        detail = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        audit_event_record(
+            actor=None, action=AuditEvent.Action.PURGED_PAYLOADS, detail=f"fiscal retention over: {detail}"
+        )
+    return counts

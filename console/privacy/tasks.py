@@ -9,7 +9,7 @@ from django.utils import timezone
 from console.privacy.erasure import customer_erase
 from console.privacy.exports import export_build, exports_expire
 from console.privacy.models import DataExport, ErasureRequest
-from console.privacy.retention import raw_payloads_purge
+from console.privacy.retention import fiscal_records_purge, raw_payloads_purge
 
 STALLED = timedelta(minutes=5)
 
@@ -48,7 +48,8 @@ def exports_expire_task() -> int:
 
 @shared_task
 def raw_payloads_purge_task() -> str:
-    return str(raw_payloads_purge())
+    """The nightly retention job: raw payloads, and erased customers' records past fiscal retention."""
+    return f"{raw_payloads_purge()}; {fiscal_records_purge()}"
 
 
 @shared_task

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                     ("approved_erasure", "Approved an erasure"),
                     ("refused_erasure", "Refused an erasure"),
                     ("erased_customer", "Erased a customer's personal data"),
-                    ("purged_payloads", "Purged old raw event payloads"),
+                    ("purged_payloads", "Purged data past its retention period"),
                     ("restricted_customer", "Changed who may see a restricted customer"),
                 ],
                 max_length=40,

@@ -1,4 +1,5 @@
-"""Purge raw event payloads older than RAW_PAYLOAD_RETENTION_DAYS (or --days), showing progress.
+"""Purge raw event payloads older than RAW_PAYLOAD_RETENTION_DAYS (or --days), showing progress,
+and erased customers' invoices, orders and returns once FISCAL_RETENTION_YEARS are over.
 
 The same job runs every night under celery beat (privacy-raw-payloads-purge); running it again
 removes nothing more.
@@ -7,7 +8,7 @@ removes nothing more.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from console.privacy.retention import raw_payloads_purge
+from console.privacy.retention import fiscal_records_purge, raw_payloads_purge
 
 
 class Command(BaseCommand):
@@ -32,3 +33,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Purged {purged}.")
         else:
             self.stdout.write(f"Nothing to purge: no payloads older than {purged.cutoff:%Y-%m-%d %H:%M} are left.")
+        fiscal = fiscal_records_purge()
+        if any(fiscal.values()):
+            self.stdout.write(
+                "Fiscal retention over, deleted of erased customers: "
+                + ", ".join(f"{n} {k}" for k, n in fiscal.items())
+                + "."
+            )
