@@ -37,7 +37,8 @@ def customers_due_statement_ids(*, period: str, after_id: int = 0, limit: int = 
     open_invoice = Invoice.objects.filter(customer_id=OuterRef("pk"), paid_amount__lt=F("amount"))
     claimed = Statement.objects.filter(customer_id=OuterRef("pk"), period=period)
     return list(
-        Customer.objects.filter(merged_into__isnull=True, pk__gt=after_id)
+        # Not to erased customers: nothing is sent to them (docs/privacy.md).
+        Customer.objects.filter(merged_into__isnull=True, erased_at__isnull=True, pk__gt=after_id)
         .filter(Exists(open_invoice))
         .exclude(Exists(claimed))
         .order_by("pk")

@@ -58,6 +58,8 @@ def picture_context(request, customer, *, form=None) -> dict:
         # Where "Open case…" starts for this agent (a live push has no agent: the phone queue).
         "agent_channel": works_on,
         "agent_team": team_for_user(request.user),
+        # Nothing new is recorded about an erased customer (docs/privacy.md): no forms.
+        "can_record": customer.erased_at is None and request.user.has_perm(Capability.RECORD_INTERACTIONS),
         "merged_from": merged_records(customer=customer),
         "activity": customer_activity(customer_id=customer.pk),
     }

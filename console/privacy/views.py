@@ -15,6 +15,8 @@ from console.privacy.models import DataExport, ErasureRequest
 from console.privacy.services import erasure_decide, erasure_request, export_start
 from console.rejected import Rejected
 
+OPEN = (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.APPROVED)
+
 
 def _managers_only(request) -> None:
     if not request.user.has_perm(Capability.MANAGE_FLAGS):
@@ -27,10 +29,14 @@ def _page(request, customer, *, error=None, status=200):
         if request.user.has_perm(Capability.MANAGE_FLAGS)
         else []
     )
+    erasures = list(ErasureRequest.objects.filter(customer=customer).select_related("requested_by", "decided_by"))
     context = {
         "customer": customer,
         "exports": exports,
-        "erasures": ErasureRequest.objects.filter(customer=customer).select_related("requested_by", "decided_by"),
+        "erasures": erasures,
+        "open_erasure": any(
+            e.status in (ErasureRequest.Status.REQUESTED, ErasureRequest.Status.APPROVED) for e in erasures
+        ),
         "error": error,
         "may_export": request.user.has_perm(Capability.MANAGE_FLAGS),
         "may_request": request.user.has_perm(Capability.RECORD_INTERACTIONS),

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -71,12 +71,15 @@ def _next_seq(customer_id: int) -> int:
     table = Customer._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq, erased_at",  # noqa: S608
             [customer_id],
         )
         row = cursor.fetchone()
     if row is None:
         raise Customer.DoesNotExist(f"No customer {customer_id}.")
+    if row[1] is not None:
+        # Erased at their request (docs/privacy.md): nothing new is recorded about them.
+        raise PermissionDenied("This customer's personal data was erased: nothing new can be recorded about them.")
     return row[0]
 
 

@@ -71,9 +71,13 @@ def test_after_erasure_nothing_personal_remains_outside_the_retained_invoices(
     assert Order.objects.get(customer=customer).order_number == ORDER
     assert not TimelineEntry.objects.filter(customer=customer).exists()
     assert InboundEvent.objects.filter(customer=customer).exclude(body={}).count() == 0
-    # The page says so; the picture's panels are empty.
+    # The page says so, shows the kept invoice, and offers no form to record anything new.
     page = client.get(customer.get_absolute_url()).content.decode()
-    assert "personal data was erased" in page and INVOICE in page
+    assert "personal data was erased" in page and INVOICE in page and 'id="record-form"' not in page
+    client.force_login(agent)
+    note = {"record_kind": "note", "channel": "phone", "summary": "Belde nog", "body": ""}
+    assert client.post(f"/customers/{customer.pk}/record/", note).status_code == 403
+    assert not TimelineEntry.objects.filter(customer=customer).exists()
     actions = set(AuditEvent.objects.filter(customer=customer).values_list("action", flat=True))
     assert {"requested_erasure", "approved_erasure", "erased_customer"} <= actions
 
