@@ -167,7 +167,7 @@ def callback_promise(
             actor=user,
             action=AuditEvent.Action.PROMISED_CALLBACK,
             customer=customer,
-            detail=f"{case.reference}: {next_step}",
+            detail=case.reference,  # not the next step: it holds the number (docs/privacy.md)
         )
         if text_customer:
             customer_text(callback, template_key="callback_promised", key=f"callback:{callback.pk}:promised", user=user)

@@ -58,7 +58,9 @@ def case_event_record(
         occurred_at=occurred_at,
     )
     if user is not None:
-        audit_event_record(actor=user, action=audit, customer=case.customer, detail=f"{case.reference}: {summary}")
+        # References only: titles, next steps and notes are the customer's story, and the audit trail
+        # outlives an erasure (docs/privacy.md). The timeline says what was written.
+        audit_event_record(actor=user, action=audit, customer=case.customer, detail=case.reference)
     return entry
 
 

@@ -126,7 +126,10 @@ def flag_override_set(*, customer_id: int, kind: str, level: str, reason: str, u
             f"until {date_format(timezone.localtime(until), 'd-m-Y H:i')}: {reason}"
         )
         _history(flag, before=before, level=level, reason=summary, because="override", user=user, now=now)
-        audit_event_record(actor=user, action=AuditEvent.Action.OVERRODE_FLAG, customer=flag.customer, detail=summary)
+        # Not the reason: free text about the customer, and the audit trail outlives an erasure.
+        until_shown = date_format(timezone.localtime(until), "d-m-Y H:i")
+        detail = f"{flag.get_kind_display()} flag set to {flag.get_override_level_display()} until {until_shown}"
+        audit_event_record(actor=user, action=AuditEvent.Action.OVERRODE_FLAG, customer=flag.customer, detail=detail)
         _timeline(flag, summary=summary, user=user)
         flags_published(customer_id)
     return flag

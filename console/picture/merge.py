@@ -145,6 +145,10 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
                 f"{record.customer_number} was already merged into another record on "
                 f"{_on_date(record.merged_at)}; it cannot be merged again."
             )
+        if record.erased_at:
+            raise ValidationError(
+                f"{record.customer_number}'s personal data was erased at their request; it cannot be merged."
+            )
     moved = _records_move(survivor=survivor, merged=merged)
     entry_count = _timeline_renumber(survivor=survivor, merged=merged)
     moved["entries"] = entry_count["merged"]
@@ -171,7 +175,8 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
         actor=user,
         action=AuditEvent.Action.MERGED_CUSTOMERS,
         customer=survivor,
-        detail=f"{summary} ({merged.customer_number} into {survivor.customer_number})",
+        # Numbers only: the summary names both records, and the audit trail outlives an erasure.
+        detail=f"{merged.customer_number} into {survivor.customer_number}",
     )
     flags_recompute(customer_id=survivor.pk)
     survivor.refresh_from_db()

@@ -17,10 +17,12 @@ from console.accounts.services import audit_event_record
 from console.customers.models import Customer
 from console.ingest.models import InboundEvent
 from console.live.publish import customer_reload
+from console.privacy.exports import exports_cancel
 from console.privacy.models import ErasureRequest
 from console.privacy.records import DELETE_ORDER, PARTS, Erasure, customer_ids, part
 
 ERASED_NAME = "Erased customer"
+REMOVED = "(removed with the customer's data)"
 # The customer's columns that erasure empties, with the value they get.
 CUSTOMER_BLANK = {
     "name": ERASED_NAME,
@@ -39,15 +41,22 @@ def customer_erase(erasure_id: int) -> ErasureRequest | None:
         erasure = ErasureRequest.objects.select_for_update().filter(pk=erasure_id).first()
         if erasure is None or erasure.status != ErasureRequest.Status.APPROVED:
             return erasure
-        customer = Customer.objects.select_for_update().get(pk=erasure.customer_id)
+        # The person's data lives with the record their request's record was merged into, if a
+        # merge came after the request.
+        customer = Customer.objects.get(pk=erasure.customer_id).survivor()
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
         ids = customer_ids(customer)
         summary = _erase(ids)
+        summary["exports cancelled"] = exports_cancel(ids)
         summary["sources"] = sorted(
             set(InboundEvent.objects.filter(customer_id__in=ids).values_list("source", flat=True))
         )
         now = timezone.now()
         Customer.objects.filter(pk__in=ids).update(**CUSTOMER_BLANK, erased_at=now)
         erasure.status, erasure.done_at, erasure.summary = ErasureRequest.Status.DONE, now, summary
+        # How the customer asked, and the manager's note, may name them: they go too.
+        ErasureRequest.objects.filter(customer_id__in=ids).update(reason=REMOVED, decision_note="")
+        erasure.reason, erasure.decision_note = REMOVED, ""
         erasure.save(update_fields=["status", "done_at", "summary"])
         audit_event_record(
             actor=erasure.decided_by,

@@ -12,10 +12,10 @@ import tempfile
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -41,37 +41,68 @@ def _progress(export_id: int, **fields) -> None:
     DataExport.objects.filter(pk=export_id).update(**fields)
 
 
-def export_build(export_id: int) -> None:
-    """Gather every part into the JSON and the HTML file; safe to run again (it starts over)."""
-    export = DataExport.objects.select_related("customer").filter(pk=export_id).first()
-    if export is None or export.status not in (DataExport.Status.QUEUED, DataExport.Status.RUNNING):
+def _claim(export_id: int, *, stalled_before=None) -> bool:
+    """Take the export for this builder: a waiting one, or (for the catch-up) one whose builder
+    started before ``stalled_before`` and is taken to be lost. One builder at a time."""
+    now = timezone.now()
+    waiting = DataExport.objects.filter(pk=export_id, status=DataExport.Status.QUEUED)
+    if stalled_before is not None:
+        waiting = (
+            DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING, started_at__lt=stalled_before)
+            | waiting
+        )
+    return bool(waiting.update(status=DataExport.Status.RUNNING, started_at=now, progress=0, step="", error=""))
+
+
+def export_build(export_id: int, *, stalled_before=None) -> None:
+    """Gather every part into the JSON and the HTML file, if this builder claims the export."""
+    if not _claim(export_id, stalled_before=stalled_before):
         return
-    _progress(export_id, status=DataExport.Status.RUNNING, progress=0, step="")
+    export = DataExport.objects.select_related("customer").get(pk=export_id)
     try:
-        count = _write(export)
+        count, names = _write(export)
     except Exception as exc:  # a task must leave the export in a state the page can show
         log.exception("export %s failed", export_id)
+        _files_delete([_name(export, kind) for kind in KINDS])
         _progress(export_id, status=DataExport.Status.FAILED, error=str(exc)[:300], step="")
         return
     now = timezone.now()
-    _progress(
-        export_id,
+    # Only if it is still ours: an erasure may have cancelled it meanwhile (its files then go).
+    finished = DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING, started_at=export.started_at)
+    if not finished.update(
         status=DataExport.Status.READY,
         progress=100,
         step="",
         record_count=count,
         finished_at=now,
         expires_at=now + timedelta(hours=settings.PRIVACY_EXPORT_HOURS),
-        json_file=_name(export, "json"),
-        html_file=_name(export, "html"),
-    )
+        json_file=names["json"],
+        html_file=names["html"],
+    ):
+        _files_delete(names.values())
+
+
+def _files_delete(names) -> None:
+    for name in names:
+        if name:
+            storage().delete(name)
+
+
+def exports_cancel(customer_ids: list[int]) -> int:
+    """An erased customer's exports: marked expired, their files deleted once that commits."""
+    exports = DataExport.objects.filter(customer_id__in=customer_ids).exclude(status=DataExport.Status.EXPIRED)
+    names = [n for pair in exports.values_list("json_file", "html_file") for n in pair if n]
+    names += [_name(e, kind) for e in exports.select_related("customer") for kind in KINDS]
+    count = exports.update(status=DataExport.Status.EXPIRED, json_file="", html_file="", step="", error="")
+    transaction.on_commit(lambda: _files_delete(names))
+    return count
 
 
 def _name(export: DataExport, kind: str) -> str:
     return f"customer-{export.customer.customer_number}-export-{export.pk}.{kind}"
 
 
-def _write(export: DataExport) -> int:
+def _write(export: DataExport) -> tuple[int, dict[str, str]]:
     ids, users, count = customer_ids(export.customer), user_names(), 0
     made = timezone.localtime()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as js, tempfile.TemporaryFile("w+", encoding="utf-8") as page:
@@ -96,12 +127,12 @@ def _write(export: DataExport) -> int:
                 page.write(_section(part, rows, continued=seen > CHUNK))
         js.write(', "consents": ' + json.dumps({"marketing": export.customer.marketing_consent}) + "}")
         page.write(render_to_string("privacy/export_document_foot.html"))
+        names = {}
         for handle, kind in ((js, "json"), (page, "html")):
             handle.seek(0)
-            name = _name(export, kind)
-            storage().delete(name)
-            storage().save(name, File(handle))
-    return count
+            storage().delete(_name(export, kind))  # what an earlier, lost builder left
+            names[kind] = storage().save(_name(export, kind), File(handle))
+    return count, names
 
 
 def _section(part, rows: list[dict], *, continued: bool) -> str:
@@ -112,17 +143,25 @@ def _section(part, rows: list[dict], *, continued: bool) -> str:
     )
 
 
+class ExportUnavailable(Exception):
+    """The export exists but cannot be downloaded (not ready, expired, its file gone): 410."""
+
+
 def export_for_download(*, export_id: int, user, kind: str, request=None) -> tuple[DataExport, File, str]:
     """The file of a ready export, to its requester only (404 for anyone else) and not after it expired."""
     if kind not in KINDS:
-        raise Http404
+        raise Http404("No such kind of export file.")
     export = DataExport.objects.select_related("customer").filter(pk=export_id, requested_by=user).first()
     if export is None or not user.has_perm(Capability.MANAGE_FLAGS):
         raise Http404("No such export of yours.")
     if export.status != DataExport.Status.READY or export.expires_at is None or export.expires_at <= timezone.now():
-        raise PermissionDenied("This export is not ready, or it expired: start a new one.")
+        raise ExportUnavailable("This export is not ready, or it expired: start a new one.")
     field, content_type = KINDS[kind]
-    name = getattr(export, field)
+    try:
+        handle = storage().open(getattr(export, field), "rb")
+    except FileNotFoundError:
+        log.error("export %s: its %s file is missing", export.pk, kind)
+        raise ExportUnavailable("This export's file is gone: start a new one.") from None
     audit_event_record(
         actor=user,
         action=AuditEvent.Action.DOWNLOADED_EXPORT,
@@ -130,7 +169,7 @@ def export_for_download(*, export_id: int, user, kind: str, request=None) -> tup
         detail=f"export {export.pk} ({kind})",
         request=request,
     )
-    return export, storage().open(name, "rb"), content_type
+    return export, handle, content_type
 
 
 def exports_expire() -> int:
@@ -138,9 +177,9 @@ def exports_expire() -> int:
     expired = DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=timezone.now())
     done = 0
     for export in expired:
-        for name in (export.json_file, export.html_file):
-            if name:
-                storage().delete(name)
-        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, json_file="", html_file="")
-        done += 1
+        if DataExport.objects.filter(pk=export.pk, status=DataExport.Status.READY).update(
+            status=DataExport.Status.EXPIRED, json_file="", html_file=""
+        ):
+            _files_delete([export.json_file, export.html_file])
+            done += 1
     return done

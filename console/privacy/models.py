@@ -19,6 +19,8 @@ class DataExport(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # When a builder claimed it (QUEUED -> RUNNING): one builder at a time.
+    started_at = models.DateTimeField(null=True, blank=True)
     # 0-100, and the part being gathered, shown on the page while the task runs.
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=80, blank=True)

@@ -65,7 +65,8 @@ PARTS: list[Part] = [
     _part("orders", "Orders", Order, "customer", Erasure.KEEP_FISCAL, order=("placed_at", "pk")),
     _part("order_lines", "Order lines", OrderLine, "order__customer", Erasure.KEEP_FISCAL),
     _part("invoices", "Invoices", Invoice, "customer", Erasure.KEEP_FISCAL, order=("issued_on", "pk")),
-    _part("payments", "Payments", Payment, "invoice__customer", Erasure.KEEP_FISCAL),
+    # The bank's reference often holds the payer's name; amount, date and invoice are what the books need.
+    _part("payments", "Payments", Payment, "invoice__customer", Erasure.BLANK, blank={"reference": ""}),
     _part("returns", "Returns", Return, "customer", Erasure.KEEP_FISCAL),
     _part("return_lines", "Return lines", ReturnLine, "return_request__customer", Erasure.KEEP_FISCAL),
     _part("wish_lists", "Wish list", WishList, "customer", Erasure.DELETE),
@@ -114,7 +115,8 @@ DELETE_ORDER = [
 
 
 def customer_ids(customer: Customer) -> list[int]:
-    """The customer and the records merged into it: one person, one request."""
+    """The customer and the records merged into it: one person, one request. Call it with the
+    survivor (``Customer.survivor()``): a merged-away record's data lives there."""
     return [customer.pk, *Customer.objects.filter(merged_into=customer).values_list("pk", flat=True)]
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
@@ -52,18 +51,24 @@ def raw_payloads_purge(*, days: int | None = None, progress=None) -> Purged:
     """Purge payloads received more than ``days`` ago (the setting by default), in batches."""
     cutoff = timezone.now() - timedelta(days=days if days is not None else settings.RAW_PAYLOAD_RETENTION_DAYS)
     result = Purged(cutoff=cutoff)
-    events = InboundEvent.objects.filter(received_at__lt=cutoff).exclude(body={})
-    while batch := list(events.values_list("pk", flat=True)[:BATCH]):
+    # Walked by primary key, a batch at a time: each query starts where the last one ended, so a
+    # first run over years of events reads the table once, not once per batch.
+    last = 0
+    events = InboundEvent.objects.filter(received_at__lt=cutoff).exclude(body={}).order_by("pk")
+    while batch := list(events.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH]):
         result.events += InboundEvent.objects.filter(pk__in=batch).update(body={})
+        last = batch[-1]
         if progress:
             progress(result)
     # Entries written from an event carry its payload (``id``, ``type``, ``customer``, ``data``).
-    entries = TimelineEntry.objects.filter(recorded_at__lt=cutoff, raw__has_key="customer")
-    while batch := list(entries.values_list("pk", "raw")[:BATCH]):
-        with transaction.atomic():
-            for pk, raw in batch:
-                TimelineEntry.objects.filter(pk=pk).update(raw=_kept(raw))
+    last = 0
+    entries = TimelineEntry.objects.filter(recorded_at__lt=cutoff, raw__has_key="customer").order_by("pk")
+    while batch := list(entries.filter(pk__gt=last).only("pk", "raw")[:BATCH]):
+        for entry in batch:
+            entry.raw = _kept(entry.raw)
+        TimelineEntry.objects.bulk_update(batch, ["raw"])
         result.entries += len(batch)
+        last = batch[-1].pk
         if progress:
             progress(result)
     if result.events or result.entries:

@@ -19,9 +19,15 @@ from console.rejected import Rejected
 def export_start(*, customer: Customer, user, request=None) -> DataExport:
     """Start building a complete export of the customer; managers only."""
     require(user, Capability.MANAGE_FLAGS)
-    if customer.erased_at:
-        raise Rejected("customer", "This customer's personal data was erased: there is nothing left to export.")
     with transaction.atomic():
+        # A merged-away record's data lives with the one it was merged into; the row lock makes
+        # a double click start one export, not two.
+        customer = Customer.objects.select_for_update().get(pk=customer.survivor().pk)
+        waiting = DataExport.objects.filter(
+            customer=customer, requested_by=user, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]
+        ).first()
+        if waiting is not None:
+            return waiting
         export = DataExport.objects.create(customer=customer, requested_by=user)
         audit_event_record(
             actor=user,
@@ -37,6 +43,7 @@ def export_start(*, customer: Customer, user, request=None) -> DataExport:
 def erasure_request(*, customer: Customer, user, reason: str, request=None) -> ErasureRequest:
     """Ask for the customer's erasure; a manager other than the asker decides."""
     require(user, Capability.RECORD_INTERACTIONS)
+    customer = customer.survivor()
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise Rejected("reason", "Say how the customer asked (e.g. 'by e-mail on 2 December').")

@@ -1,5 +1,6 @@
 """The privacy app's background work: building exports, erasing, and the nightly retention jobs."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -11,15 +12,17 @@ from console.privacy.exports import export_build, exports_expire
 from console.privacy.models import DataExport, ErasureRequest
 from console.privacy.retention import fiscal_records_purge, raw_payloads_purge
 
+log = logging.getLogger(__name__)
 STALLED = timedelta(minutes=5)
+# A builder that started this long ago and has not finished is taken to be lost.
+BUILDER_LOST = timedelta(hours=1)
 
 
 def stalled_exports() -> list[int]:
-    # One still being built may take a while: it counts as lost only after an hour.
     now = timezone.now()
     waiting = Q(status=DataExport.Status.QUEUED, requested_at__lt=now - STALLED)
-    running = Q(status=DataExport.Status.RUNNING, requested_at__lt=now - timedelta(hours=1))
-    return list(DataExport.objects.filter(waiting | running).values_list("pk", flat=True))
+    lost = Q(status=DataExport.Status.RUNNING, started_at__lt=now - BUILDER_LOST)
+    return list(DataExport.objects.filter(waiting | lost).values_list("pk", flat=True))
 
 
 def stalled_erasures() -> list[int]:
@@ -56,7 +59,11 @@ def raw_payloads_purge_task() -> str:
 def privacy_catch_up_task() -> None:
     """Exports and approved erasures whose task went missing (broker down at commit, worker
     killed) are done now; both are safe to run again."""
-    for export_id in stalled_exports():
-        export_build(export_id)
-    for erasure_id in stalled_erasures():
-        customer_erase(erasure_id)
+    lost = timezone.now() - BUILDER_LOST
+    jobs = [(export_build, pk, {"stalled_before": lost}) for pk in stalled_exports()]
+    jobs += [(customer_erase, pk, {}) for pk in stalled_erasures()]
+    for job, pk, options in jobs:
+        try:
+            job(pk, **options)
+        except Exception:  # one that fails must not keep the others waiting
+            log.exception("privacy catch-up: %s(%s) failed", job.__name__, pk)

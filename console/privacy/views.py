@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability
 from console.customers.selectors import customer_for_user
-from console.privacy.exports import export_for_download
+from console.privacy.exports import ExportUnavailable, export_for_download
 from console.privacy.models import DataExport, ErasureRequest
 from console.privacy.services import erasure_decide, erasure_request, export_start
 from console.rejected import Rejected
@@ -47,7 +47,11 @@ def _page(request, customer, *, error=None, status=200):
 
 @require_GET
 def customer_privacy(request, customer_id):
-    return _page(request, customer_for_user(request.user, customer_id))
+    customer = customer_for_user(request.user, customer_id)
+    if customer.merged_into_id:
+        # A merged-away record's requests are the person's: made on the record it went into.
+        return redirect("privacy:customer", customer.survivor().pk)
+    return _page(request, customer)
 
 
 @require_POST
@@ -72,10 +76,14 @@ def export_status(request, export_id):
 @require_GET
 def export_download(request, export_id, kind):
     _managers_only(request)
-    export, handle, content_type = export_for_download(
-        export_id=export_id, user=request.user, kind=kind, request=request
-    )
-    customer_for_user(request.user, export.customer_id)
+    export = get_object_or_404(DataExport, pk=export_id, requested_by=request.user)
+    customer = customer_for_user(request.user, export.customer_id)
+    try:
+        export, handle, content_type = export_for_download(
+            export_id=export_id, user=request.user, kind=kind, request=request
+        )
+    except ExportUnavailable as exc:
+        return _page(request, customer, error=str(exc), status=410)
     response = FileResponse(
         handle,
         as_attachment=True,

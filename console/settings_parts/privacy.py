@@ -7,7 +7,8 @@ from console.settings_parts.environment import BASE_DIR, env
 # them, through the console, for this many hours; then the files are deleted.
 PRIVACY_EXPORT_ROOT = env.path("PRIVACY_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 PRIVACY_EXPORT_HOURS = env.int("PRIVACY_EXPORT_HOURS", default=72)
-# Invoices and payments are kept this many years after erasure (the Dutch fiscal retention).
+# An erased customer's invoices and payments are kept this many years after the end of the
+# invoice's year (the Dutch fiscal retention), then the nightly retention job deletes them.
 FISCAL_RETENTION_YEARS = env.int("FISCAL_RETENTION_YEARS", default=7)
 # Raw event payloads (as a source system sent them) are purged after this many days, at least 7:
 # the journeys' catch-up reads the payloads of the last minutes.

@@ -124,9 +124,7 @@ def test_a_returned_letter_prompts_every_channel_until_the_address_is_corrected(
     audit = dict(AuditEvent.objects.filter(actor=phone.user, customer=customer).values_list("action", "detail"))
     # The audit trail says what was done, not the addresses: it outlives an erasure (docs/privacy.md).
     assert audit[AuditEvent.Action.CORRECTED_ADDRESS] == "address corrected"
-    assert (
-        audit[AuditEvent.Action.CLOSED_CASE] == f"{task.reference}: Data quality {task.reference} closed: {task.title}"
-    )
+    assert audit[AuditEvent.Action.CLOSED_CASE] == task.reference
     # Mailing systems read it through the API: the new address, and the old one as moved away.
     profile = api.get(f"/api/v1/customers/{customer.pk}").json()
     assert [(a["street"], a["is_primary"], a["status"]) for a in profile["addresses"]] == [

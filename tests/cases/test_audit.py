@@ -37,14 +37,9 @@ def test_a_case_s_life_is_in_the_audit_log(customer, deadlines, make_user):
         "recorded_interaction",
         "closed_case",
     ]
-    details = dict(audited(agent))
-    assert details["opened_case"] == f"{ref}: Complaint opened: Klacht over levering"
-    assert (
-        details["updated_case"]
-        == f"{ref}: Case {ref} updated: owner Daan Jansen (was nobody); next step: Koerier bellen"
-    )
-    assert details["linked_to_case"].startswith(f"{ref}: Linked to case {ref}: the Twitter contact")
-    assert details["closed_case"] == f"{ref}: Complaint {ref} closed: the customer was answered by Phone"
+    # The audit trail names the case, not what was written on it: titles, next steps and notes are
+    # the customer's story, which the timeline holds and an erasure takes away (docs/privacy.md).
+    assert {detail for _, detail in audited(agent) if _ != "recorded_interaction"} == {ref}
     assert set(AuditEvent.objects.filter(actor=agent).values_list("customer_id", flat=True)) == {customer.pk}
 
 
@@ -70,5 +65,5 @@ def test_the_audit_log_shows_the_case_actions(client, customer, make_user, open_
     client.force_login(make_user("admin", is_staff=True, is_superuser=True))
     page = client.get(AUDIT_LOG).content.decode()
     assert "Added a case note" in page and "Changed a case" in page
-    assert f"{case.reference}: Note on case {case.reference}" in page
+    assert f'<td class="field-detail">{case.reference}</td>' in page
     assert "lotte" in page

@@ -4,13 +4,14 @@ replying and closing from a row (console/conversations/views.py)."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from console.conversations.models import Conversation
-from tests.conversations.conftest import tweet
+from tests.conversations.conftest import at, tweet
 from tests.factories import CustomerFactory
 from tests.ingest.events import interaction
 
@@ -80,14 +81,16 @@ def test_the_counts_in_the_navigation(client, make_user, api, tweeter):
 
 
 def test_the_counts_are_the_agents_own_and_their_teams_only(client, make_user, api, tweeter):
-    two_hours_ago = (timezone.now() - timedelta(hours=2)).isoformat()
-    api.post(tweet("Al twee uur geleden", occurred_at=two_hours_ago))  # overdue: breaching
-    api.post(tweet("Net gestuurd", thread="t-2"))
-    api.post(interaction(channel="sms", summary="Per sms", customer={"customer_number": "C-300001"}))  # phone's
-    anna = make_user("webcare")
-    client.force_login(anna)
-    client.post(reverse("conversations:take", args=[Conversation.objects.get(thread="t-2").pk]))
-    html = client.get(reverse("conversations:counts")).content.decode()
+    # On a Wednesday morning, within opening hours (in the evening nothing is due before morning).
+    with time_machine.travel(at("2026-12-02 11:00"), tick=False):
+        two_hours_ago = (timezone.now() - timedelta(hours=2)).isoformat()
+        api.post(tweet("Al twee uur geleden", occurred_at=two_hours_ago))  # overdue: breaching
+        api.post(tweet("Net gestuurd", thread="t-2"))
+        api.post(interaction(channel="sms", summary="Per sms", customer={"customer_number": "C-300001"}))  # phone's
+        anna = make_user("webcare")
+        client.force_login(anna)
+        client.post(reverse("conversations:take", args=[Conversation.objects.get(thread="t-2").pk]))
+        html = client.get(reverse("conversations:counts")).content.decode()
     assert 'Yours awaiting a reply">1<' in html and ">1 new<" in html and ">1 due<" in html
 
 

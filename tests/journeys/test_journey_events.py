@@ -242,20 +242,22 @@ def test_journey_actions_of_agents_are_in_the_audit_log(api, ahmed, porting_jour
     ref = porting_journey.case.reference
     started = audit.get(action=AuditEvent.Action.STARTED_JOURNEY)
     assert started.actor.username == "daan"
-    assert started.detail == f"{ref}: Journey started: Number porting with several SIM cards"
+    # References only in the audit trail (docs/privacy.md); the timeline says what happened.
+    assert started.detail == ref
 
     posted(api, sims((WIFE, "delivered"), (DAUGHTER, "failed")))
     agent = make_user("store")
     journey_choice_record(user=agent, case_id=porting_journey.case_id, choice="Pick it up in a store")
     chose = audit.get(action=AuditEvent.Action.RECORDED_JOURNEY_CHOICE)
-    assert chose.actor == agent and chose.detail == f"{ref}: Customer chose: Pick it up in a store"
+    assert chose.actor == agent and chose.detail == ref
 
+    on_their_name = audit.filter(actor=agent).count()
     journey_step_complete(user=agent, case_id=porting_journey.case_id)
     # Only the step the agent marked done is on their name in the log, not what events did.
-    marked = audit.filter(detail__contains="Journey step")
-    assert list(marked.values_list("actor", "action", "detail")) == [
-        (agent.pk, "updated_case", f"{ref}: Journey step 1 of 4 done: Porting requested; SIM cards being sent")
-    ]
+    # (the step, and the case's next step it moved on to: both changes of the case)
+    assert {(m.action, m.detail) for m in audit.filter(actor=agent).order_by("id")[on_their_name:]} == {
+        ("updated_case", ref)
+    }
 
 
 def test_only_the_step_the_agent_marked_done_is_on_their_name(api, ahmed, porting_journey):

@@ -84,10 +84,16 @@ def everything(api, issue_token, make_user, client_as):
         window_start=ten,
         window_end=ten + timedelta(hours=1),
         phone=PHONE,
-        about="Pakket kwijt",
+        about=f"{NAME} mist haar pakket",
     )
     template = JourneyTemplate.objects.filter(active=True).first()
-    journey_start(customer_id=customer.pk, template_id=template.pk, order_number=ORDER, actor_user=agent)
+    journey_start(
+        customer_id=customer.pk,
+        template_id=template.pk,
+        title=f"Klacht van {NAME}",
+        order_number=ORDER,
+        actor_user=agent,
+    )
     # The journey hears the order's next event.
     delivered = {"order_number": ORDER, "status": "delivered", "lines": [LINE], "total": "39.95", "currency": "EUR"}
     assert api.post(event("order.updated", delivered, customer=who)).status_code == 201
@@ -102,7 +108,7 @@ def everything(api, issue_token, make_user, client_as):
         customer_id=customer.pk,
         kind="credit",
         level="ok",
-        reason="Betalingsregeling afgesproken",
+        reason=f"Betalingsregeling met {NAME} afgesproken",
         until=now + timedelta(days=3),
         user=manager,
     )

@@ -3,15 +3,20 @@ for good. Afterwards nothing personal is left anywhere in the database except th
 payments the law makes us keep, and a source system that sends an event for the customer is told
 the customer was erased."""
 
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from console.accounts.models import AuditEvent
 from console.commerce.models import Invoice, Order, Payment
 from console.customers.models import Customer
 from console.ingest.models import InboundEvent
-from console.privacy.models import ErasureRequest
+from console.picture.merge import customer_merge
+from console.privacy.models import DataExport, ErasureRequest
 from console.timeline.models import TimelineEntry
+from tests.factories import CustomerFactory, UserFactory
 from tests.ingest.events import event
 from tests.privacy.conftest import EMAIL, INVOICE, NAME, ORDER, PHONE
 
@@ -38,10 +43,19 @@ def every_text_in_the_database() -> dict[str, list[str]]:
 
 
 def where(texts: dict[str, list[str]], needle: str) -> list[str]:
-    return sorted({table for table, rows in texts.items() for row in rows if needle.lower() in row.lower()})
+    """The tables with a row that holds the needle; a phone number in any spelling ("06 12398765")."""
+    digits = needle.isdigit()
+    return sorted(
+        {
+            table
+            for table, rows in texts.items()
+            for row in rows
+            if needle.lower() in (re.sub(r"[\s().+-]", "", row) if digits else row.lower())
+        }
+    )
 
 
-PERSONAL = [NAME, "Zonderland", EMAIL, PHONE, "612398765", "Zonnelaan", "crm-77"]
+PERSONAL = [NAME, "Zonderland", EMAIL, PHONE[1:], "Zonnelaan", "crm-77"]
 
 
 def test_after_erasure_nothing_personal_remains_outside_the_retained_invoices(
@@ -146,3 +160,53 @@ def test_managers_see_the_waiting_requests(everything, client_as):
     ask(client_as("phone"), customer)
     page = client_as("manager").get("/privacy/erasures/").content.decode()
     assert NAME in page and "Per e-mail gevraagd op 2 december" in page
+
+
+def test_an_erasure_takes_the_customers_exports_with_it(
+    everything, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    customer, agent, manager = everything
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/privacy/customers/{customer.pk}/export")
+    export = DataExport.objects.get()
+    assert export.status == "ready" and len(list(tmp_path.iterdir())) == 2
+    client.force_login(agent)
+    ask(client, customer, reason=f"Mail van {EMAIL}")
+    client.force_login(make_other_manager := UserFactory(role="manager"))
+    decide(
+        client,
+        ErasureRequest.objects.get(),
+        "approve",
+        note=f"Akkoord, {NAME}",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert DataExport.objects.get().status == "expired"
+    client.force_login(manager)
+    assert client.get(f"/privacy/exports/{export.pk}/download.json").status_code == 410
+    # How the customer asked, and the decision's note, named them: gone too.
+    erasure = ErasureRequest.objects.get()
+    assert EMAIL not in erasure.reason and NAME not in erasure.decision_note
+    assert erasure.decided_by == make_other_manager
+
+
+def test_asking_on_a_merged_away_record_erases_the_person(everything, client, django_capture_on_commit_callbacks):
+    customer, agent, manager = everything
+    old = CustomerFactory(name="Willy Zonderland", email="willy@voorbeeld.nl")
+    client.force_login(agent)
+    # The request is made on the old record; then the two are merged; then it is approved.
+    ask(client, old)
+    customer_merge(user=agent, survivor_id=customer.pk, merged_id=old.pk)
+    client.force_login(manager)
+    decide(client, ErasureRequest.objects.get(), "approve", capture=django_capture_on_commit_callbacks)
+    after = every_text_in_the_database()
+    assert not where(after, "Zonderland") and not where(after, "willy@voorbeeld.nl") and not where(after, EMAIL)
+    assert Customer.objects.get(pk=customer.pk).erased_at and Customer.objects.get(pk=old.pk).erased_at
+    # An erased record is merged with nothing.
+    with pytest.raises(ValidationError, match="erased"):
+        customer_merge(user=agent, survivor_id=customer.pk, merged_id=CustomerFactory().pk)

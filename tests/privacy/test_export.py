@@ -9,9 +9,10 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from console.accounts.models import AuditEvent
-from console.privacy.exports import exports_expire
+from console.privacy.exports import export_build, exports_expire
 from console.privacy.models import DataExport
 from console.privacy.records import PARTS
+from console.privacy.tasks import privacy_catch_up_task
 from tests.privacy.conftest import EMAIL, INVOICE, NAME, ORDER
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,8 @@ def test_only_the_manager_who_asked_downloads_it_and_only_until_it_expires(
     assert client.get(f"/privacy/exports/{export.pk}/download.json").status_code == 200
 
     DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert client.get(f"/privacy/exports/{export.pk}/download.json").status_code == 403
+    response = client.get(f"/privacy/exports/{export.pk}/download.json")
+    assert response.status_code == 410 and "it expired: start a new one" in response.content.decode()
     assert exports_expire() == 1 and exports_expire() == 0
     assert list(exports_folder.iterdir()) == []
     page = client.get(f"/privacy/customers/{customer.pk}/").content.decode()
@@ -124,3 +126,38 @@ def test_progress_is_shown_while_it_is_built(everything, client, settings, djang
     assert 'value="40"' in line and "40% · Timeline" in line and 'hx-trigger="every 1s"' in line
     assert response.status_code == 302
     assert storages["exports"].listdir("")[1] == []
+
+
+def test_a_file_gone_from_storage_is_a_clear_410_not_a_500(everything, client, django_capture_on_commit_callbacks):
+    customer, _agent, manager = everything
+    client.force_login(manager)
+    client.user = manager
+    export = start(client, customer, django_capture_on_commit_callbacks)
+    storages["exports"].delete(export.json_file)
+    response = client.get(f"/privacy/exports/{export.pk}/download.json")
+    assert response.status_code == 410 and "file is gone: start a new one" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="downloaded_export").exists()
+
+
+def test_a_double_click_starts_one_export(everything, client, settings):
+    customer, _agent, manager = everything
+    client.force_login(manager)
+    # Without a worker (the task waits), a second click finds the first export still waiting.
+    client.post(f"/privacy/customers/{customer.pk}/export")
+    client.post(f"/privacy/customers/{customer.pk}/export")
+    assert DataExport.objects.count() == 1
+
+
+def test_one_builder_at_a_time_and_a_lost_one_is_taken_over(everything, client):
+    customer, _agent, manager = everything
+    client.force_login(manager)
+    client.post(f"/privacy/customers/{customer.pk}/export")
+    export = DataExport.objects.get()
+    DataExport.objects.filter(pk=export.pk).update(status="running", started_at=timezone.now())
+    export_build(export.pk)  # another builder has it: nothing happens
+    assert DataExport.objects.get().status == "running"
+    DataExport.objects.filter(pk=export.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    DataExport.objects.filter(pk=export.pk).update(requested_at=timezone.now() - timedelta(hours=2))
+    privacy_catch_up_task()
+    export.refresh_from_db()
+    assert export.status == "ready" and storages["exports"].exists(export.json_file)
