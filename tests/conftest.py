@@ -44,6 +44,7 @@ def restrict(db):
     def restrict_to(customer, group="Personeelszaken", *, by=None):
         found = Group.objects.get_or_create(name=group)[0] if group is not None else None
         customer_restrict(customer_id=customer.pk, group=found, user=by)
+        customer.restricted_to = found
         return found
 
     return restrict_to

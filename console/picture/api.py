@@ -170,7 +170,7 @@ class _ReadEndpoint(APIView):
         tell a restricted customer from none at all."""
         customer = get_object_or_404(Customer, pk=pk).survivor()
         if customer.restricted_to_id is not None and not self.request.auth.allows(Scope.CUSTOMERS_RESTRICTED):
-            raise Http404
+            raise Http404("No Customer matches the given query.")  # word for word an unknown one's
         return customer
 
 
