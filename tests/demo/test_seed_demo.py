@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from console.customers.models import Customer
 from console.customers.selectors import may_see
-
 from tests.conftest import shipped_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,11 +2,17 @@
 group with the close code of an unknown customer (4404), in every role; open for a member; and an
 open console closes when its customer becomes restricted or its user leaves the group."""
 
+import json
+
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import Group
+from django.test import Client
 
+from console.customers.services import identifier_add
+from console.ingest.models import ApiToken
 from tests.factories import CustomerFactory, add_entries
+from tests.ingest.events import event
 from tests.live.test_access import ended
 from tests.live.test_consumer import closed_with, nothing_but_presence
 
@@ -82,3 +88,34 @@ async def test_a_console_on_another_customer_stays_open(connect, session_cookie,
     assert connected
     await sync_to_async(restrict)(employee)
     assert await nothing_but_presence(communicator)
+
+
+async def _call_for(agent: str, customer) -> None:
+    """The telephony system says a call from the customer rings at this agent's desk."""
+    await sync_to_async(identifier_add)(customer_id=customer.pk, kind="phone", value="0623456789")
+    _, token = await sync_to_async(ApiToken.issue)(source="telephony", scopes=["events:write"])
+    body = event(
+        "call.started",
+        {"call_id": f"c-{agent}", "from_number": "06 23456789", "agent": agent},
+        customer={"phone": "06 23456789"},
+    )
+    response = await sync_to_async(Client().post)(
+        "/api/v1/events",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+
+
+async def test_a_call_from_a_restricted_customer_pops_up_for_a_member_only(connect, session_cookie, employee, restrict):
+    await sync_to_async(restrict)(employee)
+    _, outsider_cookie = await sync_to_async(session_cookie)("phone", username="daan")
+    member, member_cookie = await sync_to_async(session_cookie)("phone", username="sanne")
+    await _join(member, "Personeelszaken")
+    outsider, _ = await connect(outsider_cookie)
+    insider, _ = await connect(member_cookie)
+    await _call_for("daan", employee)
+    assert await outsider.receive_nothing(0.5)
+    await _call_for("sanne", employee)
+    assert json.loads(await insider.receive_from(3))["type"] == "screen_pop"

@@ -7,7 +7,7 @@ send events about it, and the answer says no more than it did."""
 import pytest
 
 from tests.conversations.conftest import tweet
-from tests.factories import CustomerFactory, add_order
+from tests.factories import CustomerFactory, add_invoice, add_order
 from tests.ingest.events import interaction
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,18 @@ def test_events_about_it_are_still_taken_and_say_no_more(api, issue_token, emplo
     )
     assert sorted(restricted_answer.json()) == sorted(plain.json())
     assert unrestricted.timeline.filter(summary="Ook een vraag").exists()
+
+
+def test_a_credit_approval_about_it_is_none_without_the_scope(api, issue_token, restrict):
+    customer = CustomerFactory(name="Petra Medewerker")
+    add_invoice(customer, number="INV-PZ", amount="2500.00", days_overdue=35)
+    asked = api.post(
+        {"amount": "900.00", "order_reference": "WS-PZ-9"},
+        token=issue_token(scopes=READ),
+        path=f"/api/v1/customers/{customer.pk}/credit-approvals",
+    )
+    assert asked.status_code == 201, asked.content
+    restrict(customer)
+    path = f"/api/v1/credit-approvals/{asked.json()['approval']['id']}"
+    assert api.get(path, token=issue_token(scopes=READ)).status_code == 404
+    assert api.get(path, token=issue_token(scopes=WITH_SCOPE)).status_code == 200
