@@ -100,7 +100,7 @@ def customer_restrict(*, customer_id: int, group, user, request=None) -> Custome
     still see it (and close if not), open dashboards refetch, and the inbox and the team queues
     show or drop the customer's rows (the reaction ``CUSTOMER_RESTRICTED``). See docs/privacy.md.
     """
-    customer = Customer.objects.select_for_update().select_related("restricted_to").get(pk=customer_id)
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
     before = customer.restricted_to
     if (before and before.pk) == (group and group.pk):
         return customer

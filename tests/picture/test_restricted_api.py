@@ -6,7 +6,7 @@ send events about it, and the answer says no more than it did."""
 
 import pytest
 
-from tests.conversations.conftest import tweet
+from tests.conversations.conftest import sla_rules_fresh, tweet  # noqa: F401 - autouse: no answer rules cached by another test
 from tests.factories import CustomerFactory, add_invoice, add_order
 from tests.ingest.events import interaction
 

@@ -20,6 +20,7 @@ from console.customers.models import Customer
 from console.flags.approvals import credit_approval_request
 from console.flags.models import CreditApproval
 from console.timeline.models import TimelineEntry
+from tests.conversations.conftest import sla_rules_fresh  # noqa: F401 - autouse: no answer rules cached by another test
 from tests.factories import UserFactory
 from tests.security.test_authorization_matrix import NEEDS, url_for, world  # noqa: F401 - world: a fixture
 
