@@ -22,6 +22,9 @@ at their next change or reconnect).
   whose journeys on the customer's cases hear the event.
 - ``CASE_CHANGED`` (``teams``, the case's team, or both when it moved): said by cases; heard by
   queues, which pushes each team's queue as it now stands to its open queue pages.
+- ``CUSTOMER_RESTRICTED`` (``customer_id``): who may see a customer changed (restricted to a
+  group, or no longer); said by customers; heard by conversations, whose open inboxes show or drop
+  the customer's rows, and queues, which pushes every team's queue again.
 
 Something that must happen in the same transaction as the change (returned mail opening a
 data-quality case) is not a reaction: the service of the app that knows both does it.
@@ -36,7 +39,8 @@ CUSTOMER_CHANGED = "customer_changed"
 ENTRY_RECORDED = "entry_recorded"
 EVENT_APPLIED = "event_applied"
 CASE_CHANGED = "case_changed"
-KNOWN = (CUSTOMER_CHANGED, ENTRY_RECORDED, EVENT_APPLIED, CASE_CHANGED)
+CUSTOMER_RESTRICTED = "customer_restricted"
+KNOWN = (CUSTOMER_CHANGED, ENTRY_RECORDED, EVENT_APPLIED, CASE_CHANGED, CUSTOMER_RESTRICTED)
 
 _heard_by: dict[str, list[Callable]] = {what: [] for what in KNOWN}
 

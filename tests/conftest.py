@@ -36,6 +36,21 @@ def customer(db):
 
 
 @pytest.fixture
+def restrict(db):
+    """Restrict a customer to a group (made if need be) through the service the admin uses; the
+    group, to add members to. ``group=None`` lifts the restriction."""
+    from console.customers.services import customer_restrict
+
+    def restrict_to(customer, group="Personeelszaken", *, by=None):
+        found = Group.objects.get_or_create(name=group)[0] if group is not None else None
+        customer_restrict(customer_id=customer.pk, group=found, user=by)
+        customer.restricted_to = found
+        return found
+
+    return restrict_to
+
+
+@pytest.fixture
 def client_as(client, make_user):
     """A test client logged in as a fresh user with the given role."""
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from console.accounts.roles import Capability, Role, role_names
 from console.cases.models import Case, Team
+from console.customers.selectors import customer_visible_or_404
 from console.messaging.models import OutboundMessage
 from console.messaging.selectors import message_statuses_attach
 from console.timeline.models import TimelineEntry
@@ -15,10 +16,13 @@ CASE_ENTRIES_LIMIT = 200
 
 
 def case_for_user(user, case_id: int) -> Case:
-    """The case, if this user may see customers at all; 403 otherwise, 404 if unknown."""
+    """The case, if this user may see customers at all; 403 otherwise, 404 if unknown or its
+    customer is restricted to a group the user is no member of."""
     if not user.is_authenticated or not user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied("Your role does not allow viewing customers.")
-    return get_object_or_404(Case.objects.select_related("customer", "owner"), pk=case_id)
+    case = get_object_or_404(Case.objects.select_related("customer", "owner"), pk=case_id)
+    customer_visible_or_404(user, case.customer)
+    return case
 
 
 def case_entries(*, case: Case, finance: bool) -> list[TimelineEntry]:

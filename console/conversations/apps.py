@@ -11,10 +11,11 @@ class ConversationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from console.conversations import answer_rules, models, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
-        from console.reactions import ENTRY_RECORDED, hear
+        from console.conversations import answer_rules, models, restricted, services, sla, tasks  # noqa: F401 - tasks: run_periodic finds the job
+        from console.reactions import CUSTOMER_RESTRICTED, ENTRY_RECORDED, hear
 
         hear(ENTRY_RECORDED, services.entry_recorded)
+        hear(CUSTOMER_RESTRICTED, restricted.customer_restricted)
 
         # The SLA calendar and policies are cached (every inbound message asks for them): an
         # admin's change forgets them.

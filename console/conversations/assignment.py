@@ -19,6 +19,7 @@ from console.accounts.selectors import display_name
 from console.conversations import fragments
 from console.conversations.models import Conversation, InboxTeam
 from console.conversations.notes import note
+from console.customers.selectors import users_who_may_see
 from console.live.online import last_seen
 
 
@@ -32,6 +33,8 @@ def agent_for(conversation: Conversation, *, leaving=None):
     if team is None:
         return None
     members = get_user_model().objects.filter(groups__name=conversation.team, is_active=True)
+    # Never to an agent for whom the customer does not exist (a restricted customer).
+    members = members.filter(users_who_may_see(conversation.customer_id))
     if leaving is not None:
         members = members.exclude(pk=leaving)
     seen = last_seen(members.values_list("pk", flat=True))

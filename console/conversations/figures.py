@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from console.cases.models import Team
 from console.conversations.models import Conversation
+from console.customers.selectors import hidden_customers
 from console.timeline.models import Channel
 
 
@@ -120,12 +121,14 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def export_rows(*, start: date, end: date):
+def export_rows(*, start: date, end: date, user):
     """Every conversation opened in [start, end] (local days), oldest first, as CSV rows; read
-    in chunks, so a year's export streams without holding it in memory."""
+    in chunks, so a year's export streams without holding it in memory. Not those of customers
+    restricted to a group ``user`` is no member of: each row names its customer."""
     yield EXPORT_FIELDS
     rows = (
         Conversation.objects.filter(opened_at__gte=_midnight(start), opened_at__lt=_midnight(end + timedelta(days=1)))
+        .exclude(customer_id__in=hidden_customers(user))
         .order_by("opened_at", "pk")
         .values_list(
             "pk",

@@ -22,7 +22,9 @@ from console.conversations.listing import is_breaching
 from console.conversations.models import Conversation
 from console.conversations.rows import row_pushed, sort_key, version
 from console.conversations.selectors import FLAG_FILTERS, details_attach, team_counts
+from console.customers.fragments import audience
 from console.customers.models import Customer
+from console.customers.selectors import users_who_may_not_see
 from console.live.groups import agent_group, managers_group, team_agents_group
 from console.live.publish import publish, publish_to
 
@@ -66,6 +68,24 @@ def row_message(conversation_id: int, *, teams: list[str], was: int | None) -> d
     return {"type": "page.event", "text": json.dumps({"type": "event", "name": "inbox-row", "detail": detail})}
 
 
+def row_withdrawn(conversation) -> None:
+    """A restricted customer's conversation, to everyone outside its group: no longer in any list
+    (after ``inbox_changed`` sent the row to the members). Sent to the agent groups of everyone
+    else by name, since members listen on the team's and managers' groups too."""
+    teams = [conversation.team]
+
+    def heard_by() -> list[str]:
+        return [agent_group(pk) for pk in users_who_may_not_see(conversation.customer_id)]
+
+    def build() -> dict:
+        counts = {"at": int(timezone.now().timestamp() * 1000), "teams": team_counts(teams)}
+        current = Conversation.objects.only("updated_at").get(pk=conversation.pk)
+        detail = {"id": conversation.pk, "open": False, "was": None, "version": version(current), "counts": counts}
+        return {"type": "page.event", "text": json.dumps({"type": "event", "name": "inbox-row", "detail": detail})}
+
+    publish_to(heard_by, build)
+
+
 def inbox_changed(conversation, *, also_team: str | None = None, also_user: int | None = None) -> None:
     """Also the team and the agent it was with before a hand-over."""
     teams = sorted({conversation.team, also_team} - {None, ""})
@@ -75,7 +95,11 @@ def inbox_changed(conversation, *, also_team: str | None = None, also_user: int 
             groups.add(agent_group(user))
     groups.add(managers_group())  # their counts are every team's
     was = also_user if also_user != conversation.assignee_id else None
-    publish_to(sorted(groups), lambda: row_message(conversation.pk, teams=teams, was=was))
+    # A restricted customer's row reaches only the members of its group (their own pages).
+    publish_to(
+        lambda: audience(customer_id=conversation.customer_id, groups=sorted(groups)),
+        lambda: row_message(conversation.pk, teams=teams, was=was),
+    )
     publish(managers_group(), lambda: INBOX_FIGURES)
 
 
@@ -96,7 +120,12 @@ def _assigned_notice(conversation, agent) -> dict:
 def assigned_to_you(conversation, agent) -> None:
     """Automatic assignment gave this agent the conversation: a notice on every page they have
     open (the row and their counts come with the change itself, inbox_changed)."""
-    publish(agent_group(agent.pk), lambda: _assigned_notice(conversation, agent))
+    _notify(conversation, agent_group(agent.pk), lambda: _assigned_notice(conversation, agent))
+
+
+def _notify(conversation, group: str, build) -> None:
+    """A notice naming the customer: for a restricted one, only to the members of its group."""
+    publish_to(lambda: audience(customer_id=conversation.customer_id, groups=[group]), build)
 
 
 def _notice(conversation: Conversation, *, tone: str, text: str) -> str:
@@ -131,12 +160,12 @@ def sla_warned(conversation: Conversation) -> None:
         group = agent_group(conversation.assignee_id)
     else:
         group = team_agents_group(conversation.team)
-    publish(group, lambda: sla_warning_message(conversation_id=conversation.pk))
+    _notify(conversation, group, lambda: sla_warning_message(conversation_id=conversation.pk))
 
 
 def sla_breached(conversation: Conversation) -> None:
     """The answer is overdue: a notice for every online manager."""
-    publish(managers_group(), lambda: sla_breach_message(conversation_id=conversation.pk))
+    _notify(conversation, managers_group(), lambda: sla_breach_message(conversation_id=conversation.pk))
 
 
 def sla_not_done_message(*, conversation_id: int) -> dict:
@@ -152,4 +181,4 @@ def sla_not_done_message(*, conversation_id: int) -> dict:
 def sla_not_done_in_time(conversation: Conversation) -> None:
     """The conversation is still open past its resolution due time: a notice for every online
     manager, like a breach."""
-    publish(managers_group(), lambda: sla_not_done_message(conversation_id=conversation.pk))
+    _notify(conversation, managers_group(), lambda: sla_not_done_message(conversation_id=conversation.pk))

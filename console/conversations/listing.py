@@ -9,7 +9,7 @@ nothing is read twice or skipped because of them. A page is one query, whatever 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from console.conversations.models import Conversation
 from console.conversations.selectors import BREACHING_SOON
@@ -51,11 +51,13 @@ def conversations_page(
     channels: list[str] = (),
     breaching: bool | None = None,
     after: After | None = None,
+    hidden: QuerySet | None,
     limit: int = 100,
 ) -> list[Conversation]:
     """Up to ``limit`` conversations after ``after`` that pass every filter given (an empty
-    list: any), with their customer, assignee and case, in one query."""
-    rows = Conversation.objects.all()
+    list: any), with their customer, assignee and case, in one query; none with a customer in
+    ``hidden`` (those the reader may not see, ``hidden_customers``; None: none)."""
+    rows = Conversation.objects.all() if hidden is None else Conversation.objects.exclude(customer_id__in=hidden)
     if statuses:
         rows = rows.filter(status__in=statuses)
     if teams:

@@ -17,6 +17,7 @@ from console.accounts.roles import Capability, team_roles
 from console.cases.models import Team
 from console.conversations.models import Conversation
 from console.customers.models import Customer
+from console.customers.selectors import customer_visible_or_404, hidden_customers
 from console.flags.models import Flag
 from console.live.presence import REDIS_DOWN, viewers_now
 from console.timeline.models import Channel
@@ -102,7 +103,7 @@ def inbox_page(*, user, view: str, team: str = "", filters: InboxFilters | None 
     """One inbox list, soonest due first (a conversation waiting on the customer has no due time
     and comes last), with the customer's flags on each row."""
     filters = filters or InboxFilters()
-    rows = _in_view(_open(), user=user, view=view, team=team)
+    rows = _in_view(_open().exclude(customer_id__in=hidden_customers(user)), user=user, view=view, team=team)
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     if filters.language:
@@ -194,13 +195,15 @@ def capped_counts(querysets, cap: int | None = None) -> dict[int, int]:
 def team_counts(teams) -> dict[str, dict[str, int]]:
     """Per team: its open conversations nobody has taken, and those awaiting a reply that are
     overdue or due within ``BREACHING_SOON`` (each counted up to the cap), in one statement.
-    What the counts in the navigation add up, and what a change pushes for its team."""
+    What the counts in the navigation add up, and what a change pushes for its team. One count
+    for the whole team, so restricted customers' conversations are not in it (docs/privacy.md)."""
     teams = list(teams)
     soon = timezone.now() + BREACHING_SOON
+    counted = _open().exclude(customer_id__in=hidden_customers())
     asked = []
     for team in teams:
-        asked.append(_open().filter(team=team, assignee__isnull=True))
-        asked.append(_open().filter(team=team, status=Conversation.Status.AWAITING_REPLY, due_at__lte=soon))
+        asked.append(counted.filter(team=team, assignee__isnull=True))
+        asked.append(counted.filter(team=team, status=Conversation.Status.AWAITING_REPLY, due_at__lte=soon))
     found = capped_counts(asked) if asked else {}
     return {team: {"unassigned": found[2 * i], "breaching": found[2 * i + 1]} for i, team in enumerate(teams)}
 
@@ -212,7 +215,10 @@ def inbox_counts(*, user) -> dict:
     teams = team_roles(user) or Team.values
     per_team = team_counts(teams)
     return {
-        "mine": _open().filter(status=Conversation.Status.AWAITING_REPLY, assignee=user.pk).count(),
+        "mine": _open()
+        .filter(status=Conversation.Status.AWAITING_REPLY, assignee=user.pk)
+        .exclude(customer_id__in=hidden_customers(user))
+        .count(),
         "teams": per_team,
         "unassigned": sum(n["unassigned"] for n in per_team.values()),
         "breaching": sum(n["breaching"] for n in per_team.values()),
@@ -222,7 +228,10 @@ def inbox_counts(*, user) -> dict:
 
 def conversation_for_user(user, conversation_id: int) -> Conversation:
     """The conversation, if this user may see customers (any agent may see any team's inbox, as
-    with queues); 403 otherwise, 404 if unknown."""
+    with queues); 403 otherwise, 404 if unknown or its customer is restricted to a group the user
+    is no member of."""
     if not user.has_perm(Capability.VIEW_CUSTOMERS):
         raise PermissionDenied("Your role does not allow viewing customers.")
-    return get_object_or_404(Conversation.objects.select_related("customer", "assignee"), pk=conversation_id)
+    conversation = get_object_or_404(Conversation.objects.select_related("customer", "assignee"), pk=conversation_id)
+    customer_visible_or_404(user, conversation.customer)
+    return conversation

@@ -42,6 +42,7 @@ from console.conversations.sla_clock import (
     clocks_stop,
 )
 from console.customers.models import Customer
+from console.customers.selectors import may_see
 from console.messaging.models import OutboundMessage
 from console.messaging.services import message_to_customer
 from console.timeline.models import TimelineEntry
@@ -239,6 +240,10 @@ def conversation_hand_over(*, conversation_id: int, user, to=None, team: str | N
     require(user, Capability.RECORD_INTERACTIONS)
     conversation = _locked(conversation_id)
     before_team, before_assignee = conversation.team, conversation.assignee_id
+    if to is not None and not may_see(to, conversation.customer):
+        raise ValidationError(
+            f"{display_name(to)} may not see this customer (restricted); choose a member of its group."
+        )
     if team:
         conversation.team = team
     conversation.assignee = to

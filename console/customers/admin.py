@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from console.accounts.admin_mixins import ReadOnlyAdmin
 from console.customers.models import Address, Customer, Identifier
+from console.customers.services import customer_restrict
 
 
 class IdentifierInline(ReadOnlyAdmin, admin.TabularInline):
@@ -17,11 +18,25 @@ class AddressInline(admin.StackedInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["customer_number", "name", "language", "customer_since", "id_document_expires_on"]
+    """The administrators' list shows restricted customers too: it is where a customer is
+    restricted to a group, or no longer (docs/privacy.md). That change goes through
+    ``customer_restrict``, which audits it and makes open consoles and inboxes follow."""
+
+    list_display = ["customer_number", "name", "language", "customer_since", "id_document_expires_on", "restricted_to"]
     search_fields = ["customer_number", "name", "identifiers__value"]
-    list_filter = ["language", "marketing_consent"]
+    list_filter = ["language", "marketing_consent", "restricted_to"]
     readonly_fields = ["last_seq", "created_at"]
     inlines = [IdentifierInline, AddressInline]
+
+    def save_model(self, request, obj, form, change):
+        wanted = obj.restricted_to
+        if "restricted_to" in form.changed_data:
+            # Saved as it was; the restriction itself is changed (and audited) by its service.
+            obj.restricted_to_id = form.initial.get("restricted_to")
+        super().save_model(request, obj, form, change)
+        if "restricted_to" in form.changed_data:
+            customer_restrict(customer_id=obj.pk, group=wanted, user=request.user, request=request)
+            obj.restricted_to = wanted
 
 
 @admin.register(Address)

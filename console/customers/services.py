@@ -3,9 +3,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from console.accounts.models import AuditEvent
+from console.accounts.services import audit_event_record
 from console.customers.identifiers import normalise_email, normalise_handle, normalise_phone
 from console.customers.models import Address, Customer, Identifier
-from console.reactions import CUSTOMER_CHANGED, happened
+from console.live.publish import customer_access_changed, dashboard_changed
+from console.reactions import CUSTOMER_CHANGED, CUSTOMER_RESTRICTED, happened
 
 _NORMALISERS = {
     Identifier.Kind.EMAIL: lambda raw: normalise_email(raw),
@@ -87,3 +90,30 @@ def address_fields_clean(*, street: str, postal_code: str, city: str, country: s
     if errors:
         raise ValidationError(errors)
     return {"street": street, "postal_code": postal_code, "city": city, "country": country}
+
+
+@transaction.atomic
+def customer_restrict(*, customer_id: int, group, user, request=None) -> Customer:
+    """Make the customer visible only to the members of ``group`` (None: to everyone again).
+
+    Audited; once committed, open consoles on the customer look again whether their user may
+    still see it (and close if not), open dashboards refetch, and the inbox and the team queues
+    show or drop the customer's rows (the reaction ``CUSTOMER_RESTRICTED``). See docs/privacy.md.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    before = customer.restricted_to
+    if (before and before.pk) == (group and group.pk):
+        return customer
+    Customer.objects.filter(pk=customer.pk).update(restricted_to=group)
+    customer.restricted_to = group
+    if group is None:
+        detail = f"No longer restricted (was: only {before.name})"
+    else:
+        detail = f"Restricted to {group.name}" + (f" (was: only {before.name})" if before else "")
+    audit_event_record(
+        actor=user, action=AuditEvent.Action.RESTRICTED_CUSTOMER, customer=customer, detail=detail, request=request
+    )
+    customer_access_changed(customer.pk)
+    dashboard_changed()
+    happened(CUSTOMER_RESTRICTED, customer_id=customer.pk)
+    return customer

@@ -59,7 +59,8 @@ def inbox_export(request):
     )
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in export_rows(start=start, end=end)), content_type="text/csv; charset=utf-8"
+        (writer.writerow(row) for row in export_rows(start=start, end=end, user=request.user)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="conversations-{start}-{end}.csv"'
     return response

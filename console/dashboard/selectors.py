@@ -28,6 +28,7 @@ from django.utils import timezone
 from console.cases.models import Case as CustomerCase
 from console.commerce.models import Order, OrderLine, Return
 from console.customers.models import Address, Identifier
+from console.customers.selectors import hidden_customers
 from console.flags.models import CreditApproval, Flag, FlagChange
 from console.timeline.models import Channel, TimelineEntry
 
@@ -81,12 +82,14 @@ def _overridden(now: datetime) -> Q:
     return Q(override_until__gt=now) & ~Q(override_level="")
 
 
-def flags_at_level(*, kind: str, levels: list[str], now: datetime) -> QuerySet:
+def flags_at_level(*, kind: str, levels: list[str], now: datetime, user=None) -> QuerySet:
     """Flags of one kind whose effective level is one of ``levels``: the override while it
-    lasts, the computed level otherwise. Customers merged into another record are left out."""
+    lasts, the computed level otherwise. Customers merged into another record are left out, and
+    so are those restricted to a group ``user`` is no member of."""
     overridden = _overridden(now)
     return (
         Flag.objects.filter(kind=kind, customer__merged_into__isnull=True)
+        .exclude(customer_id__in=hidden_customers(user))
         .filter((Q(level__in=levels) & ~overridden) | (overridden & Q(override_level__in=levels)))
         .annotate(
             shown_level=Case(When(overridden, then=F("override_level")), default=F("level"), output_field=CharField())
@@ -95,12 +98,12 @@ def flags_at_level(*, kind: str, levels: list[str], now: datetime) -> QuerySet:
     )
 
 
-def credit_list(*, level: str, today: date, now: datetime, limit: int = LIST_LIMIT) -> Listing:
+def credit_list(*, level: str, today: date, now: datetime, user=None, limit: int = LIST_LIMIT) -> Listing:
     """Customers whose credit is on ``level`` (hold or watch), worst first: the most overdue,
     then the longest overdue. The figures are the credit flag's own (``amount_overdue``,
     ``amount_open``, ``oldest_due_on``, written by every recomputation), so the list is read from
     one index (``flag_worst_first``) however many customers are on hold."""
-    flags = flags_at_level(kind=Flag.Kind.CREDIT, levels=[level], now=now)
+    flags = flags_at_level(kind=Flag.Kind.CREDIT, levels=[level], now=now, user=user)
     listing = _listing(
         flags.order_by(
             F("amount_overdue").desc(nulls_last=True), F("oldest_due_on").asc(nulls_last=True), "customer__name"
@@ -112,7 +115,7 @@ def credit_list(*, level: str, today: date, now: datetime, limit: int = LIST_LIM
     return listing
 
 
-def loyal_at_risk_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
+def loyal_at_risk_list(*, now: datetime, user=None, limit: int = LIST_LIMIT) -> Listing:
     """Gold customers with an open complaint or an open return, the longest waiting first."""
     complaints = CustomerCase.objects.filter(
         customer_id=OuterRef("customer_id"),
@@ -133,7 +136,7 @@ def loyal_at_risk_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
     )
     open_return = Return.objects.filter(status__in=Return.OPEN_STATUSES).order_by().values("customer_id")
     flags = (
-        flags_at_level(kind=Flag.Kind.LOYALTY, levels=[Flag.Level.GOLD], now=now)
+        flags_at_level(kind=Flag.Kind.LOYALTY, levels=[Flag.Level.GOLD], now=now, user=user)
         .filter(customer_id__in=open_complaint.union(open_return))
         .annotate(
             complaint_title=Subquery(complaints.values("title")[:1]),
@@ -151,23 +154,29 @@ def loyal_at_risk_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
     return listing
 
 
-def returned_mail_list(*, limit: int = LIST_LIMIT) -> Listing:
+def returned_mail_list(*, user=None, limit: int = LIST_LIMIT) -> Listing:
     """Addresses marked undeliverable by returned mail, the oldest first."""
-    addresses = Address.objects.filter(
-        status=Address.Status.UNDELIVERABLE, customer__merged_into__isnull=True
-    ).select_related("customer")
+    addresses = (
+        Address.objects.filter(status=Address.Status.UNDELIVERABLE, customer__merged_into__isnull=True)
+        .exclude(customer_id__in=hidden_customers(user))
+        .select_related("customer")
+    )
     return _listing(addresses.order_by(F("status_changed_at").asc(nulls_first=True), "id"), limit)
 
 
-def bounced_email_list(*, limit: int = LIST_LIMIT) -> Listing:
+def bounced_email_list(*, user=None, limit: int = LIST_LIMIT) -> Listing:
     """E-mail addresses that bounced, the oldest first."""
-    identifiers = Identifier.objects.filter(
-        kind=Identifier.Kind.EMAIL, bounced_at__isnull=False, customer__merged_into__isnull=True
-    ).select_related("customer")
+    identifiers = (
+        Identifier.objects.filter(
+            kind=Identifier.Kind.EMAIL, bounced_at__isnull=False, customer__merged_into__isnull=True
+        )
+        .exclude(customer_id__in=hidden_customers(user))
+        .select_related("customer")
+    )
     return _listing(identifiers.order_by("bounced_at", "id"), limit)
 
 
-def id_delivery_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
+def id_delivery_list(*, now: datetime, user=None, limit: int = LIST_LIMIT) -> Listing:
     """Customers with an expired or mismatched ID document and an order still to be handed
     over (a line pending or shipped), the longest-standing order first: the courier asks for ID."""
     undelivered = (
@@ -176,7 +185,7 @@ def id_delivery_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
         .order_by("order__placed_at", "order_id")
     )
     flags = (
-        flags_at_level(kind=Flag.Kind.ID_DOCUMENT, levels=[Flag.Level.EXPIRED, Flag.Level.MISMATCH], now=now)
+        flags_at_level(kind=Flag.Kind.ID_DOCUMENT, levels=[Flag.Level.EXPIRED, Flag.Level.MISMATCH], now=now, user=user)
         .filter(Exists(undelivered))
         .annotate(
             order_number=Subquery(undelivered.values("order__order_number")[:1]),
@@ -189,10 +198,12 @@ def id_delivery_list(*, now: datetime, limit: int = LIST_LIMIT) -> Listing:
     return _listing(flags.order_by("order_placed_at", "customer__name"), limit)
 
 
-def pending_approvals_list(*, limit: int = LIST_LIMIT) -> Listing:
+def pending_approvals_list(*, user=None, limit: int = LIST_LIMIT) -> Listing:
     """Credit approvals waiting for a manager, the longest waiting first."""
-    approvals = CreditApproval.objects.filter(status=CreditApproval.Status.PENDING).select_related(
-        "customer", "requested_by_user"
+    approvals = (
+        CreditApproval.objects.filter(status=CreditApproval.Status.PENDING)
+        .exclude(customer_id__in=hidden_customers(user))
+        .select_related("customer", "requested_by_user")
     )
     return _listing(approvals.order_by("requested_at", "id"), limit)
 
@@ -280,19 +291,21 @@ def open_cases_by_age(*, now: datetime) -> list[tuple[str, int]]:
     return [(label, totals[f"b{n}"]) for n, (label, _, _) in enumerate(CASE_AGE_BUCKETS)]
 
 
-def dashboard_overview(*, now: datetime | None = None) -> dict:
-    """Everything the dashboard shows, read at one moment: ten queries, whatever the data."""
+def dashboard_overview(*, user=None, now: datetime | None = None) -> dict:
+    """Everything the dashboard shows, read at one moment: ten queries, whatever the data. The
+    lists name customers, so they leave out those restricted to a group ``user`` is no member of
+    (None: every restricted customer); the charts only count."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     return {
         "now": now,
-        "hold": credit_list(level=Flag.Level.HOLD, today=today, now=now),
-        "watch": credit_list(level=Flag.Level.WATCH, today=today, now=now),
-        "loyal_at_risk": loyal_at_risk_list(now=now),
-        "returned_mail": returned_mail_list(),
-        "bounced": bounced_email_list(),
-        "id_deliveries": id_delivery_list(now=now),
-        "approvals": pending_approvals_list(),
+        "hold": credit_list(level=Flag.Level.HOLD, today=today, now=now, user=user),
+        "watch": credit_list(level=Flag.Level.WATCH, today=today, now=now, user=user),
+        "loyal_at_risk": loyal_at_risk_list(now=now, user=user),
+        "returned_mail": returned_mail_list(user=user),
+        "bounced": bounced_email_list(user=user),
+        "id_deliveries": id_delivery_list(now=now, user=user),
+        "approvals": pending_approvals_list(user=user),
         "interactions": interactions_per_channel(today=today),
         "flag_trend": flags_over_time(today=today),
         "case_ages": open_cases_by_age(now=now),

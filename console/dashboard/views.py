@@ -10,8 +10,8 @@ from console.timeline.models import Channel
 TEMPLATE = "dashboard/dashboard.html"
 
 
-def _dashboard_context() -> dict:
-    context = dashboard_overview()
+def _dashboard_context(request) -> dict:
+    context = dashboard_overview(user=request.user)
     channel_names = dict(Channel.choices)
     level_names = {level: Flag.Level(level).label for level in FLAG_TREND_LEVELS}
     interactions, flag_trend = context["interactions"], context["flag_trend"]
@@ -30,11 +30,11 @@ def _dashboard_context() -> dict:
 def dashboard(request):
     """The manager's view of the customers that need attention, kept live (docs/dashboard.md)."""
     require(request.user, Capability.MANAGE_FLAGS)
-    return render(request, TEMPLATE, _dashboard_context())
+    return render(request, TEMPLATE, _dashboard_context(request))
 
 
 @require_GET
 def sections(request):
     """Every section at once, each swapped in by id: what the page fetches when told it changed."""
     require(request.user, Capability.MANAGE_FLAGS)
-    return render(request, f"{TEMPLATE}#sections", {**_dashboard_context(), "oob": True})
+    return render(request, f"{TEMPLATE}#sections", {**_dashboard_context(request), "oob": True})

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import Http404
 
+from console.customers.selectors import hidden_customers
 from console.flags.models import CreditApproval, Flag, FlagChange, FlagPolicy
 from console.ui.money import euro
 
@@ -94,10 +95,12 @@ def _override(flag: Flag) -> str:
     return f"{by} set credit to {level} until {flag.override_until:%d-%m-%Y}{why}."
 
 
-def approvals_pending() -> list[CreditApproval]:
-    """Requests waiting for a manager, the longest waiting first."""
+def approvals_pending(*, user) -> list[CreditApproval]:
+    """Requests waiting for a manager, the longest waiting first (not those about a customer
+    restricted to a group the manager is no member of)."""
     return list(
         CreditApproval.objects.filter(status=CreditApproval.Status.PENDING)
+        .exclude(customer_id__in=hidden_customers(user))
         .select_related("customer", "requested_by_user")
         .order_by("requested_at", "id")
     )
@@ -113,16 +116,21 @@ class ApprovalNotices:
 def approval_notices(*, limit: int = 1) -> ApprovalNotices:
     """The notice every manager sees on any page: the newest request waiting, and how many more.
 
-    One line, so a busy afternoon does not push the customer picture off the screen."""
-    waiting = CreditApproval.objects.filter(status=CreditApproval.Status.PENDING)
+    One line, so a busy afternoon does not push the customer picture off the screen. Pushed to
+    every manager alike, so it leaves out requests about restricted customers (the members find
+    them on the approvals page)."""
+    waiting = CreditApproval.objects.filter(status=CreditApproval.Status.PENDING).exclude(
+        customer_id__in=hidden_customers()
+    )
     shown = list(waiting.select_related("customer").order_by("-requested_at", "-id")[:limit])
     more = waiting.count() - len(shown) if len(shown) == limit else 0
     return ApprovalNotices(shown=shown, more=more)
 
 
-def approvals_recently_decided(*, limit: int = 20) -> list[CreditApproval]:
+def approvals_recently_decided(*, user, limit: int = 20) -> list[CreditApproval]:
     return list(
         CreditApproval.objects.exclude(status=CreditApproval.Status.PENDING)
+        .exclude(customer_id__in=hidden_customers(user))
         .select_related("customer", "decided_by")
         .order_by("-decided_at", "-id")[:limit]
     )

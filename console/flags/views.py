@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console.accounts.roles import Capability, require
-from console.customers.selectors import customer_for_user
+from console.customers.selectors import customer_for_user, customer_visible_or_404
 from console.flags.approvals import credit_approval_decide
 from console.flags.forms import FlagOverrideForm
 from console.flags.models import CreditApproval
@@ -41,6 +41,7 @@ def notices(request):
 def decide(request, approval_id):
     require(request.user, Capability.MANAGE_FLAGS)
     approval = get_object_or_404(CreditApproval.objects.select_related("customer"), pk=approval_id)
+    customer_visible_or_404(request.user, approval.customer)
     choice = request.POST.get("decision")
     if choice not in ("approve", "refuse"):
         return _approvals_page(request, errors={approval.pk: "Choose Approve or Refuse."}, status=422)
@@ -61,10 +62,10 @@ def decide(request, approval_id):
 
 
 def _approvals_page(request, *, errors=None, done="", status=200):
-    pending = approvals_pending()
+    pending = approvals_pending(user=request.user)
     for approval in pending:
         approval.error = (errors or {}).get(approval.pk, "")
-    context = {"pending": pending, "decided": approvals_recently_decided(), "done": done}
+    context = {"pending": pending, "decided": approvals_recently_decided(user=request.user), "done": done}
     if not request.htmx:
         template = APPROVALS
     else:

@@ -58,7 +58,7 @@ ERRORS = {
         400: "Malformed JSON or not UTF-8",
         401: "Missing or unknown token",
         403: "Token lacks the scope",
-        404: "No such customer",
+        404: "No such customer (a restricted customer is none for a token without customers:restricted)",
         409: "Event id reused with another body, or identifiers matching two customers",
         413: "Body too large",
         415: "Content type is not application/json",

@@ -10,13 +10,17 @@ class Scope(models.TextChoices):
     CUSTOMERS_READ = "customers:read", "Read customers, timelines and credit checks"
     CUSTOMERS_CREATE = "customers:create", "Events may create a customer no identifier matches"
     CONVERSATIONS_READ = "conversations:read", "Read the conversations of the inbox (workforce management)"
+    # Restricted customers (employees, protected persons, VIPs) exist only for readers with this
+    # scope besides the reading one; for any other token they answer 404 and are left out of lists.
+    CUSTOMERS_RESTRICTED = "customers:restricted", "Also read restricted customers (with customers:read)"
 
 
 class ApiToken(models.Model):
     """A source system's key to the event API. Only a hash of the token is stored."""
 
     source = models.CharField(max_length=40, help_text="The source system, e.g. webshop, finance, postroom.")
-    # events:write, events:<type>, customers:read, customers:create, conversations:read
+    # events:write, events:<type>, customers:read, customers:create, conversations:read,
+    # customers:restricted
     scopes = models.JSONField(default=list)
     token_prefix = models.CharField(max_length=12, editable=False, help_text="The token's first characters.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -30,12 +30,15 @@ from console.live.presence import REDIS_DOWN
 
 log = logging.getLogger(__name__)
 NOT_LOGGED_IN, FORBIDDEN = 4401, 4403
+# The customer is not there for this user: unknown, or restricted to a group they are not in.
+UNKNOWN_CUSTOMER = 4404
 # Why a console was closed, as the page says it.
 ENDED = {
     "signed_out": (NOT_LOGGED_IN, "You were signed out. Sign in again to go on."),
     "deactivated": (NOT_LOGGED_IN, "Your account was deactivated. Ask an administrator if that is a mistake."),
     "session_expired": (NOT_LOGGED_IN, "Your session ended after a time without activity. Sign in again to go on."),
     "role_removed": (FORBIDDEN, "Your role was changed: you may no longer view customers here."),
+    "customer_gone": (UNKNOWN_CUSTOMER, "This customer's picture is no longer available to you."),
 }
 
 
@@ -144,6 +147,11 @@ class AccessMixin:
         reason, rights, expires_in = await _access_now(self._session_key(), self.user.pk)
         if reason is not None:
             return await self._access_ended(reason)
+        # A customer restricted meanwhile, or the user taken out of its group: it is gone for them.
+        if self.customer_id is not None and not await database_sync_to_async(self.customer_exists)(
+            self.customer_id, self.user
+        ):
+            return await self._access_ended("customer_gone")
         if self.me["manager"] and not rights["manager"] and managers_group() in self.joined:
             self.joined.remove(managers_group())
             try:

@@ -19,7 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from console.accounts.roles import Capability, agent_channel, role_names, team_roles
-from console.live.access import FORBIDDEN, NOT_LOGGED_IN, AccessMixin, session_expires_in
+from console.live.access import FORBIDDEN, NOT_LOGGED_IN, UNKNOWN_CUSTOMER, AccessMixin, session_expires_in
 from console.live.groups import agent_group, customer_group, managers_group, team_agents_group, team_group
 from console.live.layer import PubSubChannelLayer
 from console.live.online import online
@@ -31,8 +31,8 @@ from console.live.viewers import PresenceMixin
 
 log = logging.getLogger(__name__)
 
-# Close codes a refused subscription ends with (4000-4999 are the application's own).
-UNKNOWN_CUSTOMER = 4404
+# Close codes a refused subscription ends with (4000-4999 are the application's own): 4401,
+# 4403 and 4404 (UNKNOWN_CUSTOMER), in console/live/access.py.
 # "Service restart": the page reconnects (htmx's ws extension does for this code) and catches up.
 SERVICE_RESTART = 1012
 # "Try again later": Redis is away, so this console could not hear pushes; the page reconnects
@@ -57,7 +57,7 @@ def _viewer(user, customer_id: int | None, customer_exists) -> dict | None:
         "exists": True,
     }
     if customer_id is not None:
-        info["exists"] = customer_exists(customer_id)
+        info["exists"] = customer_exists(customer_id, user)
     return info
 
 
@@ -75,7 +75,8 @@ class ConsoleConsumer(AccessMixin, PresenceMixin, AsyncWebsocketConsumer):
     (console/picture/consumers.py). They run in the thread for database work."""
 
     @staticmethod
-    def customer_exists(customer_id: int) -> bool:
+    def customer_exists(customer_id: int, user) -> bool:
+        """Whether the customer exists for this user (a restricted one does not, for non-members)."""
         raise NotImplementedError
 
     @staticmethod

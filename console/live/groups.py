@@ -11,6 +11,10 @@ def agent_group(user_id: int) -> str:
     return f"agent.{user_id}"
 
 
+def is_agent_group(group: str) -> bool:
+    return group.startswith("agent.")
+
+
 def team_group(team: str) -> str:
     """A team's case queue."""
     return f"team.{team}"

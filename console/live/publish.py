@@ -67,21 +67,24 @@ def publish(group: str, build) -> None:
         transaction.on_commit(lambda: group_send(group, build), robust=True)
 
 
-def publish_to(groups: list[str], build) -> None:
+def publish_to(groups, build) -> None:
     """``build()`` once, when the current transaction commits, sent to every group at once (an
     inbox change: its team, its owner, the managers); one render and one round of sends however
-    many groups hear it."""
+    many groups hear it. ``groups`` is a list, or a function that returns it when the transaction
+    has committed (who may hear a push about a restricted customer is read then)."""
     if not _quiet.get():
         transaction.on_commit(lambda: _build_and_send(groups, build), robust=True)
 
 
-def _build_and_send(groups: list[str], build) -> None:
+def _build_and_send(groups, build) -> None:
     try:
-        message = build()
+        groups = groups() if callable(groups) else groups
+        message = build() if groups else None
     except Exception:  # noqa: BLE001 - as group_send: logged, consoles catch up at their next change
-        log.exception("live push to %d groups failed to build", len(groups))
+        log.exception("live push to %s failed to build", groups if isinstance(groups, list) else "its groups")
         return
-    groups_send(groups, message)
+    if groups:
+        groups_send(groups, message)
 
 
 def publish_many(groups: list[str], message: dict) -> None:
@@ -113,6 +116,12 @@ def access_changed(user_id: int, *, ended_session: str | None = None) -> None:
     sessions ended (``ended_session``, a log-out): their open consoles check again, and close
     if they no longer hold (console/live/access.py)."""
     publish(agent_group(user_id), lambda: {"type": "access.changed", "ended_session": ended_session})
+
+
+def customer_access_changed(customer_id: int) -> None:
+    """Who may see this customer changed (restricted to a group, or no longer): its open consoles
+    look again whether their user still may, and close if not (console/live/access.py)."""
+    publish(customer_group(customer_id), lambda: {"type": "access.changed", "ended_session": None})
 
 
 def customer_reload(customer_id: int) -> None:

@@ -1,5 +1,7 @@
 """The reading side of the API: search, profile and timeline cursor (the credit check: picture/credit_api.py)."""
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
@@ -7,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.customers.models import Address, Customer, Identifier
+from console.customers.selectors import hidden_customers
 from console.flags.models import Flag
 from console.ingest.api import READ_ERRORS
 from console.ingest.auth import rate_limit_check
@@ -162,7 +165,18 @@ class _ReadEndpoint(APIView):
             )
 
     def customer(self, pk) -> Customer:
-        return get_object_or_404(Customer, pk=pk).survivor()
+        """The customer (or the record it was merged into); 404 when unknown, or restricted and
+        this token lacks the scope ``customers:restricted``: the same answer, so a token cannot
+        tell a restricted customer from none at all."""
+        customer = get_object_or_404(Customer, pk=pk).survivor()
+        if customer.restricted_to_id is not None and not self.request.auth.allows(Scope.CUSTOMERS_RESTRICTED):
+            raise Http404("No Customer matches the given query.")  # word for word an unknown one's
+        return customer
+
+
+def hidden_from(token) -> QuerySet | None:
+    """The customers this token may not read: every restricted one, unless it has the scope."""
+    return None if token.allows(Scope.CUSTOMERS_RESTRICTED) else hidden_customers()
 
 
 class CustomerSearchView(_ReadEndpoint):
@@ -186,7 +200,8 @@ class CustomerSearchView(_ReadEndpoint):
         query = request.query_params.get("q", "").strip()[:200]
         if not query:
             return Response({"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}, status=422)
-        return Response(CustomerBrief(customer_search(query=query), many=True).data)
+        found = customer_search(query=query, hidden=hidden_from(request.auth))
+        return Response(CustomerBrief(found, many=True).data)
 
 
 class CustomerDetailView(_ReadEndpoint):

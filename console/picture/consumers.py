@@ -6,6 +6,7 @@ from django.conf import settings
 
 from console.cases.models import Team
 from console.customers.models import Customer
+from console.customers.selectors import visible_customers
 from console.live.consumers import ConsoleConsumer
 from console.picture.fragments import panels_now, render_entries
 from console.timeline.models import TimelineEntry
@@ -13,8 +14,8 @@ from console.timeline.models import TimelineEntry
 
 class PictureConsole(ConsoleConsumer):
     @staticmethod
-    def customer_exists(customer_id: int) -> bool:
-        return Customer.objects.filter(pk=customer_id).exists()
+    def customer_exists(customer_id: int, user) -> bool:
+        return visible_customers(user).filter(pk=customer_id).exists()
 
     @staticmethod
     def team_exists(team: str) -> bool:

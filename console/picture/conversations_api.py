@@ -22,7 +22,7 @@ from console.conversations.models import Conversation
 from console.conversations.selectors import BREACHING_SOON
 from console.ingest.api import READ_ERRORS
 from console.ingest.models import Scope
-from console.picture.api import LIMIT_MAX, UnknownParameter, _int, _ReadEndpoint
+from console.picture.api import LIMIT_MAX, UnknownParameter, _int, _ReadEndpoint, hidden_from
 from console.picture.credit_api import CustomerRef
 from console.timeline.models import Channel
 
@@ -122,6 +122,7 @@ class ConversationListView(_ReadEndpoint):
             channels=_choices(request, "channel"),
             breaching=_boolean(request, "breaching"),
             after=cursor_read(request.query_params.get("cursor")),
+            hidden=hidden_from(request.auth),
             limit=limit + 1,  # one more than asked: is there a next page?
         )
         page, more = rows[:limit], len(rows) > limit

@@ -18,6 +18,7 @@ from console.flags.approvals import ApprovalAsked, credit_approval_request, webh
 from console.flags.models import CreditApproval
 from console.flags.selectors import CreditCheck, Decision, approval_for_source, credit_check
 from console.ingest.api import ERRORS, READ_ERRORS
+from console.ingest.models import Scope
 from console.ingest.schemas import CURRENCIES, Amount, Text, Url, flatten_errors
 from console.picture.api import _ReadEndpoint
 
@@ -199,6 +200,9 @@ class CreditApprovalView(_ReadEndpoint):
     )
     def get(self, request, pk: int):
         approval = approval_for_source(approval_id=pk, source=request.auth.source)
+        if approval is not None and approval.customer.restricted_to_id is not None:
+            # About a restricted customer: there is no such request for a token without the scope.
+            approval = approval if request.auth.allows(Scope.CUSTOMERS_RESTRICTED) else None
         if approval is None:
             return Response(
                 {"errors": {"path": [f"No credit approval {pk} asked for by {request.auth.source}."]}}, status=404

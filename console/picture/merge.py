@@ -20,6 +20,7 @@ from console.cases.models import Case
 from console.commerce.models import Invoice, Order, Return, WishList, WishListItem
 from console.conversations.services import conversations_merge
 from console.customers.models import Address, Customer, Identifier
+from console.customers.selectors import hidden_customers, may_see
 from console.flags.models import Flag
 from console.flags.services import flags_recompute
 from console.ingest.models import InboundEvent
@@ -88,15 +89,22 @@ class MergeCandidates:
     error: str = ""
 
 
-def merge_candidates_find(*, customer: Customer, text: str) -> MergeCandidates:
-    """Read what the agent typed as a customer number first, then as search text."""
+def merge_candidates_find(*, customer: Customer, text: str, user) -> MergeCandidates:
+    """Read what the agent typed as a customer number first, then as search text; customers the
+    agent may not see are not there to be found."""
     text = " ".join(text.split())
     if not text:
         return MergeCandidates()
-    by_number = Customer.objects.filter(customer_number=text.upper()).select_related("merged_into").first()
+    hidden = hidden_customers(user)
+    by_number = (
+        Customer.objects.filter(customer_number=text.upper())
+        .exclude(pk__in=hidden)
+        .select_related("merged_into")
+        .first()
+    )
     if by_number is not None:
         return _candidate_by_number(customer=customer, other=by_number)
-    choices = [c for c in customer_search(query=text) if c.pk != customer.pk]
+    choices = [c for c in customer_search(query=text, hidden=hidden) if c.pk != customer.pk]
     if len(choices) == 1:
         return MergeCandidates(other=choices[0])
     if choices:
@@ -140,6 +148,8 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
         raise ValidationError("A record cannot be merged into itself. Choose two different records.")
     survivor, merged = _lock_pair(survivor_id=survivor_id, merged_id=merged_id)
     for record in (merged, survivor):
+        if not may_see(user, record):
+            raise ValidationError("The other record could not be found. Enter its number again.")
         if record.merged_into_id:
             raise ValidationError(
                 f"{record.customer_number} was already merged into another record on "
@@ -149,6 +159,7 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
             raise ValidationError(
                 f"{record.customer_number}'s personal data was erased at their request; it cannot be merged."
             )
+    _restriction_carry(survivor=survivor, merged=merged)
     moved = _records_move(survivor=survivor, merged=merged)
     entry_count = _timeline_renumber(survivor=survivor, merged=merged)
     moved["entries"] = entry_count["merged"]
@@ -181,6 +192,20 @@ def customer_merge(*, user, survivor_id: int, merged_id: int) -> Customer:
     flags_recompute(customer_id=survivor.pk)
     survivor.refresh_from_db()
     return survivor
+
+
+def _restriction_carry(*, survivor: Customer, merged: Customer) -> None:
+    """One person's records: a restriction on either one holds for the record that is kept, so
+    a merge never makes a restricted customer visible to more people (docs/privacy.md)."""
+    if merged.restricted_to_id is None or merged.restricted_to_id == survivor.restricted_to_id:
+        return
+    if survivor.restricted_to_id is not None:
+        raise ValidationError(
+            "The two records are restricted to different groups. An administrator must restrict "
+            "them to the same group before they can be merged."
+        )
+    Customer.objects.filter(pk=survivor.pk).update(restricted_to=merged.restricted_to_id)
+    survivor.restricted_to_id = merged.restricted_to_id
 
 
 def _lock_pair(*, survivor_id: int, merged_id: int) -> tuple[Customer, Customer]:

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from console.commerce.models import Invoice, Order
 from console.customers.identifiers import (
@@ -40,17 +40,19 @@ def _looks_like_a_name(query: str) -> bool:
     return any(ch.isalpha() for ch in query) and not any(ch.isdigit() or ch == "@" for ch in query)
 
 
-def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
+def customer_search(*, query: str, hidden: QuerySet | None, limit: int = 20) -> list[Customer]:
     """Find customers by name, customer number, e-mail, phone, handle, order or invoice number.
 
     Exact identifier matches come first, then name matches. Each branch is one indexed
     query (trigram index on the name on PostgreSQL), so it stays fast at a million rows.
+    ``hidden``: the customers the searcher may not see (``hidden_customers``; None: none), left
+    out as if they did not exist.
     """
     q = _search_text(query)
     if len(q) < 2:
         return []
     ranked = _identifier_ids(q, limit=limit, email_prefix=True)
-    current = Customer.objects.filter(merged_into__isnull=True)
+    current = _current(hidden)
     upper = q.upper()
     if len(ranked) < limit and _looks_like_a_name(q):
         named = current.filter(name__icontains=q).order_by().values_list("id", flat=True)
@@ -70,7 +72,7 @@ def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
     return [by_id[pk] for pk in ranked if pk in by_id][:limit]
 
 
-def customer_exact_match(*, query: str) -> Customer | None:
+def customer_exact_match(*, query: str, hidden: QuerySet | None) -> Customer | None:
     """The one customer the query names exactly (customer number, order or invoice number, e-mail
     address, phone number, handle), or None when it names none or several; a search for it
     opens that customer straight away."""
@@ -78,8 +80,14 @@ def customer_exact_match(*, query: str) -> Customer | None:
     if len(q) < 2:
         return None
     ids = _identifier_ids(q, limit=2, email_prefix=False)
-    found = list(Customer.objects.filter(pk__in=ids, merged_into__isnull=True)[:2])
+    found = list(_current(hidden).filter(pk__in=ids)[:2])
     return found[0] if len(found) == 1 else None
+
+
+def _current(hidden: QuerySet | None) -> QuerySet:
+    """The customers a search may find: not merged away, and none the searcher may not see."""
+    current = Customer.objects.filter(merged_into__isnull=True)
+    return current if hidden is None else current.exclude(pk__in=hidden)
 
 
 def _search_text(query: str) -> str:

@@ -12,7 +12,7 @@ from console.cases.selectors import team_for_user
 from console.commerce.models import OrderLine
 from console.commerce.services import return_open
 from console.customers.models import Address, Customer
-from console.customers.selectors import customer_for_user
+from console.customers.selectors import customer_for_user, hidden_customers, visible_customers
 from console.messaging.selectors import timeline_with_statuses
 from console.picture.merge import (
     customer_merge,
@@ -38,9 +38,10 @@ def search(request):
     # A search the agent sent (Enter, not the list shown while typing) for an exact customer
     # number, order number, e-mail address... of one customer opens that customer.
     submitted = not request.htmx or request.htmx.boosted or request.GET.get("open")
-    if submitted and (match := customer_exact_match(query=query)):
+    hidden = hidden_customers(request.user)
+    if submitted and (match := customer_exact_match(query=query, hidden=hidden)):
         return HttpResponseClientRedirect(match.get_absolute_url()) if request.htmx else redirect(match)
-    context = {"query": query, "results": customer_search(query=query) if query else []}
+    context = {"query": query, "results": customer_search(query=query, hidden=hidden) if query else []}
     template = "customers/search.html#results" if request.htmx else "customers/search.html"
     return render(request, template, context)
 
@@ -90,7 +91,7 @@ def merge(request, customer_id):
     if request.method == "POST":
         return _merge_confirmed(request, customer)
     text = request.GET.get("other", "")[:200]
-    found = merge_candidates_find(customer=customer, text=text)
+    found = merge_candidates_find(customer=customer, text=text, user=request.user)
     if found.other is None:
         return _merge_page(request, customer, text=text, choices=found.choices, error=found.error)
     return _merge_page(request, customer, text=text, other=found.other)
@@ -98,7 +99,7 @@ def merge(request, customer_id):
 
 def _merge_confirmed(request, customer):
     try:
-        other = Customer.objects.get(pk=int(request.POST.get("other", "")))
+        other = visible_customers(request.user).get(pk=int(request.POST.get("other", "")))
         survivor_id = int(request.POST.get("survivor", ""))
     except (ValueError, Customer.DoesNotExist):
         return _merge_page(

@@ -9,6 +9,7 @@ class QueuesConfig(AppConfig):
 
     def ready(self):
         from console.queues import fragments
-        from console.reactions import CASE_CHANGED, hear
+        from console.reactions import CASE_CHANGED, CUSTOMER_RESTRICTED, hear
 
         hear(CASE_CHANGED, fragments.case_changed)
+        hear(CUSTOMER_RESTRICTED, fragments.customer_restricted)

@@ -23,3 +23,9 @@ def case_changed(*, teams: tuple[str, ...]) -> None:
     it now stands, rendered once per team."""
     for team in dict.fromkeys(teams):
         publish(team_group(team), lambda team=team: queue_message(team))
+
+
+def customer_restricted(*, customer_id: int) -> None:
+    """The reaction to ``CUSTOMER_RESTRICTED``: the customer's cases leave (or rejoin) the queues,
+    which list no restricted customer; every team's queue goes out again."""
+    case_changed(teams=tuple(Team.values))

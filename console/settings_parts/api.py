@@ -14,7 +14,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Klantbeeld event API",
-    "DESCRIPTION": "How source systems feed the customer picture, and read it back. See docs/api.md.",
+    "DESCRIPTION": (
+        "How source systems feed the customer picture, and read it back. See docs/api.md.\n\n"
+        "Scopes of a token: `events:write` (every event type) or `events:<type>`, `customers:read`, "
+        "`customers:create`, `conversations:read`, and `customers:restricted`: restricted customers "
+        "(employees, protected persons, VIPs) exist only for a token that has it besides the reading "
+        "scope. Without it a restricted customer answers `404` like an unknown one, and is left out of "
+        "`GET /api/v1/customers` and `GET /api/v1/conversations`; events about it are still taken."
+    ),
     "VERSION": "1.0.0",
     # One name per choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {

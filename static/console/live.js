@@ -59,7 +59,8 @@
   // (docs/live.md). htmx does not reconnect for these codes; the page says why, and how to go on.
   var ENDED = {
     4401: "You were signed out. Sign in again to go on.",
-    4403: "Your role does not let you view customers here."
+    4403: "Your role does not let you view customers here.",
+    4404: "This customer's picture is no longer available to you."
   };
   var ended = false;
 

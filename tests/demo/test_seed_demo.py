@@ -5,8 +5,11 @@ import logging
 import warnings
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from console.customers.models import Customer
+from console.customers.selectors import may_see
 from tests.conftest import shipped_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,3 +32,9 @@ def test_seeding_the_demo_logs_no_warnings(make_user, settings, caplog, tmp_path
     assert [f"{w.category.__name__}: {w.message}" for w in warned] == []
     assert [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert "Story customers" in out.getvalue()
+    # One restricted customer, whom no demo user sees, in any role (docs/privacy.md).
+    assert "Restricted customer: C-200099 Ellen Personeel" in out.getvalue()
+    employee = Customer.objects.get(customer_number="C-200099")
+    assert employee.restricted_to.name == "Personeelszaken"
+    for role in ("webcare", "phone", "store", "manager", "admin"):
+        assert not may_see(get_user_model().objects.get(username=role), employee), role

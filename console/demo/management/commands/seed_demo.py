@@ -35,6 +35,10 @@ from console.conversations.models import Conversation
 from console.customers.models import Customer
 from console.demo.bulk import all_customers_delete, bulk_seed
 from console.demo.crowd import Crowd
+from console.demo.restricted import GROUP as RESTRICTED_GROUP
+from console.demo.restricted import NAME as RESTRICTED_NAME
+from console.demo.restricted import NUMBER as RESTRICTED_NUMBER
+from console.demo.restricted import restricted_seed
 from console.demo.stories import STORY_CUSTOMERS, STORY_EMAILS, STORY_PHONES, stories_seed
 from console.demo.users import (
     DEFAULT_PASSWORD,
@@ -131,6 +135,7 @@ class Command(BaseCommand):
         with quiet():
             crowd.seed(count, progress=lambda n, total: self.stdout.write(f"customers {n}/{total} …"))
             stories_seed(users)
+            restricted_seed(users)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -142,6 +147,10 @@ class Command(BaseCommand):
         )
         self._print_inbox()
         self._print_stories()
+        self.stdout.write(
+            f"\nRestricted customer: {RESTRICTED_NUMBER} {RESTRICTED_NAME}, only for the group "
+            f"{RESTRICTED_GROUP} (no demo user is in it; docs/privacy.md)."
+        )
 
     def _print_inbox(self):
         open_ = Q(status__in=Conversation.OPEN_STATUSES)
