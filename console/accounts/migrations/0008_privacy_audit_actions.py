@@ -4,20 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_exported_conversations'),
+        ("accounts", "0007_exported_conversations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='token',
+            model_name="auditevent",
+            name="token",
             field=models.CharField(blank=True, max_length=60),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed_customer', 'Viewed customer'), ('recorded_interaction', 'Recorded interaction'), ('opened_return', 'Opened return'), ('merged_customers', 'Merged customers'), ('overrode_flag', 'Overrode a flag'), ('override_lapsed', 'Flag override lapsed'), ('decided_credit', 'Decided a credit approval'), ('sent_statement', 'Sent an invoice statement'), ('changed_flag_policy', 'Changed the flag thresholds'), ('sent_message', 'Sent a message to the customer'), ('opened_case', 'Opened a case'), ('updated_case', 'Changed a case'), ('linked_to_case', 'Linked a contact to a case'), ('added_case_note', 'Added a case note'), ('closed_case', 'Closed a case'), ('promised_callback', 'Promised a callback'), ('rescheduled_callback', 'Rescheduled a callback'), ('completed_callback', 'Made a callback'), ('started_journey', 'Started a guided journey'), ('recorded_journey_choice', "Recorded the customer's choice in a journey"), ('exported_conversations', 'Exported conversations'), ('confirmed_address', 'Confirmed an address'), ('corrected_address', 'Corrected an address'), ('viewed_audit_log', 'Viewed the audit trail'), ('exported_audit_log', 'Exported the audit trail'), ('api_read', 'Read through the API'), ('started_export', 'Started a data export (right of access)'), ('downloaded_export', 'Downloaded a data export'), ('requested_erasure', 'Requested erasure (right to erasure)'), ('approved_erasure', 'Approved an erasure'), ('refused_erasure', 'Refused an erasure'), ('erased_customer', "Erased a customer's personal data"), ('purged_payloads', 'Purged old raw event payloads'), ('restricted_customer', 'Changed who may see a restricted customer')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed_customer", "Viewed customer"),
+                    ("recorded_interaction", "Recorded interaction"),
+                    ("opened_return", "Opened return"),
+                    ("merged_customers", "Merged customers"),
+                    ("overrode_flag", "Overrode a flag"),
+                    ("override_lapsed", "Flag override lapsed"),
+                    ("decided_credit", "Decided a credit approval"),
+                    ("sent_statement", "Sent an invoice statement"),
+                    ("changed_flag_policy", "Changed the flag thresholds"),
+                    ("sent_message", "Sent a message to the customer"),
+                    ("opened_case", "Opened a case"),
+                    ("updated_case", "Changed a case"),
+                    ("linked_to_case", "Linked a contact to a case"),
+                    ("added_case_note", "Added a case note"),
+                    ("closed_case", "Closed a case"),
+                    ("promised_callback", "Promised a callback"),
+                    ("rescheduled_callback", "Rescheduled a callback"),
+                    ("completed_callback", "Made a callback"),
+                    ("started_journey", "Started a guided journey"),
+                    ("recorded_journey_choice", "Recorded the customer's choice in a journey"),
+                    ("exported_conversations", "Exported conversations"),
+                    ("confirmed_address", "Confirmed an address"),
+                    ("corrected_address", "Corrected an address"),
+                    ("viewed_audit_log", "Viewed the audit trail"),
+                    ("exported_audit_log", "Exported the audit trail"),
+                    ("api_read", "Read through the API"),
+                    ("started_export", "Started a data export (right of access)"),
+                    ("downloaded_export", "Downloaded a data export"),
+                    ("requested_erasure", "Requested erasure (right to erasure)"),
+                    ("approved_erasure", "Approved an erasure"),
+                    ("refused_erasure", "Refused an erasure"),
+                    ("erased_customer", "Erased a customer's personal data"),
+                    ("purged_payloads", "Purged old raw event payloads"),
+                    ("restricted_customer", "Changed who may see a restricted customer"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

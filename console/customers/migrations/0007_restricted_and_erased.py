@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('customers', '0006_address_status_moved'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("customers", "0006_address_status_moved"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='erased_at',
+            model_name="customer",
+            name="erased_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='restricted_to',
-            field=models.ForeignKey(blank=True, help_text='Only members of this team see the customer. Empty: every agent may.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group'),
+            model_name="customer",
+            name="restricted_to",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Only members of this team see the customer. Empty: every agent may.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="auth.group",
+            ),
         ),
     ]
