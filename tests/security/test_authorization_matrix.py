@@ -94,6 +94,8 @@ NEEDS = {
     ("conversations:reply", "POST"): {VIEW, SEND},
     ("dashboard:inbox", "GET"): {MANAGE},
     ("dashboard:inbox-export", "GET"): {MANAGE},
+    ("privacy:audit", "GET"): {MANAGE},
+    ("privacy:audit-export", "GET"): {MANAGE},
 }
 # Served by others than the console's own views: the API (token auth, tested below), the
 # admin (Django's staff check), log-in and log-out, the health check and the home redirect.
