@@ -181,3 +181,11 @@ def test_the_page_costs_the_same_queries_for_few_or_many_rows(manager, make_user
 def test_the_header_leads_managers_to_it_and_not_agents(manager, client_as):
     assert f'href="{URL}"' in manager.get(reverse("dashboard:dashboard")).content.decode()
     assert f'href="{URL}"' not in client_as("phone").get(reverse("customers:search")).content.decode()
+
+
+def test_text_from_customers_and_agents_is_shown_escaped(manager, make_user):
+    odd = CustomerFactory(name="<script>alert(1)</script>", customer_number="C-300009")
+    audit_event_record(actor=make_user("phone"), action="added_case_note", customer=odd, detail="<b>note</b>")
+    page = manager.get(URL).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>note</b>" not in page and "&lt;b&gt;note&lt;/b&gt;" in page
