@@ -4,6 +4,31 @@ from django.db import models
 from console.accounts.roles import Capability
 
 
+class AuditTrailIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit row: the trail is only ever added to
+    (docs/privacy.md). On PostgreSQL a trigger refuses the same in SQL (migration 0009)."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads and inserts only: the bulk paths that would change or remove rows raise."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit rows are never changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailIsAppendOnly("Audit rows are never changed.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Audit rows are never deleted.")
+
+    # What Model.save() and deletion's fast path call under the public methods above.
+    def _update(self, values):
+        raise AuditTrailIsAppendOnly("Audit rows are never changed.")
+
+    def _raw_delete(self, using):
+        raise AuditTrailIsAppendOnly("Audit rows are never deleted.")
+
+
 class AuditEvent(models.Model):
     """Who did or viewed what, when and from where. Written by services, never edited."""
 
@@ -48,7 +73,10 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Deleting a user the trail names is refused (deactivate them instead): SET_NULL would
+        # rewrite audit rows. The (actor, created_at) index below serves the foreign key too.
+        on_delete=models.PROTECT,
+        db_index=False,
         related_name="audit_events",
     )
     action = models.CharField(max_length=40, choices=Action.choices)
@@ -56,23 +84,43 @@ class AuditEvent(models.Model):
         "customers.Customer",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Customers are merged or erased, never deleted while the trail names them.
+        on_delete=models.PROTECT,
+        db_index=False,
         related_name="audit_events",
     )
     detail = models.CharField(max_length=500, blank=True)
     # For a read by a source system: its API token's source and prefix ("webshop kb_AbCdEfG").
     token = models.CharField(max_length=60, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["customer", "-created_at"])]
+        ordering = ["-created_at", "-id"]
+        # Related lookups and deletion's collector use the base manager: make it this one too.
+        base_manager_name = "objects"
+        # The audit trail's page lists newest first, filtered by any one of these (privacy/audit_selectors.py).
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="audit_newest"),
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_newest"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_newest"),
+        ]
         # The capabilities that the role groups are made of (see roles.py).
         permissions = [(c.codename, c.label) for c in Capability]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Audit rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit rows are never deleted.")
 
 
 class AgentSeen(models.Model):

@@ -15,6 +15,7 @@ from console.cases.models import Team
 from console.conversations.models import Conversation
 from console.customers.selectors import hidden_customers
 from console.timeline.models import Channel
+from console.ui.spreadsheet import spreadsheet_cell
 
 
 @dataclass
@@ -116,11 +117,6 @@ EXPORT_FIELDS = [
 ]
 
 
-def _cell(text: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula (a cell starting with =, +, - or @)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_rows(*, start: date, end: date, user):
     """Every conversation opened in [start, end] (local days), oldest first, as CSV rows; read
     in chunks, so a year's export streams without holding it in memory. Not those of customers
@@ -164,15 +160,15 @@ def export_rows(*, start: date, end: date, user):
         yield [
             pk,
             timezone.localtime(opened).isoformat(timespec="minutes"),
-            _cell(number),
+            spreadsheet_cell(number),
             channel,
             team,
             priority,
             status,
-            _cell(who or ""),
+            spreadsheet_cell(who or ""),
             timezone.localtime(first).isoformat(timespec="minutes") if first else "",
             round(seconds / 60, 1) if seconds is not None else "",
             "" if in_time is None else ("yes" if in_time else "no"),
             timezone.localtime(done).isoformat(timespec="minutes") if done else "",
-            _cell(reason),
+            spreadsheet_cell(reason),
         ]

@@ -1,10 +1,9 @@
 """The dashboard's inbox section (live: it fetches itself again when the inbox changes) and the
 CSV export of conversations for a period."""
 
-import csv
 from datetime import date, timedelta
 
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -13,6 +12,7 @@ from console.accounts.models import AuditEvent
 from console.accounts.roles import Capability, require
 from console.accounts.services import audit_event_record
 from console.conversations.figures import export_rows, inbox_figures
+from console.ui.spreadsheet import csv_download
 
 TEMPLATE = "dashboard/dashboard.html"
 # The longest period one export covers.
@@ -25,13 +25,6 @@ def inbox_section(request):
     figures = inbox_figures()
     periods = [("Today", figures.today), ("Last 7 days", figures.week)]
     return render(request, f"{TEMPLATE}#inbox-figures", {"inbox": figures, "inbox_periods": periods})
-
-
-class _Echo:
-    """A file that hands back what is written to it: csv.writer's rows as strings to stream."""
-
-    def write(self, value):
-        return value
 
 
 def _day(text: str | None, default: date) -> date | None:
@@ -57,10 +50,6 @@ def inbox_export(request):
     audit_event_record(
         actor=request.user, action=AuditEvent.Action.EXPORTED_CONVERSATIONS, detail=f"{start}..{end}", request=request
     )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in export_rows(start=start, end=end, user=request.user)),
-        content_type="text/csv; charset=utf-8",
+    return csv_download(
+        export_rows(start=start, end=end, user=request.user), filename=f"conversations-{start}-{end}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="conversations-{start}-{end}.csv"'
-    return response

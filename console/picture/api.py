@@ -8,6 +8,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console.accounts.models import AuditEvent
+from console.accounts.services import audit_event_record
 from console.customers.models import Address, Customer, Identifier
 from console.customers.selectors import hidden_customers
 from console.flags.models import Flag
@@ -150,9 +152,16 @@ class UnknownParameter(exceptions.ValidationError):
 
 
 class _ReadEndpoint(APIView):
+    """An endpoint that answers a source system with what Klantbeeld holds: every answered call
+    (2xx) leaves one row in the audit trail with the token, the customer it was about and a
+    short detail the view sets (docs/privacy.md, "The audit trail")."""
+
     required_scope = Scope.CUSTOMERS_READ
     # The query parameters this endpoint reads; a typo (?query= for ?q=) is an error, not ignored.
     parameters: tuple = ()
+    # What the audit row says: set by the view while it answers; the customer by customer().
+    read_customer: Customer | None = None
+    read_detail: str = ""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -171,7 +180,23 @@ class _ReadEndpoint(APIView):
         customer = get_object_or_404(Customer, pk=pk).survivor()
         if customer.restricted_to_id is not None and not self.request.auth.allows(Scope.CUSTOMERS_RESTRICTED):
             raise Http404("No Customer matches the given query.")  # word for word an unknown one's
+        self.read_customer = customer
         return customer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A refused or failed call gave nothing away; request.auth is the ApiToken once answered.
+        if 200 <= response.status_code < 300 and request.auth is not None:
+            token = request.auth
+            audit_event_record(
+                actor=None,
+                action=AuditEvent.Action.API_READ,
+                customer=self.read_customer,
+                detail=self.read_detail or f"{request.method} {request.path}",
+                token=f"{token.source} {token.token_prefix}",
+                request=request,
+            )
+        return response
 
 
 def hidden_from(token) -> QuerySet | None:
@@ -201,6 +226,9 @@ class CustomerSearchView(_ReadEndpoint):
         if not query:
             return Response({"errors": {"q": ["Give the search text in q, e.g. ?q=06 12345678."]}}, status=422)
         found = customer_search(query=query, hidden=hidden_from(request.auth))
+        # The query itself may be a name or a phone number: the trail keeps what was found instead.
+        self.read_customer = found[0] if len(found) == 1 else None
+        self.read_detail = _found_detail("customer search", found)
         return Response(CustomerBrief(found, many=True).data)
 
 
@@ -215,6 +243,7 @@ class CustomerDetailView(_ReadEndpoint):
         customer = Customer.objects.prefetch_related("identifiers", "addresses", "flags", "merged_from").get(
             pk=customer.pk
         )
+        self.read_detail = "customer profile"
         return Response(CustomerOut(customer).data)
 
 
@@ -251,7 +280,15 @@ class TimelineView(_ReadEndpoint):
             .select_related("order", "invoice", "actor_user", "case")
             .order_by("seq")[:limit]
         )
-        return Response(EntryOut(entries, many=True).data)
+        data = EntryOut(entries, many=True).data
+        self.read_detail = f"timeline after={after} limit={limit}: {len(data)} entries"
+        return Response(data)
+
+
+def _found_detail(what: str, found: list[Customer]) -> str:
+    numbers = ", ".join(c.customer_number for c in found[:10])
+    more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+    return f"{what}: {len(found)} found" + (f" ({numbers}{more})" if found else "")
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:

@@ -127,6 +127,7 @@ class ConversationListView(_ReadEndpoint):
         )
         page, more = rows[:limit], len(rows) > limit
         next_cursor = cursor_for(page[-1]) if more else None
+        self.read_detail = _read_detail(request, len(page))
         return Response(
             {
                 "results": ConversationOut(page, many=True, context={"now": now}).data,
@@ -134,6 +135,13 @@ class ConversationListView(_ReadEndpoint):
                 "next": _next_path(request, next_cursor) if next_cursor else None,
             }
         )
+
+
+def _read_detail(request, count: int) -> str:
+    """The filters as the audit trail keeps them (the cursor only as "a next page": it is opaque)."""
+    filters = [f"{k}={','.join(v)}" for k, v in request.query_params.lists() if k != "cursor"]
+    page = ", a next page" if "cursor" in request.query_params else ""
+    return f"conversations {' '.join(filters) or 'all'}{page}: {count} listed"
 
 
 def _choices(request, name: str) -> list[str]:

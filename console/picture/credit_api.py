@@ -154,7 +154,9 @@ class CreditCheckView(_ReadEndpoint):
         if currency != "EUR":
             known = "a currency we do not check" if currency in CURRENCIES else "not a currency code"
             return Response({"errors": {"currency": [f"{currency[:10]} is {known}; send EUR amounts."]}}, status=422)
-        return Response(_check_out(credit_check(customer=customer, amount=Decimal(raw)), customer.pk))
+        check = credit_check(customer=customer, amount=Decimal(raw))
+        self.read_detail = f"credit check {raw} EUR: {check.decision}"
+        return Response(_check_out(check, customer.pk))
 
 
 class CreditApprovalsView(_ReadEndpoint):
@@ -185,6 +187,8 @@ class CreditApprovalsView(_ReadEndpoint):
             "approval": approval_out(asked.approval) if asked.approval else None,
         }
         del body["approval_url"]
+        approval = f"approval {asked.approval.pk} {asked.approval.status}" if asked.approval else "no approval needed"
+        self.read_detail = f"credit approval asked for {given.validated_data['amount']:.2f} EUR: {approval}"
         return Response(body, status=201 if asked.created else 200)
 
 
@@ -207,4 +211,6 @@ class CreditApprovalView(_ReadEndpoint):
             return Response(
                 {"errors": {"path": [f"No credit approval {pk} asked for by {request.auth.source}."]}}, status=404
             )
+        self.read_customer = approval.customer
+        self.read_detail = f"credit approval {approval.pk}: {approval.status}"
         return Response(approval_out(approval))

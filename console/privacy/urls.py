@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console.privacy import views
+from console.privacy import audit_views, views
 
 app_name = "privacy"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("exports/<int:export_id>/download.<str:kind>", views.export_download, name="export-download"),
     path("erasures/", views.erasures, name="erasures"),
     path("erasures/<int:erasure_id>/decide", views.erasure_decision, name="erasure-decide"),
+    path("audit/", audit_views.audit_trail, name="audit"),
+    path("audit.csv", audit_views.audit_export, name="audit-export"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.roles import Capability
-from console.customers.selectors import customer_for_user
+from console.customers.selectors import customer_for_user, hidden_customers
 from console.privacy.exports import ExportUnavailable, export_for_download
 from console.privacy.models import DataExport, ErasureRequest
 from console.privacy.services import erasure_decide, erasure_request, export_start
@@ -132,7 +132,10 @@ def erasures(request):
     """Every erasure request, the waiting ones first: where managers decide."""
     if not request.user.has_perm(Capability.MANAGE_FLAGS):
         raise PermissionDenied("Only managers see the erasure requests.")
-    rows = ErasureRequest.objects.select_related("customer", "requested_by", "decided_by")
+    # Restricted customers the manager is no member for do not exist here either (docs/privacy.md).
+    rows = ErasureRequest.objects.select_related("customer", "requested_by", "decided_by").exclude(
+        customer_id__in=hidden_customers(request.user)
+    )
     context = {
         "waiting": rows.filter(status=ErasureRequest.Status.REQUESTED).order_by("requested_at"),
         "decided": rows.exclude(status=ErasureRequest.Status.REQUESTED)[:50],

@@ -8,9 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from console.accounts.models import AuditEvent
+from console.accounts.services import audit_event_record
 from console.customers.models import Customer
 from console.customers.selectors import may_see
 from tests.conftest import shipped_data_ensure
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,3 +41,17 @@ def test_seeding_the_demo_logs_no_warnings(make_user, settings, caplog, tmp_path
     assert employee.restricted_to.name == "Personeelszaken"
     for role in ("webcare", "phone", "store", "manager", "admin"):
         assert not may_see(get_user_model().objects.get(username=role), employee), role
+
+
+def test_reset_starts_over_although_the_audit_trail_names_the_customers_and_users(make_user, settings, tmp_path):
+    shipped_data_ensure()
+    settings.OUTBOX_DIR = str(tmp_path / "outbox")
+    settings.LETTERS_DIR = str(tmp_path / "letters")
+    old = CustomerFactory(customer_number="C-999999")
+    audit_event_record(actor=make_user("manager"), action=AuditEvent.Action.VIEWED_CUSTOMER, customer=old)
+
+    call_command("seed_demo", reset=True, customers=2, stdout=(out := io.StringIO()))
+
+    assert "Reset: deleted 1 customers" in out.getvalue()
+    assert not Customer.objects.filter(customer_number="C-999999").exists()
+    assert not AuditEvent.objects.filter(customer_id=old.pk).exists()

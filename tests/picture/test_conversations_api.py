@@ -75,32 +75,34 @@ def ids(response) -> list[int]:
 
 
 def test_it_lists_conversations_soonest_due_first_with_what_a_planner_needs(api, planner, sanne, make_user):
-    lotte = make_user("webcare", username="lotte")
-    case = case_open(customer_id=sanne.pk, title="Bestelling kwijt", team="webcare")
-    overdue = said(api, minutes_ago=120, case_ref=case.reference)
-    conversation_take(conversation_id=overdue.pk, user=lotte)
-    fresh = said(api, channel="email")
-    answered = said(api, channel="sms", minutes_ago=30)
-    answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
-    api.post(interaction(**answer, customer={"phone": "06 23456789"}))
+    # A Wednesday morning, in opening hours: in the evening the due times fall the next morning.
+    with time_machine.travel(at("2026-12-02 11:00"), tick=False):
+        lotte = make_user("webcare", username="lotte")
+        case = case_open(customer_id=sanne.pk, title="Bestelling kwijt", team="webcare")
+        overdue = said(api, minutes_ago=120, case_ref=case.reference)
+        conversation_take(conversation_id=overdue.pk, user=lotte)
+        fresh = said(api, channel="email")
+        answered = said(api, channel="sms", minutes_ago=30)
+        answer = {"channel": "sms", "direction": "outbound", "summary": "Komt morgen", "agent": "lotte"}
+        api.post(interaction(**answer, customer={"phone": "06 23456789"}))
 
-    body = planner().json()
-    assert [row["id"] for row in body["results"]] == [overdue.pk, fresh.pk, answered.pk]
-    first, second, third = body["results"]
-    assert first["customer"] == {"id": sanne.pk, "customer_number": "C-300001"}
-    assert (first["channel"], first["team"], first["status"]) == ("twitter", "webcare", "awaiting_reply")
-    assert (first["assignee"], first["case_ref"], first["breaching"]) == ("lotte", case.reference, True)
-    assert first["waiting_since"] == first["opened_at"] and first["first_response_at"] is None
-    assert (second["team"], second["assignee"], second["case_ref"], second["breaching"]) == (
-        "back_office",
-        None,
-        None,
-        False,
-    )
-    # Answered: nothing is due, so it comes last; its first response is recorded.
-    assert (third["status"], third["due_at"], third["waiting_since"]) == ("waiting_on_customer", None, None)
-    assert third["first_response_at"] is not None and third["breaching"] is False
-    assert (body["next"], body["next_cursor"]) == (None, None)
+        body = planner().json()
+        assert [row["id"] for row in body["results"]] == [overdue.pk, fresh.pk, answered.pk]
+        first, second, third = body["results"]
+        assert first["customer"] == {"id": sanne.pk, "customer_number": "C-300001"}
+        assert (first["channel"], first["team"], first["status"]) == ("twitter", "webcare", "awaiting_reply")
+        assert (first["assignee"], first["case_ref"], first["breaching"]) == ("lotte", case.reference, True)
+        assert first["waiting_since"] == first["opened_at"] and first["first_response_at"] is None
+        assert (second["team"], second["assignee"], second["case_ref"], second["breaching"]) == (
+            "back_office",
+            None,
+            None,
+            False,
+        )
+        # Answered: nothing is due, so it comes last; its first response is recorded.
+        assert (third["status"], third["due_at"], third["waiting_since"]) == ("waiting_on_customer", None, None)
+        assert third["first_response_at"] is not None and third["breaching"] is False
+        assert (body["next"], body["next_cursor"]) == (None, None)
 
 
 def test_it_filters_by_status_team_channel_and_breaching(api, planner, sanne, make_user):
@@ -244,7 +246,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(api, planner, make_user
         with CaptureQueriesContext(connection) as queries:
             assert len(ids(planner(limit=limit))) == limit
         counts.append(len(queries))
-    assert counts == [2, 2]  # the token, and the page with its customers, assignees and cases
+    # The token, the page with its customers, assignees and cases, and the audit trail's row.
+    assert counts == [3, 3]
 
 
 def test_it_is_rate_limited_like_the_other_reading_endpoints(planner, sanne, settings):

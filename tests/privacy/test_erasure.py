@@ -6,6 +6,7 @@ the customer was erased."""
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -210,3 +211,19 @@ def test_asking_on_a_merged_away_record_erases_the_person(everything, client, dj
     # An erased record is merged with nothing.
     with pytest.raises(ValidationError, match="erased"):
         customer_merge(user=agent, survivor_id=customer.pk, merged_id=CustomerFactory().pk)
+
+
+def test_a_restricted_customers_request_is_listed_for_members_only(everything, client_as, make_user):
+    customer, agent, _manager = everything
+    group = Group.objects.create(name="Personeelszaken")
+    Customer.objects.filter(pk=customer.pk).update(restricted_to=group)
+    ErasureRequest.objects.create(
+        customer=customer, customer_number=customer.customer_number, reason="brief", requested_by=agent
+    )
+    outsider = client_as("manager")
+    assert NAME not in outsider.get("/privacy/erasures/").content.decode()
+    assert outsider.get(f"/privacy/customers/{customer.pk}/").status_code == 404
+    member = make_user("manager")
+    member.groups.add(group)
+    outsider.force_login(member)
+    assert NAME in outsider.get("/privacy/erasures/").content.decode()

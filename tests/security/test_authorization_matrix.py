@@ -102,6 +102,8 @@ NEEDS = {
     ("privacy:erasure-new", "POST"): {VIEW, RECORD},
     ("privacy:erasures", "GET"): {MANAGE},
     ("privacy:erasure-decide", "POST"): {MANAGE},
+    ("privacy:audit", "GET"): {MANAGE},
+    ("privacy:audit-export", "GET"): {MANAGE},
 }
 # Served by others than the console's own views: the API (token auth, tested below), the
 # admin (Django's staff check), log-in and log-out, the health check and the home redirect.
