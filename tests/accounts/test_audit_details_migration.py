@@ -33,7 +33,15 @@ OLD = {
 def test_old_details_are_cut_back_to_references():
     for action, (old, _new) in OLD.items():
         AuditEvent.objects.create(action=action, detail=old)
-    # The migration's own view of the models (plain managers), as `migrate` runs it.
+    # The migration's own view of the models (plain managers), as `migrate` runs it: before 0010's
+    # trigger exists, so here (inside the test's transaction, rolled back after it) without it.
     state = MigrationLoader(connection).project_state(("accounts", "0009_audit_details_without_personal_data"))
-    migration.cut_back(state.apps, None)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # (the rows' deferred foreign-key checks first: PostgreSQL alters no table with some pending)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER accounts_auditevent_append_only")
+        migration.cut_back(state.apps, None)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE accounts_auditevent ENABLE TRIGGER accounts_auditevent_append_only")
     assert dict(AuditEvent.objects.values_list("action", "detail")) == {a: new for a, (_old, new) in OLD.items()}
