@@ -147,12 +147,11 @@ class ExportUnavailable(Exception):
     """The export exists but cannot be downloaded (not ready, expired, its file gone): 410."""
 
 
-def export_for_download(*, export_id: int, user, kind: str, request=None) -> tuple[DataExport, File, str]:
+def export_for_download(*, export: DataExport, user, kind: str, request=None) -> tuple[File, str]:
     """The file of a ready export, to its requester only (404 for anyone else) and not after it expired."""
     if kind not in KINDS:
         raise Http404("No such kind of export file.")
-    export = DataExport.objects.select_related("customer").filter(pk=export_id, requested_by=user).first()
-    if export is None or not user.has_perm(Capability.MANAGE_FLAGS):
+    if export.requested_by_id != user.pk or not user.has_perm(Capability.MANAGE_FLAGS):
         raise Http404("No such export of yours.")
     if export.status != DataExport.Status.READY or export.expires_at is None or export.expires_at <= timezone.now():
         raise ExportUnavailable("This export is not ready, or it expired: start a new one.")
@@ -169,7 +168,7 @@ def export_for_download(*, export_id: int, user, kind: str, request=None) -> tup
         detail=f"export {export.pk} ({kind})",
         request=request,
     )
-    return export, handle, content_type
+    return handle, content_type
 
 
 def exports_expire() -> int:

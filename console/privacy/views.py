@@ -76,12 +76,10 @@ def export_status(request, export_id):
 @require_GET
 def export_download(request, export_id, kind):
     _managers_only(request)
-    export = get_object_or_404(DataExport, pk=export_id, requested_by=request.user)
+    export = get_object_or_404(DataExport.objects.select_related("customer"), pk=export_id, requested_by=request.user)
     customer = customer_for_user(request.user, export.customer_id)
     try:
-        export, handle, content_type = export_for_download(
-            export_id=export_id, user=request.user, kind=kind, request=request
-        )
+        handle, content_type = export_for_download(export=export, user=request.user, kind=kind, request=request)
     except ExportUnavailable as exc:
         return _page(request, customer, error=str(exc), status=410)
     response = FileResponse(
